@@ -1,0 +1,11 @@
+export { STAFF_ROLES, callerClaimsSchema, callerFromClaims, claimsFromCaller } from "./Caller.ts";
+export type { Caller, CallerClaims, Role } from "./Caller.ts";
+export { personas, isPersonaName } from "./personas.ts";
+export type { PersonaName } from "./personas.ts";
+export { SIGNING_ALGORITHM, createKeyPair, importKeyPair, loadOrCreateKeyPair } from "./keyPair.ts";
+export type { SigningKeyPair } from "./keyPair.ts";
+export { createTokenSigner } from "./createTokenSigner.ts";
+export type { TokenSigner, TokenSignerOptions } from "./createTokenSigner.ts";
+export { InvalidTokenError, createTokenVerifier, readBearerToken } from "./createTokenVerifier.ts";
+export type { TokenVerifier, TokenVerifierOptions } from "./createTokenVerifier.ts";
+export { createLocalJWKSet, createRemoteJWKSet } from "jose";

@@ -1,0 +1,55 @@
+import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { dirname } from "node:path";
+import {
+  calculateJwkThumbprint,
+  exportJWK,
+  generateKeyPair,
+  importJWK,
+  type CryptoKey,
+  type JWK,
+} from "jose";
+
+export const SIGNING_ALGORITHM = "ES256";
+
+export interface SigningKeyPair {
+  kid: string;
+  privateKey: CryptoKey;
+  publicKey: CryptoKey;
+  /** The public half as a JWK with `kid`, `alg` and `use`, ready for a JWKS document. */
+  publicJwk: JWK;
+}
+
+export async function createKeyPair(): Promise<SigningKeyPair> {
+  const { privateKey, publicKey } = await generateKeyPair(SIGNING_ALGORITHM, { extractable: true });
+  return importKeyPair(await exportJWK(privateKey));
+}
+
+/** Builds a key pair from a private JWK (as kept in a file or a secret store). */
+export async function importKeyPair(privateJwk: JWK): Promise<SigningKeyPair> {
+  const { d: _private, ...publicPart } = privateJwk;
+  const kid = privateJwk.kid ?? (await calculateJwkThumbprint(publicPart));
+  const publicJwk: JWK = { ...publicPart, kid, alg: SIGNING_ALGORITHM, use: "sig" };
+  return {
+    kid,
+    privateKey: (await importJWK({ ...privateJwk, kid }, SIGNING_ALGORITHM)) as CryptoKey,
+    publicKey: (await importJWK(publicJwk, SIGNING_ALGORITHM)) as CryptoKey,
+    publicJwk,
+  };
+}
+
+/**
+ * Development only: reads the key pair kept at `file`, or creates it on first use, so that
+ * `pnpm token` and a running gateway agree without any setup. The file is readable by its
+ * owner alone and lives in the git-ignored data directory.
+ */
+export async function loadOrCreateKeyPair(file: string): Promise<SigningKeyPair> {
+  if (existsSync(file)) {
+    return importKeyPair(JSON.parse(readFileSync(file, "utf8")) as JWK);
+  }
+  const pair = await createKeyPair();
+  mkdirSync(dirname(file), { recursive: true });
+  const privateJwk = { ...(await exportJWK(pair.privateKey)), kid: pair.kid };
+  writeFileSync(file, JSON.stringify(privateJwk), { mode: 0o600 });
+  chmodSync(file, 0o600);
+  return pair;
+}

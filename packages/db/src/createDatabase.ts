@@ -1,0 +1,91 @@
+import { mkdirSync } from "node:fs";
+import { PGlite } from "@electric-sql/pglite";
+import type { PgDatabase, PgQueryResultHKT } from "drizzle-orm/pg-core";
+import { drizzle as drizzlePglite } from "drizzle-orm/pglite";
+import { migrate as migratePglite } from "drizzle-orm/pglite/migrator";
+import { drizzle as drizzlePostgres } from "drizzle-orm/postgres-js";
+import { migrate as migratePostgres } from "drizzle-orm/postgres-js/migrator";
+import postgres from "postgres";
+
+/** The drizzle handle every subgraph receives; the same type for both drivers. */
+export type Database = PgDatabase<PgQueryResultHKT>;
+
+export interface DatabaseOptions {
+  /** A PostgreSQL URL. When set, the `postgres` driver is used; otherwise embedded PGlite. */
+  url?: string | undefined;
+  /** PGlite only: the folder the data is kept in. Default: in memory (for tests). */
+  dataDir?: string | undefined;
+  /** postgres driver only: pool size. Default 10. */
+  maxConnections?: number | undefined;
+  /** Called with the SQL of every query drizzle sends; tests count queries with it. */
+  onQuery?: ((sql: string) => void) | undefined;
+}
+
+export interface DatabaseHandle {
+  db: Database;
+  /** Which engine is behind `db`: reported by health checks and test names. */
+  kind: "postgres" | "pglite";
+  /** Applies one subgraph's committed migrations; bookkeeping lives in schema `drizzle`. */
+  migrate(subgraph: string, migrationsFolder: string): Promise<void>;
+  /** Runs raw SQL (used for resetting schemas in tests). */
+  execute(sql: string): Promise<void>;
+  close(): Promise<void>;
+}
+
+/**
+ * Opens the store: PostgreSQL when a URL is given, PGlite otherwise. One handle is shared
+ * by all subgraphs of a process; each still owns its own Postgres schema. PGlite takes
+ * seconds and hundreds of megabytes to start, so never open one per subgraph.
+ */
+export async function createDatabase(options: DatabaseOptions = {}): Promise<DatabaseHandle> {
+  // Each subgraph keeps its migration journal in its own table of one shared `drizzle`
+  // schema: drizzle-kit writes `CREATE SCHEMA "<name>"` without IF NOT EXISTS, so the
+  // journal cannot live inside the schema the first migration creates.
+  const logger = options.onQuery ? { logQuery: (sql: string) => options.onQuery?.(sql) } : false;
+  const journal = (subgraph: string) => ({
+    migrationsSchema: "drizzle",
+    migrationsTable: `${subgraph}_migrations`,
+  });
+
+  if (options.url) {
+    const client = postgres(options.url, {
+      max: options.maxConnections ?? 10,
+      onnotice: () => {},
+    });
+    // Fail at start, with the URL's host in the message, rather than on the first query.
+    try {
+      await client`select 1`;
+    } catch (error) {
+      await client.end({ timeout: 1 });
+      const host = new URL(options.url).host;
+      throw new Error(`Cannot reach PostgreSQL at ${host}: ${(error as Error).message}`, {
+        cause: error,
+      });
+    }
+    const db = drizzlePostgres(client, { logger });
+    return {
+      db,
+      kind: "postgres",
+      migrate: (subgraph, migrationsFolder) =>
+        migratePostgres(db, { migrationsFolder, ...journal(subgraph) }),
+      execute: async (sql) => {
+        await client.unsafe(sql);
+      },
+      close: () => client.end({ timeout: 5 }),
+    };
+  }
+
+  if (options.dataDir) mkdirSync(options.dataDir, { recursive: true });
+  const client = await PGlite.create(options.dataDir ? { dataDir: options.dataDir } : {});
+  const db = drizzlePglite(client, { logger });
+  return {
+    db,
+    kind: "pglite",
+    migrate: (subgraph, migrationsFolder) =>
+      migratePglite(db, { migrationsFolder, ...journal(subgraph) }),
+    execute: async (sql) => {
+      await client.exec(sql);
+    },
+    close: () => client.close(),
+  };
+}

@@ -1,0 +1,3 @@
+export { createDatabase } from "./createDatabase.ts";
+export type { Database, DatabaseHandle, DatabaseOptions } from "./createDatabase.ts";
+export { byKey, groupByKey } from "./batch.ts";

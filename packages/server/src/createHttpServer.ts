@@ -1,0 +1,119 @@
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import { HeaderMap, type ApolloServer, type BaseContext } from "@apollo/server";
+import type { Logger } from "./createLogger.ts";
+
+export interface HttpServerOptions<TContext extends BaseContext> {
+  /** A started ApolloServer. */
+  apollo: ApolloServer<TContext>;
+  /** Builds the request's context; may throw a GraphQLError with `extensions.http.status`. */
+  context: (req: IncomingMessage) => Promise<TContext>;
+  /** Named in `/health`. */
+  service: string;
+  log: Logger;
+  /** Largest request body accepted, in bytes. Default 1 MiB. */
+  maxBodyBytes?: number;
+}
+
+/**
+ * Serves GraphQL at `/graphql` and liveness at `/health` on plain node:http, the same way
+ * `@apollo/server/standalone` does, with the health route it lacks. Building is separate
+ * from listening: the caller decides the port.
+ */
+export function createHttpServer<TContext extends BaseContext>(
+  options: HttpServerOptions<TContext>,
+): Server {
+  const maxBodyBytes = options.maxBodyBytes ?? 1024 * 1024;
+  return createServer((req, res) => {
+    handle(req, res).catch((error: unknown) => {
+      options.log.error({ err: error }, "request failed before reaching GraphQL");
+      if (!res.headersSent) sendJson(res, 500, { errors: [{ message: "Internal server error" }] });
+      else res.end();
+    });
+  });
+
+  async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const url = new URL(req.url ?? "/", "http://localhost");
+    if (url.pathname === "/health") {
+      sendJson(res, 200, { status: "ok", service: options.service });
+      return;
+    }
+    if (url.pathname !== "/graphql") {
+      sendJson(res, 404, { errors: [{ message: "Not found: GraphQL is served at /graphql" }] });
+      return;
+    }
+
+    const headers = new HeaderMap();
+    for (const [key, value] of Object.entries(req.headers)) {
+      if (value !== undefined) headers.set(key, Array.isArray(value) ? value.join(", ") : value);
+    }
+    const raw = await readBody(req, maxBodyBytes);
+    if (raw === undefined) {
+      sendJson(res, 413, { errors: [{ message: `Request body larger than ${maxBodyBytes} bytes` }] });
+      return;
+    }
+    let body: unknown = raw;
+    if (raw.length > 0 && (headers.get("content-type") ?? "").includes("application/json")) {
+      try {
+        body = JSON.parse(raw);
+      } catch {
+        sendJson(res, 400, { errors: [{ message: "The request body is not valid JSON" }] });
+        return;
+      }
+    }
+
+    const response = await options.apollo.executeHTTPGraphQLRequest({
+      httpGraphQLRequest: { method: req.method ?? "GET", headers, search: url.search, body },
+      context: () => options.context(req),
+    });
+    res.statusCode = response.status ?? 200;
+    for (const [key, value] of response.headers) res.setHeader(key, value);
+    if (response.body.kind === "complete") {
+      res.end(response.body.string);
+      return;
+    }
+    for await (const chunk of response.body.asyncIterator) res.write(chunk);
+    res.end();
+  }
+}
+
+function readBody(req: IncomingMessage, limit: number): Promise<string | undefined> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    let tooLarge = false;
+    req.on("data", (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > limit) tooLarge = true;
+      else chunks.push(chunk);
+    });
+    req.on("end", () => resolve(tooLarge ? undefined : Buffer.concat(chunks).toString("utf8")));
+    req.on("error", reject);
+  });
+}
+
+function sendJson(res: ServerResponse, status: number, body: unknown): void {
+  res.statusCode = status;
+  res.setHeader("content-type", "application/json; charset=utf-8");
+  res.end(JSON.stringify(body));
+}
+
+/** Listens on `port` (0 picks a free one) and resolves with the port taken. */
+export function listen(server: Server, port: number, host = "127.0.0.1"): Promise<number> {
+  return new Promise((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(port, host, () => {
+      server.off("error", reject);
+      const address = server.address();
+      resolve(typeof address === "object" && address ? address.port : port);
+    });
+  });
+}
+
+/** Closes the server, ending idle keep-alive connections so shutdown does not hang. */
+export function close(server: Server): Promise<void> {
+  return new Promise((resolve, reject) => {
+    if (!server.listening) return resolve();
+    server.close((error) => (error ? reject(error) : resolve()));
+    server.closeIdleConnections();
+  });
+}

@@ -1,0 +1,60 @@
+import type { IncomingMessage, Server } from "node:http";
+import { ApolloServer } from "@apollo/server";
+import { InvalidTokenError, readBearerToken, type TokenVerifier } from "@grondslag/auth";
+import { close, createHttpServer, listen } from "./createHttpServer.ts";
+import type { Logger } from "./createLogger.ts";
+import { requireCaller, unauthenticated } from "./requireCaller.ts";
+import type { Subgraph, SubgraphContext } from "./Subgraph.ts";
+
+export interface SubgraphServerOptions {
+  /** Verifies the caller the gateway forwards (its short-lived, gateway-signed token). */
+  verifyCaller: TokenVerifier;
+  log: Logger;
+}
+
+export interface SubgraphServer {
+  name: string;
+  apollo: ApolloServer<SubgraphContext>;
+  http: Server;
+  /** Starts Apollo and listens; resolves with the port taken. */
+  listen(port: number): Promise<number>;
+  stop(): Promise<void>;
+}
+
+export function createSubgraphServer(subgraph: Subgraph, options: SubgraphServerOptions): SubgraphServer {
+  const log = options.log.child({ subgraph: subgraph.name });
+  const apollo = new ApolloServer<SubgraphContext>({
+    schema: subgraph.schema,
+    plugins: [requireCaller()],
+    logger: log,
+    // Subgraphs are reached only through the gateway; their own error detail stays in the log.
+    includeStacktraceInErrorResponses: false,
+  });
+
+  async function context(req: IncomingMessage): Promise<SubgraphContext> {
+    let token: string | undefined;
+    try {
+      token = readBearerToken(req.headers.authorization);
+      if (token === undefined) return subgraph.createContext(null);
+      return subgraph.createContext(await options.verifyCaller(token));
+    } catch (error) {
+      if (error instanceof InvalidTokenError) throw unauthenticated(`Caller refused: ${error.message}`);
+      throw error;
+    }
+  }
+
+  const http = createHttpServer({ apollo, context, service: subgraph.name, log });
+  return {
+    name: subgraph.name,
+    apollo,
+    http,
+    async listen(port) {
+      await apollo.start();
+      return listen(http, port);
+    },
+    async stop() {
+      await close(http);
+      await apollo.stop();
+    },
+  };
+}

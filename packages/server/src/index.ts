@@ -1,0 +1,10 @@
+export { createHttpServer, listen, close } from "./createHttpServer.ts";
+export type { HttpServerOptions } from "./createHttpServer.ts";
+export { createLogger } from "./createLogger.ts";
+export type { Logger, LoggerOptions } from "./createLogger.ts";
+export { createSubgraphServer } from "./createSubgraphServer.ts";
+export type { SubgraphServer, SubgraphServerOptions } from "./createSubgraphServer.ts";
+export { requireCaller, unauthenticated } from "./requireCaller.ts";
+export { loadTypeDefs } from "./loadTypeDefs.ts";
+export { DateScalar, DateTimeScalar, scalarResolvers } from "./scalars.ts";
+export type { Subgraph, SubgraphContext, SubgraphDeps, SubgraphModule } from "./Subgraph.ts";

@@ -1,0 +1,42 @@
+import type { ApolloServerPlugin } from "@apollo/server";
+import { GraphQLError, Kind, type FragmentDefinitionNode, type SelectionSetNode } from "graphql";
+import type { SubgraphContext } from "./Subgraph.ts";
+
+/** Root fields answered without a verified caller: federation's schema export, nothing else. */
+const ANONYMOUS_ROOT_FIELDS = new Set(["_service", "__typename"]);
+
+/**
+ * A subgraph called without a caller it can verify answers only `_service`, so composition
+ * tooling still works while every field that could carry data is refused before execution.
+ */
+export function requireCaller(): ApolloServerPlugin<SubgraphContext> {
+  return {
+    async requestDidStart() {
+      return {
+        async didResolveOperation({ contextValue, operation, document }) {
+          if (contextValue.caller) return;
+          const fragments = new Map<string, FragmentDefinitionNode>();
+          for (const definition of document.definitions) {
+            if (definition.kind === Kind.FRAGMENT_DEFINITION) fragments.set(definition.name.value, definition);
+          }
+          const isAnonymousSafe =
+            operation.operation === "query" && rootFieldNames(operation.selectionSet, fragments).every((name) => ANONYMOUS_ROOT_FIELDS.has(name));
+          if (!isAnonymousSafe) throw unauthenticated("This subgraph answers only callers forwarded by the gateway.");
+        },
+      };
+    },
+  };
+}
+
+function rootFieldNames(selectionSet: SelectionSetNode, fragments: Map<string, FragmentDefinitionNode>): string[] {
+  return selectionSet.selections.flatMap((selection) => {
+    if (selection.kind === Kind.FIELD) return [selection.name.value];
+    if (selection.kind === Kind.INLINE_FRAGMENT) return rootFieldNames(selection.selectionSet, fragments);
+    const fragment = fragments.get(selection.name.value);
+    return fragment ? rootFieldNames(fragment.selectionSet, fragments) : ["<unknown fragment>"];
+  });
+}
+
+export function unauthenticated(message: string): GraphQLError {
+  return new GraphQLError(message, { extensions: { code: "UNAUTHENTICATED", http: { status: 401 } } });
+}

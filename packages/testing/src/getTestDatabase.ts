@@ -1,0 +1,53 @@
+import { createDatabase, type DatabaseHandle } from "@grondslag/db";
+import type { Subgraph } from "@grondslag/server";
+
+export interface TestDatabase extends DatabaseHandle {
+  /** Queries sent since the last `resetQueryCount()`: for batching tests. */
+  readonly queryCount: number;
+  resetQueryCount(): void;
+}
+
+const shared = globalThis as { __grondslagTestDatabase?: Promise<TestDatabase> };
+
+/**
+ * The suite's one database: PostgreSQL when DATABASE_URL is set, else in-memory PGlite.
+ * Created once per test process (vitest runs the suite in one non-isolated worker), because
+ * a PGlite instance costs seconds and hundreds of megabytes. Never closed by a test file:
+ * the process ends with the suite. When DATABASE_URL is set but unreachable, this throws.
+ */
+export function getTestDatabase(): Promise<TestDatabase> {
+  shared.__grondslagTestDatabase ??= open();
+  return shared.__grondslagTestDatabase;
+}
+
+async function open(): Promise<TestDatabase> {
+  let count = 0;
+  const handle = await createDatabase({
+    url: process.env.DATABASE_URL || undefined,
+    maxConnections: 4,
+    onQuery: () => {
+      count += 1;
+    },
+  });
+  return {
+    ...handle,
+    get queryCount() {
+      return count;
+    },
+    resetQueryCount() {
+      count = 0;
+    },
+  };
+}
+
+/**
+ * Starts a test clean: drops the subgraphs' schemas and their migration journals, then
+ * migrates and seeds the demo data again, as drizzle's own integration tests do.
+ */
+export async function resetDatabase(database: DatabaseHandle, subgraphs: readonly Subgraph[]): Promise<void> {
+  const drops = subgraphs.map((subgraph) => `DROP SCHEMA IF EXISTS "${subgraph.name}" CASCADE;`);
+  const journals = subgraphs.map((subgraph) => `DROP TABLE IF EXISTS "drizzle"."${subgraph.name}_migrations";`);
+  await database.execute([...drops, "CREATE SCHEMA IF NOT EXISTS drizzle;", ...journals].join("\n"));
+  for (const subgraph of subgraphs) await subgraph.migrate();
+  for (const subgraph of subgraphs) await subgraph.seedDemoData();
+}

@@ -1,0 +1,26 @@
+import { byKey, groupByKey, type Database } from "@grondslag/db";
+import DataLoader from "dataloader";
+import { inArray } from "drizzle-orm";
+import { memberships, organisations, persons, type MembershipRow, type OrganisationRow, type PersonRow } from "./db/tables.ts";
+
+
+/** One set per request: each loader turns the N look-ups of a request into one query. */
+export function createLoaders(db: Database) {
+  return {
+    person: new DataLoader<string, PersonRow | undefined>(async (ids) =>
+      byKey(ids, await db.select().from(persons).where(inArray(persons.id, [...ids])), (row) => row.id),
+    ),
+    organisation: new DataLoader<string, OrganisationRow | undefined>(async (ids) =>
+      byKey(ids, await db.select().from(organisations).where(inArray(organisations.id, [...ids])), (row) => row.id),
+    ),
+    membershipsOfPerson: new DataLoader<string, MembershipRow[]>(async (personIds) =>
+      groupByKey(
+        personIds,
+        await db.select().from(memberships).where(inArray(memberships.personId, [...personIds])).orderBy(memberships.startedOn),
+        (row) => row.personId,
+      ),
+    ),
+  };
+}
+
+export type Loaders = ReturnType<typeof createLoaders>;

@@ -1,0 +1,9 @@
+import type { IdentityContext } from "../context.ts";
+import type { MembershipRow } from "../db/tables.ts";
+
+export const Membership = {
+  person: (membership: MembershipRow, _: unknown, { loaders }: IdentityContext) => loaders.person.load(membership.personId),
+  organisation: (membership: MembershipRow, _: unknown, { loaders }: IdentityContext) =>
+    loaders.organisation.load(membership.organisationId),
+  role: (membership: MembershipRow) => membership.role.toUpperCase(),
+};
