@@ -20,8 +20,15 @@ export interface SigningKeyPair {
 }
 
 export async function createKeyPair(): Promise<SigningKeyPair> {
-  const { privateKey, publicKey } = await generateKeyPair(SIGNING_ALGORITHM, { extractable: true });
-  return importKeyPair(await exportJWK(privateKey));
+  return importKeyPair(await createPrivateJwk());
+}
+
+/** A new private key as a JWK; the imported key objects made from it are not extractable. */
+async function createPrivateJwk(): Promise<JWK> {
+  const { privateKey } = await generateKeyPair(SIGNING_ALGORITHM, { extractable: true });
+  const jwk = await exportJWK(privateKey);
+  const { d: _private, ...publicPart } = jwk;
+  return { ...jwk, kid: await calculateJwkThumbprint(publicPart) };
 }
 
 /** Builds a key pair from a private JWK (as kept in a file or a secret store). */
@@ -46,10 +53,9 @@ export async function loadOrCreateKeyPair(file: string): Promise<SigningKeyPair>
   if (existsSync(file)) {
     return importKeyPair(JSON.parse(readFileSync(file, "utf8")) as JWK);
   }
-  const pair = await createKeyPair();
+  const privateJwk = await createPrivateJwk();
   mkdirSync(dirname(file), { recursive: true });
-  const privateJwk = { ...(await exportJWK(pair.privateKey)), kid: pair.kid };
   writeFileSync(file, JSON.stringify(privateJwk), { mode: 0o600 });
   chmodSync(file, 0o600);
-  return pair;
+  return importKeyPair(privateJwk);
 }

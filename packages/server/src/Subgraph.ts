@@ -24,6 +24,8 @@ export interface Subgraph<TContext extends SubgraphContext = SubgraphContext> {
   createContext(caller: Caller | null): TContext;
   /** Applies the subgraph's committed migrations to its own Postgres schema. */
   migrate(): Promise<void>;
+  /** Whether the subgraph's tables hold any rows; demo data goes only into an empty store. */
+  hasData(): Promise<boolean>;
   /** Inserts the demo cast's data; running it twice changes nothing. */
   seedDemoData(): Promise<void>;
 }

@@ -17,7 +17,7 @@ export interface SubgraphServer {
   apollo: ApolloServer<SubgraphContext>;
   http: Server;
   /** Starts Apollo and listens; resolves with the port taken. */
-  listen(port: number): Promise<number>;
+  listen(port: number, host?: string): Promise<number>;
   stop(): Promise<void>;
 }
 
@@ -48,9 +48,9 @@ export function createSubgraphServer(subgraph: Subgraph, options: SubgraphServer
     name: subgraph.name,
     apollo,
     http,
-    async listen(port) {
+    async listen(port, host) {
       await apollo.start();
-      return listen(http, port);
+      return listen(http, port, host);
     },
     async stop() {
       await close(http);

@@ -20,7 +20,7 @@ export function requireCaller(): ApolloServerPlugin<SubgraphContext> {
             if (definition.kind === Kind.FRAGMENT_DEFINITION) fragments.set(definition.name.value, definition);
           }
           const isAnonymousSafe =
-            operation.operation === "query" && rootFieldNames(operation.selectionSet, fragments).every((name) => ANONYMOUS_ROOT_FIELDS.has(name));
+            operation?.operation === "query" && rootFieldNames(operation.selectionSet, fragments).every((name) => ANONYMOUS_ROOT_FIELDS.has(name));
           if (!isAnonymousSafe) throw unauthenticated("This subgraph answers only callers forwarded by the gateway.");
         },
       };

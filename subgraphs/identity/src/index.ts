@@ -3,6 +3,7 @@ import { loadTypeDefs, scalarResolvers, type Subgraph, type SubgraphDeps } from 
 import type { IdentityContext } from "./context.ts";
 import { createLoaders } from "./createLoaders.ts";
 import { seedDemoData } from "./db/seedDemoData.ts";
+import { persons } from "./db/tables.ts";
 import { Membership } from "./resolvers/Membership.ts";
 import { Organisation } from "./resolvers/Organisation.ts";
 import { Person } from "./resolvers/Person.ts";
@@ -24,6 +25,7 @@ export function createSubgraph({ database }: SubgraphDeps): Subgraph<IdentityCon
     schema,
     createContext: (caller) => ({ caller, loaders: createLoaders(database.db) }),
     migrate: () => database.migrate(name, migrationsFolder),
+    hasData: async () => (await database.db.select({ id: persons.id }).from(persons).limit(1)).length > 0,
     seedDemoData: () => seedDemoData(database.db),
   };
 }
