@@ -1,0 +1,6 @@
+import type { TherapyContext } from "../context.ts";
+import type { ComplianceEntryRow } from "../db/tables.ts";
+
+export const ComplianceEntry = {
+  exercise: (entry: ComplianceEntryRow, _: unknown, { loaders }: TherapyContext) => loaders.exercise.load(entry.exerciseId),
+};

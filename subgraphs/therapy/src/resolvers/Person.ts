@@ -1,0 +1,9 @@
+import type { TherapyContext } from "../context.ts";
+
+/** identity owns Person; therapy only adds the care a person receives as a patient. */
+export const Person = {
+  __resolveReference: (reference: { id: string }) => ({ id: reference.id }),
+  carePrograms: (person: { id: string }, _: unknown, { loaders }: TherapyContext) => loaders.programsOfPatient.load(person.id),
+  careRelationships: (person: { id: string }, _: unknown, { loaders }: TherapyContext) =>
+    loaders.careRelationshipsOfPatient.load(person.id),
+};

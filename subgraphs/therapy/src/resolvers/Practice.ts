@@ -1,0 +1,7 @@
+import type { TherapyContext } from "../context.ts";
+import type { PracticeRow } from "../db/tables.ts";
+
+export const Practice = {
+  __resolveReference: (reference: { id: string }, { loaders }: TherapyContext) => loaders.practice.load(reference.id),
+  therapists: (practice: PracticeRow, _: unknown, { loaders }: TherapyContext) => loaders.therapistsOfPractice.load(practice.id),
+};
