@@ -1,0 +1,37 @@
+import { byKey, groupByKey, type Database } from "@grondslag/db";
+import DataLoader from "dataloader";
+import { desc, inArray } from "drizzle-orm";
+import { mobilityCards, trips, type MobilityCardRow, type TripRow } from "./db/tables.ts";
+
+/** One set per request: each loader turns the N look-ups of a request into one query. */
+export function createLoaders(db: Database) {
+  return {
+    card: new DataLoader<string, MobilityCardRow | undefined>(async (ids) =>
+      byKey(ids, await db.select().from(mobilityCards).where(inArray(mobilityCards.id, [...ids])), (row) => row.id),
+    ),
+    cardsOfPerson: new DataLoader<string, MobilityCardRow[]>(async (personIds) =>
+      groupByKey(
+        personIds,
+        await db
+          .select()
+          .from(mobilityCards)
+          .where(inArray(mobilityCards.personId, [...personIds]))
+          .orderBy(mobilityCards.issuedOn, mobilityCards.id),
+        (row) => row.personId,
+      ),
+    ),
+    tripsOfPerson: new DataLoader<string, TripRow[]>(async (personIds) =>
+      groupByKey(
+        personIds,
+        await db
+          .select()
+          .from(trips)
+          .where(inArray(trips.personId, [...personIds]))
+          .orderBy(desc(trips.startedAt), desc(trips.id)),
+        (row) => row.personId,
+      ),
+    ),
+  };
+}
+
+export type Loaders = ReturnType<typeof createLoaders>;
