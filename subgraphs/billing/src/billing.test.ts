@@ -1,0 +1,117 @@
+import { createLogger } from "@grondslag/server";
+import { getTestDatabase, resetDatabase, type TestDatabase } from "@grondslag/testing";
+import { graphql } from "graphql";
+import { beforeAll, describe, expect, it } from "vitest";
+import { createSubgraph } from "./index.ts";
+
+let database: TestDatabase;
+let subgraph: ReturnType<typeof createSubgraph>;
+
+beforeAll(async () => {
+  database = await getTestDatabase();
+  subgraph = createSubgraph({ database, log: createLogger({ level: "silent" }) });
+  await resetDatabase(database, [subgraph]);
+});
+
+const anna = { subject: "anna", role: "subject", personId: "anna" } as const;
+
+async function run(source: string, caller = anna) {
+  return graphql({ schema: subgraph.schema, source, contextValue: subgraph.createContext(caller) });
+}
+
+const entities = (ids: string[], selection: string) => /* GraphQL */ `{
+  _entities(representations: [${ids.map((id) => `{ __typename: "Person", id: "${id}" }`).join(", ")}]) {
+    ... on Person { ${selection} }
+  }
+}`;
+
+describe("billing subgraph", () => {
+  it("lists a person's invoices newest first, with totals summed from their lines", async () => {
+    const result = await run(entities(["anna"], "id invoices { id number issuedOn dueOn status total { amountCents currency } paidAt }"));
+    expect(result).toEqual({
+      data: {
+        _entities: [
+          {
+            id: "anna",
+            invoices: [
+              {
+                id: "anna-2026-11", number: "GS-2026-000187", issuedOn: "2026-11-20", dueOn: "2026-12-04",
+                status: "OPEN", total: { amountCents: 2090, currency: "EUR" }, paidAt: null,
+              },
+              {
+                id: "anna-2026-10", number: "GS-2026-000123", issuedOn: "2026-11-03", dueOn: "2026-11-17",
+                status: "PAID", total: { amountCents: 2340, currency: "EUR" }, paidAt: "2026-11-10T09:00:00.000Z",
+              },
+            ],
+          },
+        ],
+      },
+    });
+  });
+
+  it("prints recipient, IBAN and lines in position order", async () => {
+    const result = await run(
+      entities(
+        ["bram"],
+        "invoices { description status recipient { name address { street postalCode city country } } iban lines { position quantity unitAmount { amountCents } amount { amountCents currency } } }",
+      ),
+    );
+    expect(result).toEqual({
+      data: {
+        _entities: [
+          {
+            invoices: [
+              {
+                description: "Privégebruik mobiliteitskaart oktober 2026",
+                status: "OVERDUE",
+                recipient: { name: "B. Jansen", address: { street: "Biltstraat 88", postalCode: "3572 BH", city: "Utrecht", country: "NL" } },
+                iban: "NL20INGB0001234567",
+                lines: [
+                  { position: 1, quantity: 2, unitAmount: { amountCents: 920 }, amount: { amountCents: 1840, currency: "EUR" } },
+                  { position: 2, quantity: 1, unitAmount: { amountCents: 150 }, amount: { amountCents: 150, currency: "EUR" } },
+                ],
+              },
+            ],
+          },
+        ],
+      },
+    });
+  });
+
+  it("answers an empty list for a person without invoices", async () => {
+    const result = await run(entities(["tom"], "id invoices { id }"));
+    expect(result).toEqual({ data: { _entities: [{ id: "tom", invoices: [] }] } });
+  });
+
+  it("resolves a batch of Person references with invoices and lines in a constant number of queries", async () => {
+    const selection = "id invoices { total { amountCents } lines { amount { amountCents } } }";
+    database.resetQueryCount();
+    const one = await run(entities(["anna"], selection));
+    const oneCount = database.queryCount;
+    database.resetQueryCount();
+    const six = await run(entities(["anna", "bram", "tom", "mila", "eva", "sam"], selection));
+    const sixCount = database.queryCount;
+
+    expect(one.errors).toBeUndefined();
+    expect(six.errors).toBeUndefined();
+    expect((six.data?._entities as unknown[]).length).toBe(6);
+    // invoices, then lines (shared by `total` and `lines`): one query each, however many people.
+    expect(oneCount).toBe(2);
+    expect(sixCount).toBe(oneCount);
+  });
+
+  it("seeds idempotently", async () => {
+    await subgraph.seedDemoData();
+    const result = await run(entities(["anna"], "invoices { id lines { position } }"));
+    expect(result.data).toEqual({
+      _entities: [
+        {
+          invoices: [
+            { id: "anna-2026-11", lines: [{ position: 1 }, { position: 2 }] },
+            { id: "anna-2026-10", lines: [{ position: 1 }, { position: 2 }, { position: 3 }] },
+          ],
+        },
+      ],
+    });
+  });
+});

@@ -1,0 +1,6 @@
+import type { SubgraphContext } from "@grondslag/server";
+import type { Loaders } from "./createLoaders.ts";
+
+export interface BillingContext extends SubgraphContext {
+  loaders: Loaders;
+}
