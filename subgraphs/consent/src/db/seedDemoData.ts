@@ -1,0 +1,60 @@
+import type { Database } from "@grondslag/db";
+import { consentRecords, purposes } from "./tables.ts";
+
+/** The purpose catalogue and the demo cast's consents (DESIGN.md §8). Fixed ids, so tests can name them. */
+export async function seedDemoData(db: Database): Promise<void> {
+  await db
+    .insert(purposes)
+    .values([
+      {
+        id: "health-data", title: "Health data for your therapy",
+        description: "Your treating practice records your exercise programmes, compliance, experiences and well-being checks.",
+        lawfulBasis: "explicit_consent", noticeVersion: "2026-09",
+      },
+      {
+        id: "gps-tracking", title: "Trips recorded by GPS",
+        description: "Your phone's precise location is recorded under a pseudonym to register trips, kilometres and CO2.",
+        lawfulBasis: "consent", noticeVersion: "2026-09",
+      },
+      {
+        id: "saved-places", title: "Saved places and licence plates",
+        description: "Places and licence plates you save are kept so you can register trips faster.",
+        lawfulBasis: "consent", noticeVersion: "2026-09",
+      },
+      {
+        id: "research", title: "Scientific research",
+        description: "Pseudonymised data, including health data, is used for research and kept anonymised for 10 years.",
+        lawfulBasis: "explicit_consent", noticeVersion: "2026-09",
+      },
+      {
+        id: "sms-notifications", title: "Notifications by SMS",
+        description: "Reminders and notifications are sent to your phone number through our SMS partner.",
+        lawfulBasis: "consent", noticeVersion: "2026-09",
+      },
+    ])
+    .onConflictDoNothing();
+
+  await db
+    .insert(consentRecords)
+    .values([
+      {
+        id: "anna-health-data", personId: "anna", purposeId: "health-data", lawfulBasis: "explicit_consent",
+        noticeVersion: "2026-09", state: "given", givenAt: new Date("2026-10-05T08:12:00Z"), method: "in_app",
+      },
+      {
+        id: "anna-gps-tracking", personId: "anna", purposeId: "gps-tracking", lawfulBasis: "consent",
+        noticeVersion: "2026-09", state: "given", givenAt: new Date("2026-10-20T06:47:00Z"), method: "in_app",
+      },
+      // bram has deliberately no health-data consent: the care-team policy must deny his therapy data.
+      {
+        id: "bram-gps-tracking", personId: "bram", purposeId: "gps-tracking", lawfulBasis: "consent",
+        noticeVersion: "2026-09", state: "given", givenAt: new Date("2026-09-15T17:30:00Z"), method: "web",
+      },
+      {
+        id: "bram-sms-notifications", personId: "bram", purposeId: "sms-notifications", lawfulBasis: "consent",
+        noticeVersion: "2026-03", state: "withdrawn", givenAt: new Date("2026-05-11T09:05:00Z"),
+        withdrawnAt: new Date("2026-10-02T19:21:00Z"), method: "in_app",
+      },
+    ])
+    .onConflictDoNothing();
+}

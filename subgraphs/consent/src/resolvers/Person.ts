@@ -1,0 +1,7 @@
+import type { ConsentContext } from "../context.ts";
+
+export const Person = {
+  // identity owns the person; consent only needs the id to look its records up.
+  __resolveReference: (reference: { id: string }) => ({ id: reference.id }),
+  consents: (person: { id: string }, _: unknown, { loaders }: ConsentContext) => loaders.consentsOfPerson.load(person.id),
+};

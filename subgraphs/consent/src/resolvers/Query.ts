@@ -1,0 +1,5 @@
+import type { ConsentContext } from "../context.ts";
+
+export const Query = {
+  consentPurposes: (_: unknown, __: unknown, { loaders }: ConsentContext) => loaders.purposeCatalogue(),
+};
