@@ -1,0 +1,4 @@
+export { composeSupergraph, isSupergraphCurrent, loadSubgraphSources, loadSupergraphSdl, supergraphPath } from "./composeSupergraph.ts";
+export type { SubgraphSource } from "./composeSupergraph.ts";
+export { defaultSubgraphUrl, subgraphs } from "./subgraphs.ts";
+export type { SubgraphName } from "./subgraphs.ts";
