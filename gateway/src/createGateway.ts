@@ -1,0 +1,78 @@
+import type { IncomingMessage, Server } from "node:http";
+import { ApolloGateway, RemoteGraphQLDataSource } from "@apollo/gateway";
+import { ApolloServer } from "@apollo/server";
+import { InvalidTokenError, readBearerToken, type Caller, type TokenSigner, type TokenVerifier } from "@grondslag/auth";
+import { close, createHttpServer, listen, unauthenticated, type Logger } from "@grondslag/server";
+
+export interface GatewayContext {
+  caller: Caller;
+  /** The caller as the subgraphs receive it: a short-lived token the gateway signed. */
+  forwardedToken: string;
+}
+
+export interface GatewayOptions {
+  /** The composed supergraph (schema/supergraph.graphql). */
+  supergraphSdl: string;
+  /** Where each subgraph is reached, by name. Default: the URLs in the supergraph. */
+  subgraphUrls?: Record<string, string>;
+  /** Verifies the bearer token of an incoming request. */
+  verifyToken: TokenVerifier;
+  /** Signs the caller for the subgraphs. */
+  signForwardedCaller: TokenSigner;
+  log: Logger;
+}
+
+export interface Gateway {
+  apollo: ApolloServer<GatewayContext>;
+  http: Server;
+  listen(port: number, host?: string): Promise<number>;
+  stop(): Promise<void>;
+}
+
+/**
+ * The one graph at /graphql. It refuses any request without a valid bearer token, and
+ * forwards the verified caller to the subgraphs as a token it signs itself, so subgraphs
+ * trust one key and never see the caller's own (longer-lived) credential.
+ */
+export function createGateway(options: GatewayOptions): Gateway {
+  const log = options.log.child({ service: "gateway" });
+  const gateway = new ApolloGateway({
+    supergraphSdl: options.supergraphSdl,
+    logger: log,
+    buildService: ({ name, url }) =>
+      new RemoteGraphQLDataSource<GatewayContext>({
+        url: options.subgraphUrls?.[name] ?? url,
+        willSendRequest({ request, context }) {
+          request.http?.headers.set("authorization", `Bearer ${context.forwardedToken}`);
+        },
+      }),
+  });
+  const apollo = new ApolloServer<GatewayContext>({ gateway, logger: log, includeStacktraceInErrorResponses: false });
+
+  async function context(req: IncomingMessage): Promise<GatewayContext> {
+    let caller: Caller;
+    try {
+      const token = readBearerToken(req.headers.authorization);
+      if (token === undefined) throw new InvalidTokenError("missing", "A bearer token is required: send 'Authorization: Bearer <token>'.");
+      caller = await options.verifyToken(token);
+    } catch (error) {
+      if (error instanceof InvalidTokenError) throw unauthenticated(error.message);
+      throw error;
+    }
+    return { caller, forwardedToken: await options.signForwardedCaller(caller) };
+  }
+
+  const http = createHttpServer({ apollo, context, service: "gateway", log });
+  return {
+    apollo,
+    http,
+    async listen(port, host) {
+      await apollo.start();
+      return listen(http, port, host);
+    },
+    async stop() {
+      await close(http);
+      await apollo.stop();
+    },
+  };
+}

@@ -1,0 +1,78 @@
+import type { DatabaseHandle } from "@grondslag/db";
+import { createGateway, type Gateway } from "@grondslag/gateway";
+import { defaultSubgraphUrl, loadSupergraphSdl, subgraphs as subgraphList } from "@grondslag/schema";
+import { createSubgraphServer, type Logger, type Subgraph, type SubgraphServer } from "@grondslag/server";
+import { createForwarding, type StackAuth } from "./createAuth.ts";
+
+export interface StackOptions {
+  /** One store shared by all five subgraphs, each in its own Postgres schema. */
+  database: DatabaseHandle;
+  auth: StackAuth;
+  log: Logger;
+  /** Seed the demo cast when the store is empty. Default true. */
+  seedDemoData?: boolean;
+}
+
+export interface ListenOptions {
+  /** The gateway's port; 0 picks a free one. */
+  gatewayPort: number;
+  /** Each subgraph's port by name; default: the development ports 4001 to 4005. 0 picks a free one. */
+  subgraphPorts?: Partial<Record<string, number>>;
+  host?: string;
+}
+
+export interface Stack {
+  subgraphs: Subgraph[];
+  /** Starts the five subgraphs, then the gateway routed to where they listen. */
+  listen(options: ListenOptions): Promise<{ gatewayUrl: string; subgraphUrls: Record<string, string> }>;
+  stop(): Promise<void>;
+}
+
+/**
+ * The whole graph in one process: five subgraphs and the gateway over one database.
+ * `pnpm start` and the end-to-end tests both build it here; only they choose ports.
+ */
+export async function createStack(options: StackOptions): Promise<Stack> {
+  const { database, log } = options;
+  const subgraphs = subgraphList.map(({ module }) => module.createSubgraph({ database, log }));
+  for (const subgraph of subgraphs) await subgraph.migrate();
+  if (options.seedDemoData ?? true) await seedWhenEmpty(subgraphs, log);
+
+  const forwarding = createForwarding(options.auth.gatewayKey);
+  const servers: SubgraphServer[] = subgraphs.map((subgraph) =>
+    createSubgraphServer(subgraph, { verifyCaller: forwarding.verify, log }),
+  );
+  let gateway: Gateway | undefined;
+
+  return {
+    subgraphs,
+    async listen({ gatewayPort, subgraphPorts = {}, host = "127.0.0.1" }) {
+      const subgraphUrls: Record<string, string> = {};
+      for (const [index, server] of servers.entries()) {
+        const port = subgraphPorts[server.name] ?? subgraphList[index]!.port;
+        subgraphUrls[server.name] = defaultSubgraphUrl(await server.listen(port, host));
+      }
+      gateway = createGateway({
+        supergraphSdl: loadSupergraphSdl(),
+        subgraphUrls,
+        verifyToken: options.auth.verifyToken,
+        signForwardedCaller: forwarding.sign,
+        log,
+      });
+      const port = await gateway.listen(gatewayPort, host);
+      return { gatewayUrl: `http://${host === "0.0.0.0" ? "localhost" : host}:${port}/graphql`, subgraphUrls };
+    },
+    async stop() {
+      await gateway?.stop();
+      await Promise.all(servers.map((server) => server.stop()));
+    },
+  };
+}
+
+/** Demo data goes into an empty store only: a person's erasure must survive a restart. */
+async function seedWhenEmpty(subgraphs: Subgraph[], log: Logger): Promise<void> {
+  const filled = await Promise.all(subgraphs.map((subgraph) => subgraph.hasData()));
+  if (filled.some(Boolean)) return;
+  for (const subgraph of subgraphs) await subgraph.seedDemoData();
+  log.info("seeded the demo cast into an empty store");
+}

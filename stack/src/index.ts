@@ -1,0 +1,6 @@
+export { createStack } from "./createStack.ts";
+export type { ListenOptions, Stack, StackOptions } from "./createStack.ts";
+export { FORWARDED_AUDIENCE, FORWARDED_ISSUER, createAuth, createForwarding } from "./createAuth.ts";
+export type { StackAuth } from "./createAuth.ts";
+export { loadEnv } from "./env.ts";
+export type { Env } from "./env.ts";
