@@ -1,0 +1,60 @@
+import { createKeyPair, createTokenSigner, personas } from "@grondslag/auth";
+import { FORWARDED_AUDIENCE, FORWARDED_ISSUER } from "@grondslag/stack";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { postGraphQL } from "./postGraphQL.ts";
+import { startTestStack, type TestStack } from "./startTestStack.ts";
+
+let graph: TestStack;
+beforeAll(async () => {
+  graph = await startTestStack();
+});
+afterAll(() => graph?.stop());
+
+const ENTITIES = /* GraphQL */ `{ _entities(representations: [{ __typename: "Person", id: "anna" }]) { ... on Person { id email } } }`;
+const SUBGRAPHS = ["identity", "therapy", "mobility", "billing", "consent"] as const;
+
+describe("a subgraph called directly", () => {
+  it.each(SUBGRAPHS)("%s answers federation's _service without a caller", async (name) => {
+    const { status, body } = await postGraphQL(graph.subgraphUrls[name]!, `{ _service { sdl } }`);
+    expect(status).toBe(200);
+    expect(body.data?._service).toMatchObject({ sdl: expect.stringContaining("type Person") });
+  });
+
+  it.each(SUBGRAPHS)("%s refuses data to a request without a caller", async (name) => {
+    const { status, body } = await postGraphQL(graph.subgraphUrls[name]!, `{ _entities(representations: [{ __typename: "Person", id: "anna" }]) { __typename } }`);
+    expect(status).toBe(401);
+    expect(body.data).toBeUndefined();
+    expect(body.errors?.[0]?.extensions?.code).toBe("UNAUTHENTICATED");
+  });
+
+  it("refuses a caller forged with another key", async () => {
+    const forger = createTokenSigner({ key: await createKeyPair(), issuer: FORWARDED_ISSUER, audience: FORWARDED_AUDIENCE });
+    const { status, body } = await postGraphQL(graph.subgraphUrls.identity!, ENTITIES, await forger(personas.anna));
+    expect(status).toBe(401);
+    expect(body).toEqual({
+      errors: [expect.objectContaining({ message: "Caller refused: The token's signature does not verify.", extensions: expect.objectContaining({ code: "UNAUTHENTICATED" }) })],
+    });
+  });
+
+  it("refuses a caller's own token: only the gateway's forwarded caller is trusted", async () => {
+    const { status, body } = await postGraphQL(graph.subgraphUrls.identity!, ENTITIES, await graph.tokenFor("anna"));
+    expect(status).toBe(401);
+    expect(body.data).toBeUndefined();
+  });
+
+  it("refuses a caller named in a header without a signature", async () => {
+    const response = await fetch(graph.subgraphUrls.identity!, {
+      method: "POST",
+      headers: { "content-type": "application/json", "x-caller": "anna", authorization: "Bearer anna" },
+      body: JSON.stringify({ query: ENTITIES }),
+    });
+    expect(response.status).toBe(401);
+  });
+
+  it("answers a caller the gateway signed", async () => {
+    const gateway = createTokenSigner({ key: graph.gatewayKey, issuer: FORWARDED_ISSUER, audience: FORWARDED_AUDIENCE, ttlSeconds: 60 });
+    const { status, body } = await postGraphQL(graph.subgraphUrls.identity!, ENTITIES, await gateway(personas.anna));
+    expect(status).toBe(200);
+    expect(body).toEqual({ data: { _entities: [{ id: "anna", email: "anna@example.nl" }] } });
+  });
+});
