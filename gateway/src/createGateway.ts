@@ -47,7 +47,10 @@ export function createGateway(options: GatewayOptions): Gateway {
         },
       }),
   });
-  const apollo = new ApolloServer<GatewayContext>({ gateway, logger: log, includeStacktraceInErrorResponses: false });
+  const apollo = new ApolloServer<GatewayContext>({ gateway, logger: log, includeStacktraceInErrorResponses: false,
+    // The process owns shutdown (stack/src/main.ts); Apollo's own signal handler would race it.
+    stopOnTerminationSignals: false,
+  });
 
   async function context(req: IncomingMessage): Promise<GatewayContext> {
     let caller: Caller;

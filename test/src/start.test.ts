@@ -10,7 +10,7 @@ import { postGraphQL } from "./postGraphQL.ts";
 // development keys created on first start, Ctrl-C to stop, and the data kept across restarts.
 const stackDir = fileURLToPath(new URL("../../stack", import.meta.url));
 const dataDir = mkdtempSync(join(tmpdir(), "grondslag-start-"));
-const env = { ...process.env, DATA_DIR: dataDir, GATEWAY_PORT: "0", SUBGRAPH_PORT_BASE: "0", LOG_LEVEL: "info", DATABASE_URL: "" };
+const env = { ...process.env, DATA_DIR: dataDir, GATEWAY_PORT: "0", SUBGRAPH_PORT_BASE: "0", LOG_LEVEL: "info", DATABASE_URL: "", NODE_ENV: "development" };
 afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
 
 interface Started {
@@ -39,8 +39,15 @@ function start(): Promise<Started> {
 }
 
 function interrupt(child: ChildProcess): Promise<number | null> {
-  return new Promise((resolve) => {
-    child.once("exit", (code) => resolve(code));
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => {
+      child.kill("SIGKILL");
+      reject(new Error("did not stop within 15 s of SIGINT"));
+    }, 15_000);
+    child.once("exit", (code) => {
+      clearTimeout(timer);
+      resolve(code);
+    });
     child.kill("SIGINT");
   });
 }

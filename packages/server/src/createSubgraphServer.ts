@@ -29,6 +29,8 @@ export function createSubgraphServer(subgraph: Subgraph, options: SubgraphServer
     logger: log,
     // Subgraphs are reached only through the gateway; their own error detail stays in the log.
     includeStacktraceInErrorResponses: false,
+    // The process owns shutdown (stack/src/main.ts); Apollo's own signal handler would race it.
+    stopOnTerminationSignals: false,
   });
 
   async function context(req: IncomingMessage): Promise<SubgraphContext> {
