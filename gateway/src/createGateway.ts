@@ -11,7 +11,7 @@ export interface GatewayContext {
 }
 
 export interface GatewayOptions {
-  /** The composed supergraph (schema/supergraph.graphql). */
+  /** The composed supergraph (schema/supergraph/supergraph.graphql). */
   supergraphSdl: string;
   /** Where each subgraph is reached, by name. Default: the URLs in the supergraph. */
   subgraphUrls?: Record<string, string>;

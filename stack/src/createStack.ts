@@ -1,6 +1,6 @@
 import type { DatabaseHandle } from "@grondslag/db";
 import { createGateway, type Gateway } from "@grondslag/gateway";
-import { defaultSubgraphUrl, loadSupergraphSdl, subgraphs as subgraphList } from "@grondslag/schema";
+import { defaultSubgraphUrl, loadSupergraphSdl, subgraphs as subgraphList } from "@grondslag/supergraph";
 import { createSubgraphServer, type Logger, type Subgraph, type SubgraphServer } from "@grondslag/server";
 import { createForwarding, type StackAuth } from "./createAuth.ts";
 

@@ -13,6 +13,8 @@ export interface SubgraphContext {
 export interface SubgraphDeps {
   database: DatabaseHandle;
   log: Logger;
+  /** The composed supergraph, for a subgraph that reports on the whole graph (consent's policy register). */
+  supergraphSdl?: string;
 }
 
 /** The uniform shape of the five subgraphs, so gateway, tests and tools can loop over them. */

@@ -14,8 +14,9 @@ beforeAll(async () => {
 });
 
 const anna = { subject: "anna", role: "subject", personId: "anna" } as const;
+const sam = { subject: "sam", role: "support", personId: "sam", organisationId: "grondslag" } as const;
 
-async function run(source: string, caller = anna) {
+async function run(source: string, caller: Parameters<typeof subgraph.createContext>[0] = anna) {
   return graphql({ schema: subgraph.schema, source, contextValue: subgraph.createContext(caller) });
 }
 
@@ -37,25 +38,60 @@ describe("identity subgraph", () => {
     });
   });
 
-  it("resolves a batch of Person references with memberships in a constant number of queries", async () => {
+  it("resolves a batch of Person references with memberships in a constant number of queries (as support staff)", async () => {
     const query = (ids: string[]) => /* GraphQL */ `{
       _entities(representations: [${ids.map((id) => `{ __typename: "Person", id: "${id}" }`).join(", ")}]) {
         ... on Person { id memberships { organisation { name } } }
       }
     }`;
     database.resetQueryCount();
-    const one = await run(query(["anna"]));
+    const one = await run(query(["anna"]), sam);
     const oneCount = database.queryCount;
     database.resetQueryCount();
-    const six = await run(query(["anna", "bram", "tom", "mila", "eva", "sam"]));
+    const six = await run(query(["anna", "bram", "tom", "mila", "eva", "sam"]), sam);
     const sixCount = database.queryCount;
 
     expect(one.errors).toBeUndefined();
     expect(six.errors).toBeUndefined();
     expect((six.data?._entities as unknown[]).length).toBe(6);
-    // person, memberships, organisations: one query each, however many people are asked for.
-    expect(oneCount).toBe(3);
+    // memberships, then organisations: one query each, however many people are asked for.
+    // (A Person is a bare reference until one of its own columns is read.)
+    expect(oneCount).toBe(2);
     expect(sixCount).toBe(oneCount);
+  });
+
+  it("runs __resolveReference under the shield middleware, and checks each entity field", async () => {
+    const result = await run(/* GraphQL */ `
+      { _entities(representations: [{ __typename: "Person", id: "anna" }, { __typename: "Person", id: "bram" }, { __typename: "Organisation", id: "acme" }]) {
+          ... on Person { id givenName email }
+          ... on Organisation { name }
+      } }
+    `);
+    expect(result.data).toEqual({
+      _entities: [{ id: "anna", givenName: "Anna", email: "anna@example.nl" }, { id: "bram", givenName: null, email: null }, { name: "Acme Logistiek B.V." }],
+    });
+    expect(result.errors).toHaveLength(2);
+    expect(result.errors?.map((error) => ({ path: error.path, ...error.extensions }))).toEqual(expect.arrayContaining([
+      { path: ["_entities", 1, "givenName"], code: "UNAUTHORIZED_FIELD_OR_TYPE", field: "Person.givenName", policy: "read: self | therapist-of | employer-of | platform-staff | partner:twikey" },
+      { path: ["_entities", 1, "email"], code: "UNAUTHORIZED_FIELD_OR_TYPE", field: "Person.email", policy: "read: self | therapist-of | platform-staff | partner:twilio" },
+    ]));
+    // The refusal names the field and the policy, never the record's values.
+    expect(JSON.stringify(result.errors)).not.toMatch(/Bram|Jansen|bram@example/);
+  });
+
+  it("refuses a write the field's write policy does not allow, and makes the one it allows", async () => {
+    const write = (caller: Parameters<typeof subgraph.createContext>[0], personId: string) =>
+      run(`mutation { updateContactDetails(personId: "${personId}", phone: "+31611112222") { phone } }`, caller);
+    const denied = await write(anna, "bram");
+    expect(denied.data).toEqual({ updateContactDetails: null });
+    expect(denied.errors?.[0]?.extensions).toMatchObject({ code: "UNAUTHORIZED_FIELD_OR_TYPE", field: "Person.email", policy: "write: self | platform-staff" });
+    expect((await run(`{ _entities(representations: [{ __typename: "Person", id: "bram" }]) { ... on Person { phone } } }`, sam)).data).toEqual({
+      _entities: [{ phone: "+31687654321" }],
+    });
+
+    expect(await write(anna, "anna")).toEqual({ data: { updateContactDetails: { phone: "+31611112222" } } });
+    const invalid = await run(`mutation { updateContactDetails(personId: "anna", phone: "0612") { phone } }`);
+    expect(invalid.errors?.[0]?.extensions?.code).toBe("BAD_USER_INPUT");
   });
 
   it("seeds idempotently", async () => {

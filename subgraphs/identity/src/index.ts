@@ -1,29 +1,39 @@
-import { buildSubgraphSchema } from "@apollo/subgraph";
-import { loadTypeDefs, scalarResolvers, type Subgraph, type SubgraphDeps } from "@grondslag/server";
+import { createPolicyContext, createPolicySchema, loadSubgraphTypeDefs } from "@grondslag/policy";
+import { scalarResolvers, type Subgraph, type SubgraphDeps } from "@grondslag/server";
 import type { IdentityContext } from "./context.ts";
 import { createLoaders } from "./createLoaders.ts";
 import { seedDemoData } from "./db/seedDemoData.ts";
-import { persons } from "./db/tables.ts";
+import { persons, type MembershipRow } from "./db/tables.ts";
 import { Membership } from "./resolvers/Membership.ts";
+import { createMutation } from "./resolvers/Mutation.ts";
 import { Organisation } from "./resolvers/Organisation.ts";
 import { Person } from "./resolvers/Person.ts";
 import { Query } from "./resolvers/Query.ts";
 
 export const name = "identity";
-export const typeDefs = loadTypeDefs(new URL("./schema.graphql", import.meta.url));
+export const typeDefs = loadSubgraphTypeDefs(new URL("./schema.graphql", import.meta.url));
 const migrationsFolder = new URL("../drizzle", import.meta.url).pathname;
 
 /** Builds the identity subgraph; no I/O until `migrate`, `seedDemoData` or a request. */
-export function createSubgraph({ database }: SubgraphDeps): Subgraph<IdentityContext> {
-  const schema = buildSubgraphSchema({
+export function createSubgraph({ database, log }: SubgraphDeps): Subgraph<IdentityContext> {
+  const { schema } = createPolicySchema({
     typeDefs,
-    resolvers: { ...scalarResolvers, Query, Person, Organisation, Membership } as never,
+    resolvers: { ...scalarResolvers, Query, Mutation: createMutation(database.db), Person, Organisation, Membership } as never,
+    // Whom each record is about, for rules such as `self` and `employer-of`.
+    subjects: {
+      Person: (person: { id: string }) => person.id,
+      PostalAddress: (address: { personId: string }) => address.personId,
+      Membership: (membership: MembershipRow) => membership.personId,
+      "Query.person": (_: unknown, args: { id: string }) => args.id,
+      "Mutation.updateContactDetails": (_: unknown, args: { personId: string }) => args.personId,
+    },
+    log,
   });
   return {
     name,
     typeDefs,
     schema,
-    createContext: (caller) => ({ caller, loaders: createLoaders(database.db) }),
+    createContext: (caller) => ({ caller, loaders: createLoaders(database.db), policy: createPolicyContext(database.db, caller) }),
     migrate: () => database.migrate(name, migrationsFolder),
     hasData: async () => (await database.db.select({ id: persons.id }).from(persons).limit(1)).length > 0,
     seedDemoData: () => seedDemoData(database.db),

@@ -1,7 +1,7 @@
 import { writeFileSync } from "node:fs";
 import { composeSupergraph, loadSupergraphSdl, supergraphPath } from "./composeSupergraph.ts";
 
-// `write` regenerates schema/supergraph.graphql; `check` fails when the committed file is stale.
+// `write` regenerates schema/supergraph/supergraph.graphql; `check` fails when the committed file is stale.
 // An optional second argument names another file (the tests check a deliberately stale copy).
 const command = process.argv[2];
 const path = process.argv[3] ?? supergraphPath;

@@ -1,0 +1,27 @@
+import type { Caller } from "@grondslag/auth";
+import type { Database } from "@grondslag/db";
+import { createPolicyLookups, type PolicyLookups } from "./createPolicyLookups.ts";
+
+/** What the rules of one request see: the caller, the day, and batched look-ups. */
+export interface PolicyContext {
+  caller: Caller | null;
+  /** The calendar day in Europe/Amsterdam, YYYY-MM-DD: relationships end on local days. */
+  today: string;
+  lookups: PolicyLookups;
+}
+
+/** Every subgraph's context carries one of these as `policy`. */
+export interface WithPolicy {
+  policy: PolicyContext;
+}
+
+export function createPolicyContext(db: Database, caller: Caller | null, now: Date = new Date()): PolicyContext {
+  const today = getToday(now);
+  return { caller, today, lookups: createPolicyLookups(db, today) };
+}
+
+/** The calendar day at the practices and employers (NL and BE share Europe/Amsterdam's clock). */
+export function getToday(now: Date = new Date()): string {
+  // The en-CA locale formats a date as YYYY-MM-DD.
+  return new Intl.DateTimeFormat("en-CA", { timeZone: "Europe/Amsterdam" }).format(now);
+}

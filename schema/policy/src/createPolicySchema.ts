@@ -1,0 +1,129 @@
+import { buildSubgraphSchema } from "@apollo/subgraph";
+import type { GraphQLResolverMap } from "@apollo/subgraph/dist/schema-helper/resolverMap.js";
+import { GraphQLError, type DocumentNode, type GraphQLSchema } from "graphql";
+import { applyMiddleware } from "graphql-middleware";
+import { allow, deny, rule, shield, type IRules } from "graphql-shield";
+import { createFallbackError, PolicyDeniedError, type ErrorLog } from "./errors.ts";
+import type { WithPolicy } from "./PolicyContext.ts";
+import { readFieldPolicies, type FieldPolicy, type PolicyAlternatives } from "./readFieldPolicies.ts";
+import { findRequirement, type Condition, type RequirementDefinition } from "./requirements.ts";
+
+/** Finds the person a record is about: from the parent (by type) or from the arguments (root fields). */
+export type SubjectOf = (parent: any, args: any, context: any) => string | null | undefined | Promise<string | null | undefined>;
+
+export interface PolicySchemaOptions {
+  /** The subgraph's SDL with the vocabulary (`loadSubgraphTypeDefs`). */
+  typeDefs: DocumentNode;
+  resolvers: GraphQLResolverMap<any>;
+  /** By type name (`Trip`: from the parent row) or by `Type.field` (`Query.person`: from the arguments). */
+  subjects: Record<string, SubjectOf>;
+  /** Record conditions this subgraph's policies name, such as `work-trip`. */
+  conditions?: Record<string, { description: string; evaluate: Condition }>;
+  log: ErrorLog;
+}
+
+export interface PolicySchema {
+  schema: GraphQLSchema;
+  policies: FieldPolicy[];
+}
+
+/**
+ * Builds a subgraph's schema with its access policy enforced by graphql-shield. The rule map
+ * is derived from the SDL's declarations at start, never written by hand; a field without a
+ * declaration, or naming a requirement nothing implements, stops the subgraph from starting.
+ */
+export function createPolicySchema(options: PolicySchemaOptions): PolicySchema {
+  const conditions = options.conditions ?? {};
+  const { policies, problems } = readFieldPolicies(options.typeDefs);
+  const byCoordinate = new Map(policies.map((policy) => [policy.coordinate, policy]));
+  problems.push(...findUnenforceable(policies, byCoordinate, options.subjects, conditions));
+  if (problems.length > 0) throw new Error(`The schema's policy declarations are incomplete:\n- ${problems.join("\n- ")}`);
+
+  const requirement = (name: string) => findRequirement(name, conditions) as RequirementDefinition;
+  const subjectOf = (policy: FieldPolicy): SubjectOf | undefined => options.subjects[policy.coordinate] ?? options.subjects[policy.type];
+
+  async function holds(policy: FieldPolicy, alternatives: PolicyAlternatives | null, subjectFrom: FieldPolicy, parent: unknown, args: Record<string, unknown>, context: WithPolicy) {
+    let subject: Promise<string | null> | undefined;
+    const input = {
+      policy: context.policy,
+      field: policy,
+      parent,
+      args,
+      subject: () => (subject ??= Promise.resolve(subjectOf(subjectFrom)?.(parent, args, context)).then((value) => value ?? null)),
+    };
+    for (const alternative of alternatives ?? []) {
+      let all = true;
+      for (const name of alternative) {
+        if (!(await requirement(name).evaluate(input))) {
+          all = false;
+          break;
+        }
+      }
+      if (all) return true;
+    }
+    return false;
+  }
+
+  // Rules depend on the parent record, so graphql-shield must not cache them per request
+  // ("contextual") and hashing every row for "strict" costs more than it saves: the facts
+  // behind them are already memoised per request by the policy's DataLoaders.
+  const fieldRule = (policy: FieldPolicy) =>
+    rule(`${policy.coordinate}`, { cache: "no_cache" })(async (parent, args, context: WithPolicy) => {
+      try {
+        if (policy.writes) {
+          for (const coordinate of policy.writes) {
+            const target = byCoordinate.get(coordinate)!;
+            if (!(await holds(target, target.write, policy, parent, args, context))) return new PolicyDeniedError(coordinate, "write", target.write);
+          }
+          return true;
+        }
+        return (await holds(policy, policy.read, policy, parent, args, context)) || new PolicyDeniedError(policy.coordinate, "read", policy.read);
+      } catch (error) {
+        // Closed on failure, but not disguised as a denial: the caller sees that checking failed.
+        options.log.error({ err: error, field: policy.coordinate }, "policy evaluation failed");
+        return new GraphQLError("The access policy could not be evaluated.", { extensions: { code: "POLICY_EVALUATION_FAILED", field: policy.coordinate } });
+      }
+    });
+
+  const ruleTree: Record<string, Record<string, unknown>> = {
+    // Federation's own fields: `_entities` only hands back references; every field of every
+    // entity it returns is checked by that field's own rule.
+    Query: { _entities: allow, _service: allow },
+    _Service: { sdl: allow },
+  };
+  for (const policy of policies) (ruleTree[policy.type] ??= {})[policy.field] = fieldRule(policy);
+
+  const base = buildSubgraphSchema({ typeDefs: options.typeDefs, resolvers: options.resolvers });
+  const schema = applyMiddleware(
+    base,
+    shield(ruleTree as IRules, { fallbackRule: deny, allowExternalErrors: false, fallbackError: createFallbackError(options.log) }),
+  );
+  return { schema, policies };
+}
+
+/** Declarations that parse but could not be enforced: a lie an auditor would believe. */
+function findUnenforceable(
+  policies: FieldPolicy[],
+  byCoordinate: Map<string, FieldPolicy>,
+  subjects: Record<string, SubjectOf>,
+  conditions: Record<string, { description: string; evaluate: Condition }>,
+): string[] {
+  const problems: string[] = [];
+  for (const policy of policies) {
+    for (const alternative of [...policy.read, ...(policy.write ?? [])]) {
+      for (const name of alternative) {
+        if (!findRequirement(name, conditions)) problems.push(`${policy.coordinate} names requirement "${name}", which nothing implements`);
+      }
+    }
+    if (policy.personal && !subjects[policy.coordinate] && !subjects[policy.type]) {
+      problems.push(`${policy.coordinate} is personal data but nothing tells whom a ${policy.type} is about (subjects)`);
+    }
+    for (const coordinate of policy.writes ?? []) {
+      const target = byCoordinate.get(coordinate);
+      if (!target) problems.push(`${policy.coordinate} writes ${coordinate}, which this subgraph does not declare`);
+      else if (!target.write) problems.push(`${policy.coordinate} writes ${coordinate}, whose declaration lets nobody write it`);
+      if (!subjects[policy.coordinate]) problems.push(`${policy.coordinate} writes personal data but nothing tells whose (subjects["${policy.coordinate}"])`);
+    }
+  }
+  return problems;
+}

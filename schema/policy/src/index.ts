@@ -1,0 +1,12 @@
+export { POLICY_SPEC_URL, loadSubgraphTypeDefs, vocabularySdl } from "./vocabulary.ts";
+export { readFieldPolicies } from "./readFieldPolicies.ts";
+export type { FieldPolicy, PersonalData, PolicyAlternatives, ReadFieldPoliciesResult } from "./readFieldPolicies.ts";
+export { createPolicySchema } from "./createPolicySchema.ts";
+export type { PolicySchema, PolicySchemaOptions, SubjectOf } from "./createPolicySchema.ts";
+export { createPolicyContext, getToday } from "./PolicyContext.ts";
+export type { PolicyContext, WithPolicy } from "./PolicyContext.ts";
+export { PolicyDeniedError, UNAUTHORIZED, createFallbackError, formatPolicy } from "./errors.ts";
+export { builtInRequirements, findRequirement } from "./requirements.ts";
+export type { Condition, Requirement, RequirementDefinition } from "./requirements.ts";
+export type { Instruction, InstructedRead, PolicyLookups } from "./createPolicyLookups.ts";
+export { queryRows } from "./queryRows.ts";

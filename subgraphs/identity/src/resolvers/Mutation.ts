@@ -1,0 +1,33 @@
+import type { Database } from "@grondslag/db";
+import { eq } from "drizzle-orm";
+import { GraphQLError } from "graphql";
+import { z } from "zod";
+import type { IdentityContext } from "../context.ts";
+import { persons } from "../db/tables.ts";
+
+const contactDetails = z.object({
+  personId: z.string().min(1),
+  email: z.email("email must be an email address").optional(),
+  phone: z.string().regex(/^\+[1-9]\d{7,14}$/, "phone must be in international format, e.g. +31612345678").optional(),
+});
+
+export function createMutation(db: Database) {
+  return {
+    // Access was decided before this runs, from the `write` policies of Person.email and Person.phone.
+    updateContactDetails: async (_: unknown, args: unknown, { loaders }: IdentityContext) => {
+      const parsed = contactDetails.safeParse(args);
+      if (!parsed.success) {
+        throw new GraphQLError(parsed.error.issues.map((issue) => issue.message).join("; "), { extensions: { code: "BAD_USER_INPUT" } });
+      }
+      const { personId, email, phone } = parsed.data;
+      const changes = { ...(email !== undefined ? { email } : {}), ...(phone !== undefined ? { phone } : {}) };
+      if (Object.keys(changes).length === 0) {
+        throw new GraphQLError("Give an email address, a phone number, or both.", { extensions: { code: "BAD_USER_INPUT" } });
+      }
+      const updated = await db.update(persons).set(changes).where(eq(persons.id, personId)).returning({ id: persons.id });
+      if (updated.length === 0) throw new GraphQLError("No person with that id.", { extensions: { code: "NOT_FOUND" } });
+      loaders.person.clear(personId);
+      return { id: personId };
+    },
+  };
+}
