@@ -10,3 +10,5 @@ export { builtInRequirements, findRequirement } from "./requirements.ts";
 export type { Condition, Requirement, RequirementDefinition } from "./requirements.ts";
 export type { Instruction, InstructedRead, PolicyLookups } from "./createPolicyLookups.ts";
 export { queryRows } from "./queryRows.ts";
+export { readGraphPolicy } from "./readGraphPolicy.ts";
+export type { GraphFieldPolicy } from "./readGraphPolicy.ts";

@@ -2,3 +2,5 @@ export { composeSupergraph, isSupergraphCurrent, loadSubgraphSources, loadSuperg
 export type { SubgraphSource } from "./composeSupergraph.ts";
 export { defaultSubgraphUrl, subgraphs } from "./subgraphs.ts";
 export type { SubgraphName } from "./subgraphs.ts";
+export { readGraphPolicy } from "@grondslag/policy";
+export type { GraphFieldPolicy } from "@grondslag/policy";

@@ -1,0 +1,58 @@
+import { spawnSync } from "node:child_process";
+import { fileURLToPath } from "node:url";
+import { readFieldPolicies, readGraphPolicy } from "@grondslag/policy";
+import { parse, print } from "graphql";
+import { describe, expect, it } from "vitest";
+import { composeSupergraph, loadSubgraphSources, loadSupergraphSdl } from "./composeSupergraph.ts";
+
+describe("every field of every subgraph declares its policy", () => {
+  it.each(loadSubgraphSources().map((source) => [source.name, source] as const))("%s has no field without a declaration", (_, source) => {
+    expect(readFieldPolicies(source.typeDefs).problems).toEqual([]);
+  });
+
+  it("a field added without a declaration fails the check, in the subgraph and in the composed graph", () => {
+    const sources = loadSubgraphSources().map((source) =>
+      source.name === "identity" ? { ...source, typeDefs: parse(`${print(source.typeDefs)}\nextend type Organisation { website: String }`) } : source,
+    );
+    const identity = sources.find((source) => source.name === "identity")!;
+    expect(readFieldPolicies(identity.typeDefs).problems).toEqual(["Organisation.website declares no data category: add @personal(...) or @notPersonal"]);
+    expect(() => readGraphPolicy(composeSupergraph(sources))).toThrow(/Organisation\.website declares no data category/);
+  });
+});
+
+describe("the policy as data", () => {
+  const policy = readGraphPolicy(loadSupergraphSdl());
+
+  it("has one entry per field of every subgraph, read from the composed supergraph", () => {
+    const declared = new Set(loadSubgraphSources().flatMap((source) => readFieldPolicies(source.typeDefs).policies.map((field) => field.coordinate)));
+    expect(new Set(policy.map((entry) => entry.coordinate))).toEqual(declared);
+  });
+
+  it("names the subgraph, category, basis, controller, retention and the read and write policies", () => {
+    expect(policy.find((entry) => entry.coordinate === "Person.email")).toEqual({
+      coordinate: "Person.email",
+      subgraph: "identity",
+      subgraphs: ["identity"],
+      personal: true,
+      category: "CONTACT",
+      basis: "CONTRACT",
+      controller: "PLATFORM",
+      retention: { keep: "P67D", from: "ACCOUNT_CLOSED" },
+      read: [["self"], ["therapist-of"], ["platform-staff"], ["partner:twilio"]],
+      readPolicy: "self | therapist-of | platform-staff | partner:twilio",
+      write: [["self"], ["platform-staff"]],
+      writePolicy: "self | platform-staff",
+      writes: null,
+    });
+    expect(policy.find((entry) => entry.coordinate === "Person.id")?.subgraphs.sort()).toEqual(["billing", "consent", "identity", "mobility", "therapy"]);
+  });
+
+  it("is what `pnpm --silent policy:json` prints", () => {
+    const printed = spawnSync(process.execPath, ["--import", "tsx", "src/printPolicy.ts"], {
+      cwd: fileURLToPath(new URL("..", import.meta.url)),
+      encoding: "utf8",
+    });
+    expect(printed.status).toBe(0);
+    expect(JSON.parse(printed.stdout)).toEqual(policy);
+  }, 60_000);
+});
