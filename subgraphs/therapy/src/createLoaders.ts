@@ -22,6 +22,11 @@ export function createLoaders(db: Database) {
     byKey(ids, await db.select().from(exercises).where(inArray(exercises.id, [...ids])), (row) => row.id),
   );
 
+  // A program by id: whom an Exercise (or a compliance report for one) is about is its program's patient.
+  const program = new DataLoader<string, ExerciseProgramRow | undefined>(async (ids) =>
+    byKey(ids, await db.select().from(exercisePrograms).where(inArray(exercisePrograms.id, [...ids])), (row) => row.id),
+  );
+
   return {
     practice: new DataLoader<string, PracticeRow | undefined>(async (ids) =>
       byKey(ids, await db.select().from(practices).where(inArray(practices.id, [...ids])), (row) => row.id),
@@ -50,17 +55,17 @@ export function createLoaders(db: Database) {
         (row) => row.patientId,
       ),
     ),
-    programsOfPatient: new DataLoader<string, ExerciseProgramRow[]>(async (patientIds) =>
-      groupByKey(
-        patientIds,
-        await db
-          .select()
-          .from(exercisePrograms)
-          .where(inArray(exercisePrograms.patientId, [...patientIds]))
-          .orderBy(exercisePrograms.startedOn, exercisePrograms.id),
-        (row) => row.patientId,
-      ),
-    ),
+    // The programs it returns are primed, so finding whom their exercises are about costs no query.
+    programsOfPatient: new DataLoader<string, ExerciseProgramRow[]>(async (patientIds) => {
+      const rows = await db
+        .select()
+        .from(exercisePrograms)
+        .where(inArray(exercisePrograms.patientId, [...patientIds]))
+        .orderBy(exercisePrograms.startedOn, exercisePrograms.id);
+      for (const row of rows) program.prime(row.id, row);
+      return groupByKey(patientIds, rows, (row) => row.patientId);
+    }),
+    program,
     exercise,
     exercisesOfProgram: new DataLoader<string, ExerciseRow[]>(async (programIds) => {
       const rows = await db.select().from(exercises).where(inArray(exercises.programId, [...programIds])).orderBy(exercises.position);

@@ -1,32 +1,58 @@
-import { buildSubgraphSchema } from "@apollo/subgraph";
-import { loadTypeDefs, scalarResolvers, type Subgraph, type SubgraphDeps } from "@grondslag/server";
+import { createPolicyContext, createPolicySchema, getToday, loadSubgraphTypeDefs } from "@grondslag/policy";
+import { scalarResolvers, type Subgraph, type SubgraphDeps } from "@grondslag/server";
 import type { TherapyContext } from "./context.ts";
 import { createLoaders } from "./createLoaders.ts";
 import { seedDemoData } from "./db/seedDemoData.ts";
-import { practices } from "./db/tables.ts";
-import { getToday } from "./getToday.ts";
+import { practices, type CareRelationshipRow, type ComplianceEntryRow, type ExerciseProgramRow, type ExerciseRow, type TherapistRow } from "./db/tables.ts";
 import { CareRelationship } from "./resolvers/CareRelationship.ts";
 import { ComplianceEntry } from "./resolvers/ComplianceEntry.ts";
 import { ExerciseProgram } from "./resolvers/ExerciseProgram.ts";
+import { createMutation, patientOfExercise } from "./resolvers/Mutation.ts";
 import { Person } from "./resolvers/Person.ts";
 import { Practice } from "./resolvers/Practice.ts";
 import { Therapist } from "./resolvers/Therapist.ts";
 
 export const name = "therapy";
-export const typeDefs = loadTypeDefs(new URL("./schema.graphql", import.meta.url));
+export const typeDefs = loadSubgraphTypeDefs(new URL("./schema.graphql", import.meta.url));
 const migrationsFolder = new URL("../drizzle", import.meta.url).pathname;
 
 /** Builds the therapy subgraph; no I/O until `migrate`, `seedDemoData` or a request. */
-export function createSubgraph({ database }: SubgraphDeps): Subgraph<TherapyContext> {
-  const schema = buildSubgraphSchema({
+export function createSubgraph({ database, log }: SubgraphDeps): Subgraph<TherapyContext> {
+  const { schema } = createPolicySchema({
     typeDefs,
-    resolvers: { ...scalarResolvers, Person, Practice, Therapist, CareRelationship, ExerciseProgram, ComplianceEntry } as never,
+    resolvers: {
+      ...scalarResolvers,
+      Mutation: createMutation(database.db),
+      Person,
+      Practice,
+      Therapist,
+      CareRelationship,
+      ExerciseProgram,
+      ComplianceEntry,
+    } as never,
+    // Whom each record is about, for rules such as `self` and `care-team`: the patient, except
+    // for a Therapist, which is about the therapist. An Exercise knows only its program.
+    subjects: {
+      Person: (person: { id: string }) => person.id,
+      Therapist: (therapist: TherapistRow) => therapist.personId,
+      CareRelationship: (relationship: CareRelationshipRow) => relationship.patientId,
+      ExerciseProgram: (program: ExerciseProgramRow) => program.patientId,
+      Exercise: async (exercise: ExerciseRow, _: unknown, { loaders }: TherapyContext) =>
+        (await loaders.program.load(exercise.programId))?.patientId,
+      ComplianceEntry: (entry: ComplianceEntryRow) => entry.patientId,
+      "Mutation.recordCompliance": (_: unknown, args: { exerciseId: string }, context: TherapyContext) =>
+        patientOfExercise(args.exerciseId, context),
+    },
+    log,
   });
   return {
     name,
     typeDefs,
     schema,
-    createContext: (caller) => ({ caller, loaders: createLoaders(database.db), today: getToday() }),
+    createContext: (caller) => {
+      const now = new Date();
+      return { caller, loaders: createLoaders(database.db), today: getToday(now), policy: createPolicyContext(database.db, caller, now) };
+    },
     migrate: () => database.migrate(name, migrationsFolder),
     // Every therapy row hangs off a practice through foreign keys, so practices alone tell.
     hasData: async () => (await database.db.select({ id: practices.id }).from(practices).limit(1)).length > 0,

@@ -1,9 +1,12 @@
+import type { Caller } from "@grondslag/auth";
+import type { Instruction } from "@grondslag/policy";
 import { createLogger } from "@grondslag/server";
 import { getTestDatabase, resetDatabase, type TestDatabase } from "@grondslag/testing";
-import { eq } from "drizzle-orm";
+import DataLoader from "dataloader";
+import { and, eq } from "drizzle-orm";
 import { graphql } from "graphql";
 import { beforeAll, describe, expect, it } from "vitest";
-import { careRelationships } from "./db/tables.ts";
+import { careRelationships, complianceEntries } from "./db/tables.ts";
 import { createSubgraph } from "./index.ts";
 
 let database: TestDatabase;
@@ -15,10 +18,23 @@ beforeAll(async () => {
   await resetDatabase(database, [subgraph]);
 });
 
-const tom = { subject: "tom", role: "therapist", personId: "tom", organisationId: "fysio-utrecht" } as const;
+// Callers whose decisions need no look-up in another subgraph's tables: the subject themselves,
+// and callers whose every alternative fails on a role check. Policies that need such look-ups
+// (care-team, processor-on-instruction with an instruction) are tested across subgraphs in test/.
+const person = (id: string): Caller => ({ subject: id, role: "subject", personId: id });
+const anna = person("anna");
+const bram = person("bram");
+const sam: Caller = { subject: "sam", role: "support", personId: "sam", organisationId: "grondslag" };
 
-async function run(source: string, today = "2026-11-22") {
-  return graphql({ schema: subgraph.schema, source, contextValue: { ...subgraph.createContext(tom), today } });
+const HEALTH_READ = "read: self | care-team | processor-on-instruction";
+const RELATIONSHIP_READ = "read: self | therapist-of | processor-on-instruction";
+
+async function run(source: string, caller: Caller | null, today = "2026-11-22") {
+  const context = { ...subgraph.createContext(caller), today };
+  // processor-on-instruction looks for the practice's open instructions in consent's tables,
+  // which this database does not have: here the answer is that there are none.
+  context.policy.lookups.instructionsFor = new DataLoader<string, Instruction[]>(async (ids) => ids.map(() => []));
+  return graphql({ schema: subgraph.schema, source, contextValue: context });
 }
 
 const entities = (typename: string, ids: string[], selection: string) => /* GraphQL */ `{
@@ -28,7 +44,7 @@ const entities = (typename: string, ids: string[], selection: string) => /* Grap
 }`;
 
 describe("therapy subgraph", () => {
-  it("answers a patient's program with its care relationship, exercises in order and compliance by day", async () => {
+  it("answers a patient's own program with its care relationship, exercises in order and compliance by day", async () => {
     const result = await run(
       entities(
         "Person",
@@ -40,6 +56,7 @@ describe("therapy subgraph", () => {
             compliance { performedOn exercise { name } done painScore effortScore }
         } }`,
       ),
+      bram,
     );
     expect(result).toEqual({
       data: {
@@ -80,8 +97,8 @@ describe("therapy subgraph", () => {
     });
   });
 
-  it("keeps three weeks of anna's knee rehabilitation, skipped days included", async () => {
-    const result = await run(entities("Person", ["anna"], `{ carePrograms { id exercises { id } compliance { id done painScore } } }`));
+  it("lets anna read her own three weeks of knee rehabilitation, skipped days included", async () => {
+    const result = await run(entities("Person", ["anna"], `{ carePrograms { id exercises { id } compliance { id done painScore } } }`), anna);
     expect(result.errors).toBeUndefined();
     const [program] = (result.data?._entities as { carePrograms: { compliance: { id: string; done: boolean; painScore: number | null }[] }[] }[])[0]!
       .carePrograms;
@@ -98,21 +115,39 @@ describe("therapy subgraph", () => {
     expect(program!.compliance.filter((entry) => !entry.done)).toHaveLength(5);
   });
 
-  it("lists a person's care relationships as patient, and none for a therapist or a stranger", async () => {
-    const result = await run(entities("Person", ["anna", "tom", "eva"], `{ id careRelationships { id therapist { id } active } }`));
-    expect(result).toEqual({
-      data: {
-        _entities: [
-          { id: "anna", careRelationships: [{ id: "tom-anna", therapist: { id: "tom" }, active: true }] },
-          { id: "tom", careRelationships: [] },
-          { id: "eva", careRelationships: [] },
-        ],
-      },
-    });
+  it("lists a person's own care relationships as patient, and none for a therapist or a stranger", async () => {
+    const own = async (id: string) => (await run(entities("Person", [id], `{ id careRelationships { id therapist { id } active } }`), person(id))).data;
+    expect(await own("anna")).toEqual({ _entities: [{ id: "anna", careRelationships: [{ id: "tom-anna", therapist: { id: "tom" }, active: true }] }] });
+    expect(await own("tom")).toEqual({ _entities: [{ id: "tom", careRelationships: [] }] });
+    expect(await own("eva")).toEqual({ _entities: [{ id: "eva", careRelationships: [] }] });
   });
 
-  it("resolves Practice and Therapist references", async () => {
-    const practices = await run(entities("Practice", ["fysio-utrecht", "praktijk-gent"], `{ id country therapists { id person { id } } }`));
+  it("denies support staff without an instruction every health field, naming the policy and no value", async () => {
+    const result = await run(
+      entities("Person", ["anna"], `{ id carePrograms { id title exercises { name } compliance { painScore } } careRelationships { id therapist { id } } }`),
+      sam,
+    );
+    expect(result.data).toEqual({ _entities: [{ id: "anna", carePrograms: null, careRelationships: null }] });
+    expect(result.errors).toHaveLength(2);
+    expect(result.errors?.map((error) => ({ path: error.path, ...error.extensions }))).toEqual(
+      expect.arrayContaining([
+        { path: ["_entities", 0, "carePrograms"], code: "UNAUTHORIZED_FIELD_OR_TYPE", field: "Person.carePrograms", policy: HEALTH_READ },
+        { path: ["_entities", 0, "careRelationships"], code: "UNAUTHORIZED_FIELD_OR_TYPE", field: "Person.careRelationships", policy: RELATIONSHIP_READ },
+      ]),
+    );
+    // The refusal names the field and the policy, never the record's values.
+    expect(JSON.stringify(result.errors)).not.toMatch(/anna-knee|Knierevalidatie|Mini-squat|tom-anna|meniscus/);
+  });
+
+  it("denies another patient anna's program, relationships and exercises", async () => {
+    const result = await run(entities("Person", ["anna"], `{ carePrograms { title } careRelationships { id } }`), bram);
+    expect(result.data).toEqual({ _entities: [{ carePrograms: null, careRelationships: null }] });
+    expect(result.errors?.map((error) => error.extensions?.field).sort()).toEqual(["Person.carePrograms", "Person.careRelationships"]);
+    expect(JSON.stringify(result.errors)).not.toMatch(/Knierevalidatie|tom-anna/);
+  });
+
+  it("lets any authenticated caller resolve Practice and Therapist references (public registers), and nobody else", async () => {
+    const practices = await run(entities("Practice", ["fysio-utrecht", "praktijk-gent"], `{ id country therapists { id person { id } } }`), sam);
     expect(practices).toEqual({
       data: {
         _entities: [
@@ -121,10 +156,15 @@ describe("therapy subgraph", () => {
         ],
       },
     });
-    const therapists = await run(entities("Therapist", ["mila"], `{ profession registrationNumber practice { id } }`));
+    const therapists = await run(entities("Therapist", ["mila"], `{ profession registrationNumber practice { id } }`), bram);
     expect(therapists).toEqual({
       data: { _entities: [{ profession: "kinesitherapeut", registrationNumber: "5-12345-67-527", practice: { id: "praktijk-gent" } }] },
     });
+
+    const anonymous = await run(entities("Therapist", ["mila"], `{ registrationNumber }`), null);
+    expect(anonymous.data).toEqual({ _entities: [{ registrationNumber: null }] });
+    expect(anonymous.errors?.[0]?.extensions).toEqual({ code: "UNAUTHORIZED_FIELD_OR_TYPE", field: "Therapist.registrationNumber", policy: "read: authenticated" });
+    expect(JSON.stringify(anonymous.errors)).not.toContain("5-12345-67-527");
   });
 
   it("counts a relationship as active until the day it ends", async () => {
@@ -134,7 +174,7 @@ describe("therapy subgraph", () => {
       .values({ id: "mila-lotte", therapistId: "mila", patientId: "lotte", startedOn: "2026-06-01", endedOn: "2026-11-27" });
     try {
       const activeOn = async (today: string) =>
-        (await run(entities("Person", ["lotte"], `{ careRelationships { active } }`), today)).data;
+        (await run(entities("Person", ["lotte"], `{ careRelationships { active } }`), person("lotte"), today)).data;
       expect(await activeOn("2026-11-22")).toEqual({ _entities: [{ careRelationships: [{ active: true }] }] });
       expect(await activeOn("2026-11-27")).toEqual({ _entities: [{ careRelationships: [{ active: false }] }] });
       expect(await activeOn("2026-12-01")).toEqual({ _entities: [{ careRelationships: [{ active: false }] }] });
@@ -143,7 +183,10 @@ describe("therapy subgraph", () => {
     }
   });
 
-  it("resolves a batch of Person references with programs, exercises and compliance in a constant number of queries", async () => {
+  it("answers a patient's own programs, exercises and compliance in a constant number of queries, however many rows (per self)", async () => {
+    // Only the patient may read these without a look-up in another subgraph, so the batch is
+    // one person's rows: anna has 3 exercises and 27 reports, bram 2 and 6. Each row's policy
+    // needs whom it is about; for an Exercise that is its program's patient, found by a loader.
     const selection = `{
       id
       carePrograms {
@@ -154,25 +197,92 @@ describe("therapy subgraph", () => {
       careRelationships { active }
     }`;
     database.resetQueryCount();
-    const one = await run(entities("Person", ["anna"], selection));
-    const oneCount = database.queryCount;
+    const annas = await run(entities("Person", ["anna"], selection), anna);
+    const annaCount = database.queryCount;
     database.resetQueryCount();
-    const five = await run(entities("Person", ["anna", "bram", "tom", "mila", "eva"], selection));
-    const fiveCount = database.queryCount;
+    const brams = await run(entities("Person", ["bram"], selection), bram);
+    const bramCount = database.queryCount;
 
-    expect(one.errors).toBeUndefined();
-    expect(five.errors).toBeUndefined();
-    expect((five.data?._entities as unknown[]).length).toBe(5);
-    // programs, care relationships of patients, care relationship by id, therapist, practice,
-    // exercises, compliance: one query each; compliance's exercises are primed by its join.
-    expect(oneCount).toBe(7);
-    expect(fiveCount).toBe(oneCount);
+    expect(annas.errors).toBeUndefined();
+    expect(brams.errors).toBeUndefined();
+    // programs (which primes the program loader the Exercise policy uses), care relationships of
+    // patients, care relationship by id, therapist, practice, exercises, compliance: one query
+    // each; compliance's exercises are primed by its join.
+    expect(annaCount).toBe(7);
+    expect(bramCount).toBe(annaCount);
+  });
+
+  describe("recordCompliance", () => {
+    const record = (caller: Caller, exerciseId: string, performedOn: string, rest = "done: true, painScore: 1, effortScore: 3") =>
+      run(
+        `mutation { recordCompliance(exerciseId: "${exerciseId}", performedOn: "${performedOn}", ${rest}) { id performedOn done painScore effortScore exercise { id } } }`,
+        caller,
+      );
+    const rowsOf = (exerciseId: string, performedOn: string) =>
+      database.db
+        .select()
+        .from(complianceEntries)
+        .where(and(eq(complianceEntries.exerciseId, exerciseId), eq(complianceEntries.performedOn, performedOn)));
+
+    it("records anna's report on her own exercise, and a second report for the day replaces the first", async () => {
+      try {
+        const first = await record(anna, "anna-knee-squat", "2026-11-23");
+        expect(first.errors).toBeUndefined();
+        const entry = (first.data?.recordCompliance as { id: string }).id;
+        expect(first.data).toEqual({
+          recordCompliance: { id: entry, performedOn: "2026-11-23", done: true, painScore: 1, effortScore: 3, exercise: { id: "anna-knee-squat" } },
+        });
+
+        const second = await record(anna, "anna-knee-squat", "2026-11-23", "done: false, painScore: 6");
+        expect(second).toEqual({
+          data: {
+            recordCompliance: { id: entry, performedOn: "2026-11-23", done: false, painScore: 6, effortScore: null, exercise: { id: "anna-knee-squat" } },
+          },
+        });
+        expect(await rowsOf("anna-knee-squat", "2026-11-23")).toEqual([
+          { id: entry, exerciseId: "anna-knee-squat", patientId: "anna", performedOn: "2026-11-23", done: false, painScore: 6, effortScore: null },
+        ]);
+      } finally {
+        await database.db.delete(complianceEntries).where(eq(complianceEntries.performedOn, "2026-11-23"));
+      }
+    });
+
+    it("refuses bram a report on anna's exercise and changes nothing", async () => {
+      const before = await rowsOf("anna-knee-squat", "2026-11-20");
+      for (const day of ["2026-11-20", "2026-11-23"]) {
+        const denied = await record(bram, "anna-knee-squat", day, "done: false, painScore: 9, effortScore: 9");
+        expect(denied.data).toEqual({ recordCompliance: null });
+        expect(denied.errors?.[0]?.extensions).toEqual({ code: "UNAUTHORIZED_FIELD_OR_TYPE", field: "ComplianceEntry.done", policy: "write: self" });
+      }
+      expect(await rowsOf("anna-knee-squat", "2026-11-20")).toEqual(before);
+      expect(before).toMatchObject([{ done: true, painScore: 2, effortScore: 4 }]);
+      expect(await rowsOf("anna-knee-squat", "2026-11-23")).toEqual([]);
+    });
+
+    it("answers an exercise that does not exist as it answers someone else's: refused", async () => {
+      const result = await record(anna, "no-such-exercise", "2026-11-23");
+      expect(result.data).toEqual({ recordCompliance: null });
+      expect(result.errors?.[0]?.extensions).toMatchObject({ code: "UNAUTHORIZED_FIELD_OR_TYPE", field: "ComplianceEntry.done" });
+    });
+
+    it("rejects scores outside 0 to 10 and days that do not exist with BAD_USER_INPUT, and records nothing", async () => {
+      for (const [day, rest] of [
+        ["2026-11-23", "done: true, painScore: 11"],
+        ["2026-11-23", "done: true, effortScore: -1"],
+        ["2026-02-30", "done: true"],
+      ] as const) {
+        const result = await record(anna, "anna-knee-squat", day, rest);
+        expect(result.data).toEqual({ recordCompliance: null });
+        expect(result.errors?.[0]?.extensions?.code).toBe("BAD_USER_INPUT");
+      }
+      expect(await rowsOf("anna-knee-squat", "2026-11-23")).toEqual([]);
+    });
   });
 
   it("seeds idempotently", async () => {
     expect(await subgraph.hasData()).toBe(true);
     await subgraph.seedDemoData();
-    const result = await run(entities("Person", ["bram"], `{ carePrograms { id exercises { id } compliance { id } } }`));
+    const result = await run(entities("Person", ["bram"], `{ carePrograms { id exercises { id } compliance { id } } }`), bram);
     expect(result.data).toEqual({
       _entities: [
         {
