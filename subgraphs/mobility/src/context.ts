@@ -1,6 +1,7 @@
+import type { WithPolicy } from "@grondslag/policy";
 import type { SubgraphContext } from "@grondslag/server";
 import type { Loaders } from "./createLoaders.ts";
 
-export interface MobilityContext extends SubgraphContext {
+export interface MobilityContext extends SubgraphContext, WithPolicy {
   loaders: Loaders;
 }

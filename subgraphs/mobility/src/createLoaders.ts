@@ -1,6 +1,7 @@
 import { byKey, groupByKey, type Database } from "@grondslag/db";
 import DataLoader from "dataloader";
-import { desc, inArray } from "drizzle-orm";
+import { and, desc, inArray } from "drizzle-orm";
+import { WORK_TRIP_PURPOSES } from "./conditions.ts";
 import { mobilityCards, trips, type MobilityCardRow, type TripRow } from "./db/tables.ts";
 
 /** One set per request: each loader turns the N look-ups of a request into one query. */
@@ -27,6 +28,18 @@ export function createLoaders(db: Database) {
           .select()
           .from(trips)
           .where(inArray(trips.personId, [...personIds]))
+          .orderBy(desc(trips.startedAt), desc(trips.id)),
+        (row) => row.personId,
+      ),
+    ),
+    // Filtered in the query: a request for work trips never loads a private trip.
+    workTripsOfPerson: new DataLoader<string, TripRow[]>(async (personIds) =>
+      groupByKey(
+        personIds,
+        await db
+          .select()
+          .from(trips)
+          .where(and(inArray(trips.personId, [...personIds]), inArray(trips.purpose, [...WORK_TRIP_PURPOSES])))
           .orderBy(desc(trips.startedAt), desc(trips.id)),
         (row) => row.personId,
       ),

@@ -1,28 +1,37 @@
-import { buildSubgraphSchema } from "@apollo/subgraph";
-import { loadTypeDefs, scalarResolvers, type Subgraph, type SubgraphDeps } from "@grondslag/server";
+import { createPolicyContext, createPolicySchema, loadSubgraphTypeDefs } from "@grondslag/policy";
+import { scalarResolvers, type Subgraph, type SubgraphDeps } from "@grondslag/server";
+import { conditions } from "./conditions.ts";
 import type { MobilityContext } from "./context.ts";
 import { createLoaders } from "./createLoaders.ts";
 import { seedDemoData } from "./db/seedDemoData.ts";
-import { mobilityCards, trips } from "./db/tables.ts";
+import { mobilityCards, trips, type MobilityCardRow, type TripRow } from "./db/tables.ts";
 import { MobilityCard } from "./resolvers/MobilityCard.ts";
 import { Person } from "./resolvers/Person.ts";
 import { Trip } from "./resolvers/Trip.ts";
 
 export const name = "mobility";
-export const typeDefs = loadTypeDefs(new URL("./schema.graphql", import.meta.url));
+export const typeDefs = loadSubgraphTypeDefs(new URL("./schema.graphql", import.meta.url));
 const migrationsFolder = new URL("../drizzle", import.meta.url).pathname;
 
 /** Builds the mobility subgraph; no I/O until `migrate`, `seedDemoData` or a request. */
-export function createSubgraph({ database }: SubgraphDeps): Subgraph<MobilityContext> {
-  const schema = buildSubgraphSchema({
+export function createSubgraph({ database, log }: SubgraphDeps): Subgraph<MobilityContext> {
+  const { schema } = createPolicySchema({
     typeDefs,
     resolvers: { ...scalarResolvers, Person, MobilityCard, Trip } as never,
+    // Whom each record is about, for rules such as `self` and `employer-of`.
+    subjects: {
+      Person: (person: { id: string }) => person.id,
+      MobilityCard: (card: MobilityCardRow) => card.personId,
+      Trip: (trip: TripRow) => trip.personId,
+    },
+    conditions,
+    log,
   });
   return {
     name,
     typeDefs,
     schema,
-    createContext: (caller) => ({ caller, loaders: createLoaders(database.db) }),
+    createContext: (caller) => ({ caller, loaders: createLoaders(database.db), policy: createPolicyContext(database.db, caller) }),
     migrate: () => database.migrate(name, migrationsFolder),
     // A person may have trips without a card and cards without trips: either counts as data.
     hasData: async () =>

@@ -1,5 +1,6 @@
 import { createLogger } from "@grondslag/server";
 import { getTestDatabase, resetDatabase, type TestDatabase } from "@grondslag/testing";
+import DataLoader from "dataloader";
 import { graphql } from "graphql";
 import { beforeAll, describe, expect, it } from "vitest";
 import { createSubgraph } from "./index.ts";
@@ -13,22 +14,49 @@ beforeAll(async () => {
   await resetDatabase(database, [subgraph]);
 });
 
-const anna = { subject: "anna", role: "subject", personId: "anna" } as const;
+type Caller = NonNullable<Parameters<typeof subgraph.createContext>[0]>;
+type Context = ReturnType<typeof subgraph.createContext>;
 
-async function run(source: string, caller = anna) {
-  return graphql({ schema: subgraph.schema, source, contextValue: subgraph.createContext(caller) });
+const anna = { subject: "anna", role: "subject", personId: "anna" } as const;
+const bram = { subject: "bram", role: "subject", personId: "bram" } as const;
+const tom = { subject: "tom", role: "therapist", personId: "tom", organisationId: "fysio-utrecht" } as const;
+const eva = { subject: "eva", role: "employer-admin", personId: "eva", organisationId: "acme" } as const;
+const sam = { subject: "sam", role: "support", personId: "sam", organisationId: "grondslag" } as const;
+const twilio = { subject: "twilio", role: "partner:twilio" } as const;
+
+async function run(source: string, caller: Caller | Context = anna) {
+  const contextValue = "policy" in caller ? caller : subgraph.createContext(caller);
+  return graphql({ schema: subgraph.schema, source, contextValue });
 }
 
-/** The gateway's way in: `_entities` with Person references, as identity's ids. */
-async function persons(ids: string[], selection: string) {
-  const result = await run(/* GraphQL */ `{
-    _entities(representations: [${ids.map((id) => `{ __typename: "Person", id: "${id}" }`).join(", ")}]) {
-      ... on Person { ${selection} }
-    }
-  }`);
+const entities = (ids: string[], selection: string) => /* GraphQL */ `{
+  _entities(representations: [${ids.map((id) => `{ __typename: "Person", id: "${id}" }`).join(", ")}]) {
+    ... on Person { ${selection} }
+  }
+}`;
+
+/** The gateway's way in: `_entities` with Person references, as identity's ids; no refusals expected. */
+async function persons(ids: string[], selection: string, caller: Caller | Context = anna) {
+  const result = await run(entities(ids, selection), caller);
   expect(result.errors).toBeUndefined();
   return result.data?._entities as Record<string, unknown>[];
 }
+
+/**
+ * Eva, employer admin of acme, which employs anna. `employer-of` looks this up in identity's
+ * tables, which this unit test's database does not have: the two look-ups are stubbed with
+ * what identity would answer, and the rule itself runs as it does in production.
+ */
+function evaContext(): Context {
+  const context = subgraph.createContext(eva);
+  context.policy.lookups.employersOf = new DataLoader(async (ids) => ids.map((id) => new Set(id === "anna" ? ["acme"] : [])));
+  context.policy.lookups.administeredBy = new DataLoader(async (ids) => ids.map((id) => new Set(id === "eva" ? ["acme"] : [])));
+  return context;
+}
+
+type Refusal = { path?: readonly (string | number)[]; code?: unknown; field?: unknown; policy?: unknown };
+const errorsOf = (result: Awaited<ReturnType<typeof run>>): Refusal[] =>
+  (result.errors ?? []).map((error) => ({ path: error.path, ...error.extensions }));
 
 type TripAnswer = { id: string; purpose: string };
 
@@ -105,7 +133,7 @@ describe("mobility subgraph", () => {
   });
 
   it("gives bram GPS e-bike commutes and a private ride as passenger, and no card", async () => {
-    const [person] = await persons(["bram"], "mobilityCards { id } trips { id source mode purpose travellerRole distanceKm co2Grams }");
+    const [person] = await persons(["bram"], "mobilityCards { id } trips { id source mode purpose travellerRole distanceKm co2Grams }", bram);
     const trips = person?.trips as TripAnswer[];
     expect(person?.mobilityCards).toEqual([]);
     expect(trips).toHaveLength(7);
@@ -118,7 +146,9 @@ describe("mobility subgraph", () => {
   });
 
   it("answers empty lists for a person who never travelled with the platform", async () => {
-    expect(await persons(["tom"], "id mobilityCards { id } trips { id }")).toEqual([{ id: "tom", mobilityCards: [], trips: [] }]);
+    expect(await persons(["tom"], "id mobilityCards { id } trips { id } workTrips { id }", tom)).toEqual([
+      { id: "tom", mobilityCards: [], trips: [], workTrips: [] },
+    ]);
   });
 
   it("resolves MobilityCard references, and null for an unknown card", async () => {
@@ -132,19 +162,109 @@ describe("mobility subgraph", () => {
     });
   });
 
-  it("resolves a batch of Person references with trips, their cards and card lists in a constant number of queries", async () => {
-    const selection = "id trips { card { engravedNumber } } mobilityCards { id }";
+  it("refuses anna's card to bram when it is asked for by reference", async () => {
+    const result = await run(`{ _entities(representations: [{ __typename: "MobilityCard", id: "anna-card" }]) { ... on MobilityCard { id chipId } } }`, bram);
+    expect(result.data).toEqual({ _entities: [null] });
+    expect(errorsOf(result)).toEqual(
+      expect.arrayContaining([{ path: ["_entities", 0, "id"], code: "UNAUTHORIZED_FIELD_OR_TYPE", field: "MobilityCard.id", policy: "read: self | platform-staff" }]),
+    );
+    expect(JSON.stringify(result.errors)).not.toMatch(/3528|04A3F2B1C95E80/);
+  });
+
+  it("lists only anna's business and commute trips as workTrips, newest first", async () => {
+    const [person] = await persons(["anna"], "trips { id purpose } workTrips { id purpose startedAt }");
+    const trips = person?.trips as TripAnswer[];
+    const workTrips = person?.workTrips as (TripAnswer & { startedAt: string })[];
+    expect(trips.map((trip) => trip.purpose)).toContain("PRIVATE");
+    expect(workTrips).toHaveLength(32);
+    expect(new Set(workTrips.map((trip) => trip.purpose))).toEqual(new Set(["BUSINESS", "COMMUTE"]));
+    expect(workTrips.map((trip) => trip.id)).toEqual(trips.filter((trip) => trip.purpose !== "PRIVATE").map((trip) => trip.id));
+    expect(workTrips[0]).toEqual({ id: "anna-trip-2026-11-20-pm", purpose: "COMMUTE", startedAt: "2026-11-20T16:19:00.000Z" });
+  });
+
+  it("lets support staff read anna's cards but not her trips: null and an error that names the policy, not the data", async () => {
+    const result = await run(entities(["anna"], "mobilityCards { engravedNumber status } trips { id startPlace } workTrips { id }"), sam);
+    expect(result.data).toEqual({ _entities: [{ mobilityCards: [{ engravedNumber: "3528000012345678", status: "ACTIVE" }], trips: null, workTrips: null }] });
+    expect(errorsOf(result)).toEqual(
+      expect.arrayContaining([
+        { path: ["_entities", 0, "trips"], code: "UNAUTHORIZED_FIELD_OR_TYPE", field: "Person.trips", policy: "read: self" },
+        { path: ["_entities", 0, "workTrips"], code: "UNAUTHORIZED_FIELD_OR_TYPE", field: "Person.workTrips", policy: "read: self | employer-of" },
+      ]),
+    );
+    expect(result.errors).toHaveLength(2);
+    // The refusal names the field and the policy, never the record's values.
+    expect(JSON.stringify(result.errors)).not.toMatch(/anna-trip|Utrecht|Amersfoort|Oudegracht|COMMUTE|PRIVATE|650/);
+  });
+
+  it("refuses a partner anna's cards and trips, and another traveller her trips", async () => {
+    const partner = await run(entities(["anna"], "id mobilityCards { id } trips { id } workTrips { id }"), twilio);
+    expect(partner.data).toEqual({ _entities: [{ id: "anna", mobilityCards: null, trips: null, workTrips: null }] });
+    expect(errorsOf(partner).map((error) => [error.field, error.policy])).toEqual(
+      expect.arrayContaining([
+        ["Person.mobilityCards", "read: self | platform-staff"],
+        ["Person.trips", "read: self"],
+        ["Person.workTrips", "read: self | employer-of"],
+      ]),
+    );
+    const other = await run(entities(["anna"], "trips { id } workTrips { id }"), bram);
+    expect(other.data).toEqual({ _entities: [{ trips: null, workTrips: null }] });
+    expect(JSON.stringify([partner.errors, other.errors])).not.toMatch(/anna-trip|anna-card|3528/);
+  });
+
+  it("gives anna's employer date and time, purpose and kilometres of her work trips, nothing else", async () => {
+    const result = await run(
+      entities(["anna"], "workTrips { id startedAt endedAt purpose distanceKm startPlace mode costCents card { id } }"),
+      evaContext(),
+    );
+    const workTrips = (result.data?._entities as { workTrips: Record<string, unknown>[] }[])[0]?.workTrips;
+    expect(workTrips).toHaveLength(32);
+    expect(workTrips?.[0]).toEqual({
+      id: "anna-trip-2026-11-20-pm", startedAt: "2026-11-20T16:19:00.000Z", endedAt: "2026-11-20T16:43:00.000Z",
+      purpose: "COMMUTE", distanceKm: 22.6, startPlace: null, mode: null, costCents: null, card: null,
+    });
+    const refused = new Map(errorsOf(result).map((error) => [error.field, error.policy]));
+    expect(refused).toEqual(new Map([["Trip.startPlace", "read: self"], ["Trip.mode", "read: self"], ["Trip.costCents", "read: self"], ["Trip.card", "read: self"]]));
+    expect(JSON.stringify(result.errors)).not.toMatch(/Utrecht|Amersfoort|Rotterdam|TRAIN|CAR|650|anna-card/);
+  });
+
+  it("enforces `work-trip` on every Trip the employer reaches, even if a private one slipped into the list", async () => {
+    // As if workTrips' filter were broken: hand the employer all of anna's trips.
+    const context = evaContext();
+    context.loaders.workTripsOfPerson = context.loaders.tripsOfPerson;
+    const result = await run(entities(["anna"], "workTrips { id startedAt purpose distanceKm }"), context);
+    const listed = (result.data?._entities as { workTrips: Record<string, unknown>[] }[])[0]?.workTrips ?? [];
+    expect(listed).toHaveLength(36);
+    expect(listed.filter((trip) => trip.purpose !== null)).toHaveLength(32);
+    expect(listed[0]).toEqual({ id: null, startedAt: null, purpose: null, distanceKm: null }); // the private GPS ride of 20 November
+    expect(listed[1]).toMatchObject({ id: "anna-trip-2026-11-20-pm", purpose: "COMMUTE" });
+    const errors = errorsOf(result);
+    expect(errors).toHaveLength(4 * 4);
+    expect(new Set(errors.map((error) => error.policy))).toEqual(new Set(["read: self | employer-of & work-trip"]));
+    expect(errors[0]).toMatchObject({ path: ["_entities", 0, "workTrips", 0, expect.any(String)], code: "UNAUTHORIZED_FIELD_OR_TYPE" });
+    expect(JSON.stringify(result.errors)).not.toMatch(/anna-trip|Galgenwaard|Slot Zuylen|Amsterdam|PRIVATE/);
+  });
+
+  it("resolves a batch of Person references' cards in a constant number of queries (as support staff)", async () => {
+    const selection = "id mobilityCards { id engravedNumber }";
     database.resetQueryCount();
-    await persons(["anna"], selection);
+    await persons(["anna"], selection, sam);
     const oneCount = database.queryCount;
     database.resetQueryCount();
-    const six = await persons(["anna", "bram", "tom", "mila", "eva", "sam"], selection);
+    const six = await persons(["anna", "bram", "tom", "mila", "eva", "sam"], selection, sam);
     const sixCount = database.queryCount;
 
     expect(six).toHaveLength(6);
-    // trips of the persons, cards of the persons, cards of the trips: one query each, however many.
-    expect(oneCount).toBe(3);
+    // The cards of all the persons in one query; `platform-staff` is a role check and costs none.
+    expect(oneCount).toBe(1);
     expect(sixCount).toBe(oneCount);
+  });
+
+  it("loads anna's 36 trips with their cards, her card list and her work trips in one query each (as anna)", async () => {
+    database.resetQueryCount();
+    const [person] = await persons(["anna"], "trips { card { engravedNumber } } workTrips { id } mobilityCards { id }");
+    expect((person?.trips as unknown[]).length).toBe(36);
+    // trips, work trips, cards of the person, cards of the trips; `self` reads the rows already loaded.
+    expect(database.queryCount).toBe(4);
   });
 
   it("seeds idempotently", async () => {

@@ -5,4 +5,6 @@ export const Person = {
   __resolveReference: (reference: { id: string }) => ({ id: reference.id }),
   mobilityCards: (person: { id: string }, _: unknown, { loaders }: MobilityContext) => loaders.cardsOfPerson.load(person.id),
   trips: (person: { id: string }, _: unknown, { loaders }: MobilityContext) => loaders.tripsOfPerson.load(person.id),
+  // A subset by meaning (business and commute), the same for every caller.
+  workTrips: (person: { id: string }, _: unknown, { loaders }: MobilityContext) => loaders.workTripsOfPerson.load(person.id),
 };
