@@ -13,9 +13,14 @@ beforeAll(async () => {
   await resetDatabase(database, [subgraph]);
 });
 
-const anna = { subject: "anna", role: "subject", personId: "anna" } as const;
+type Caller = Parameters<typeof subgraph.createContext>[0];
 
-async function run(source: string, caller = anna) {
+const anna = { subject: "anna", role: "subject", personId: "anna" } as const;
+const bram = { subject: "bram", role: "subject", personId: "bram" } as const;
+const sam = { subject: "sam", role: "support", personId: "sam", organisationId: "grondslag" } as const;
+const audrey = { subject: "audrey", role: "auditor", personId: "audrey" } as const;
+
+async function run(source: string, caller: Caller = anna) {
   return graphql({ schema: subgraph.schema, source, contextValue: subgraph.createContext(caller) });
 }
 
@@ -26,8 +31,8 @@ const entities = (ids: string[], selection: string) => /* GraphQL */ `{
 }`;
 
 describe("billing subgraph", () => {
-  it("lists a person's invoices newest first, with totals summed from their lines", async () => {
-    const result = await run(entities(["anna"], "id invoices { id number issuedOn dueOn status total { amountCents currency } paidAt }"));
+  it("lists the caller's own invoices newest first, with totals summed from their lines and the IBAN", async () => {
+    const result = await run(entities(["anna"], "id invoices { id number issuedOn dueOn status total { amountCents currency } iban paidAt }"));
     expect(result).toEqual({
       data: {
         _entities: [
@@ -36,11 +41,11 @@ describe("billing subgraph", () => {
             invoices: [
               {
                 id: "anna-2026-11", number: "GS-2026-000187", issuedOn: "2026-11-20", dueOn: "2026-12-04",
-                status: "OPEN", total: { amountCents: 2090, currency: "EUR" }, paidAt: null,
+                status: "OPEN", total: { amountCents: 2090, currency: "EUR" }, iban: "NL91ABNA0417164300", paidAt: null,
               },
               {
                 id: "anna-2026-10", number: "GS-2026-000123", issuedOn: "2026-11-03", dueOn: "2026-11-17",
-                status: "PAID", total: { amountCents: 2340, currency: "EUR" }, paidAt: "2026-11-10T09:00:00.000Z",
+                status: "PAID", total: { amountCents: 2340, currency: "EUR" }, iban: "NL91ABNA0417164300", paidAt: "2026-11-10T09:00:00.000Z",
               },
             ],
           },
@@ -55,6 +60,7 @@ describe("billing subgraph", () => {
         ["bram"],
         "invoices { description status recipient { name address { street postalCode city country } } iban lines { position quantity unitAmount { amountCents } amount { amountCents currency } } }",
       ),
+      bram,
     );
     expect(result).toEqual({
       data: {
@@ -78,18 +84,48 @@ describe("billing subgraph", () => {
     });
   });
 
+  it("lets support staff read a person's invoices, but not the IBAN they are paid from", async () => {
+    const result = await run(
+      entities(["anna"], "invoices { number status total { amountCents currency } recipient { name address { city } } iban lines { description amount { amountCents } } }"),
+      sam,
+    );
+    const invoices = (result.data?._entities as { invoices: Record<string, unknown>[] }[])[0]!.invoices;
+    expect(invoices.map(({ lines: _, ...invoice }) => invoice)).toEqual([
+      { number: "GS-2026-000187", status: "OPEN", total: { amountCents: 2090, currency: "EUR" }, recipient: { name: "A.M. de Vries", address: { city: "Utrecht" } }, iban: null },
+      { number: "GS-2026-000123", status: "PAID", total: { amountCents: 2340, currency: "EUR" }, recipient: { name: "A.M. de Vries", address: { city: "Utrecht" } }, iban: null },
+    ]);
+    expect(invoices[1]!.lines).toHaveLength(3);
+    expect(result.errors?.map((error) => ({ path: error.path, ...error.extensions }))).toEqual([
+      { path: ["_entities", 0, "invoices", 0, "iban"], code: "UNAUTHORIZED_FIELD_OR_TYPE", field: "Invoice.iban", policy: "read: self" },
+      { path: ["_entities", 0, "invoices", 1, "iban"], code: "UNAUTHORIZED_FIELD_OR_TYPE", field: "Invoice.iban", policy: "read: self" },
+    ]);
+    // The refusal names the field and the policy, never the account number.
+    expect(JSON.stringify(result.errors)).not.toMatch(/NL91|ABNA|0417164300/);
+  });
+
+  it("refuses invoices to a caller who is neither the person nor support staff, telling nothing of them", async () => {
+    for (const caller of [audrey, bram]) {
+      const result = await run(entities(["anna"], "id invoices { number total { amountCents } recipient { name } iban }"), caller);
+      expect(result.data).toEqual({ _entities: [{ id: "anna", invoices: null }] });
+      expect(result.errors?.map((error) => ({ path: error.path, ...error.extensions }))).toEqual([
+        { path: ["_entities", 0, "invoices"], code: "UNAUTHORIZED_FIELD_OR_TYPE", field: "Person.invoices", policy: "read: self | platform-staff" },
+      ]);
+      expect(JSON.stringify(result.errors)).not.toMatch(/GS-2026|2090|2340|de Vries|NL91ABNA/);
+    }
+  });
+
   it("answers an empty list for a person without invoices", async () => {
-    const result = await run(entities(["tom"], "id invoices { id }"));
+    const result = await run(entities(["tom"], "id invoices { id }"), sam);
     expect(result).toEqual({ data: { _entities: [{ id: "tom", invoices: [] }] } });
   });
 
-  it("resolves a batch of Person references with invoices and lines in a constant number of queries", async () => {
-    const selection = "id invoices { total { amountCents } lines { amount { amountCents } } }";
+  it("resolves a batch of Person references with invoices and lines in a constant number of queries (as support staff)", async () => {
+    const selection = "id invoices { total { amountCents } recipient { address { city } } lines { amount { amountCents } } }";
     database.resetQueryCount();
-    const one = await run(entities(["anna"], selection));
+    const one = await run(entities(["anna"], selection), sam);
     const oneCount = database.queryCount;
     database.resetQueryCount();
-    const six = await run(entities(["anna", "bram", "tom", "mila", "eva", "sam"], selection));
+    const six = await run(entities(["anna", "bram", "tom", "mila", "eva", "sam"], selection), sam);
     const sixCount = database.queryCount;
 
     expect(one.errors).toBeUndefined();

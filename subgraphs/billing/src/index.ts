@@ -1,28 +1,40 @@
-import { buildSubgraphSchema } from "@apollo/subgraph";
-import { loadTypeDefs, scalarResolvers, type Subgraph, type SubgraphDeps } from "@grondslag/server";
+import { createPolicyContext, createPolicySchema, loadSubgraphTypeDefs } from "@grondslag/policy";
+import { scalarResolvers, type Subgraph, type SubgraphDeps } from "@grondslag/server";
 import type { BillingContext } from "./context.ts";
 import { createLoaders } from "./createLoaders.ts";
 import { seedDemoData } from "./db/seedDemoData.ts";
-import { invoices } from "./db/tables.ts";
+import { invoices, type InvoiceRow } from "./db/tables.ts";
 import { Invoice } from "./resolvers/Invoice.ts";
-import { InvoiceLine } from "./resolvers/InvoiceLine.ts";
+import { InvoiceLine, type PricedLine } from "./resolvers/InvoiceLine.ts";
 import { Person } from "./resolvers/Person.ts";
+import type { InvoiceAddress, InvoiceRecipient, Money } from "./resolvers/values.ts";
 
 export const name = "billing";
-export const typeDefs = loadTypeDefs(new URL("./schema.graphql", import.meta.url));
+export const typeDefs = loadSubgraphTypeDefs(new URL("./schema.graphql", import.meta.url));
 const migrationsFolder = new URL("../drizzle", import.meta.url).pathname;
 
 /** Builds the billing subgraph; no I/O until `migrate`, `seedDemoData` or a request. */
-export function createSubgraph({ database }: SubgraphDeps): Subgraph<BillingContext> {
-  const schema = buildSubgraphSchema({
+export function createSubgraph({ database, log }: SubgraphDeps): Subgraph<BillingContext> {
+  const { schema } = createPolicySchema({
     typeDefs,
     resolvers: { ...scalarResolvers, Person, Invoice, InvoiceLine } as never,
+    // Whom each record is about, for rules such as `self`: everything on an invoice is about
+    // the person it was sent to, and the resolvers hand that person on to what they build.
+    subjects: {
+      Person: (person: { id: string }) => person.id,
+      Invoice: (invoice: InvoiceRow) => invoice.personId,
+      InvoiceLine: (line: PricedLine) => line.personId,
+      InvoiceRecipient: (recipient: InvoiceRecipient) => recipient.personId,
+      InvoiceAddress: (address: InvoiceAddress) => address.personId,
+      Money: (money: Money) => money.personId,
+    },
+    log,
   });
   return {
     name,
     typeDefs,
     schema,
-    createContext: (caller) => ({ caller, loaders: createLoaders(database.db) }),
+    createContext: (caller) => ({ caller, loaders: createLoaders(database.db), policy: createPolicyContext(database.db, caller) }),
     migrate: () => database.migrate(name, migrationsFolder),
     hasData: async () => (await database.db.select({ id: invoices.id }).from(invoices).limit(1)).length > 0,
     seedDemoData: () => seedDemoData(database.db),
