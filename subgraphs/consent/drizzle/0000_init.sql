@@ -16,6 +16,28 @@ CREATE TABLE "consent"."consent_record" (
 	"method" "consent"."consent_method" NOT NULL
 );
 --> statement-breakpoint
+CREATE TABLE "consent"."instructed_read" (
+	"id" text PRIMARY KEY NOT NULL,
+	"instruction_id" text NOT NULL,
+	"reader_id" text NOT NULL,
+	"person_id" text NOT NULL,
+	"field" text NOT NULL,
+	"read_at" timestamp with time zone DEFAULT now() NOT NULL
+);
+--> statement-breakpoint
+CREATE TABLE "consent"."processing_instruction" (
+	"id" text PRIMARY KEY NOT NULL,
+	"controller_id" text NOT NULL,
+	"processor_person_id" text,
+	"person_id" text NOT NULL,
+	"categories" text[] NOT NULL,
+	"reason" text NOT NULL,
+	"issued_by" text NOT NULL,
+	"valid_from" timestamp with time zone NOT NULL,
+	"valid_until" timestamp with time zone NOT NULL,
+	"revoked_at" timestamp with time zone
+);
+--> statement-breakpoint
 CREATE TABLE "consent"."purpose" (
 	"id" text PRIMARY KEY NOT NULL,
 	"title" text NOT NULL,
@@ -25,5 +47,8 @@ CREATE TABLE "consent"."purpose" (
 );
 --> statement-breakpoint
 ALTER TABLE "consent"."consent_record" ADD CONSTRAINT "consent_record_purpose_id_purpose_id_fk" FOREIGN KEY ("purpose_id") REFERENCES "consent"."purpose"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
+ALTER TABLE "consent"."instructed_read" ADD CONSTRAINT "instructed_read_instruction_id_processing_instruction_id_fk" FOREIGN KEY ("instruction_id") REFERENCES "consent"."processing_instruction"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
 CREATE INDEX "consent_record_person_idx" ON "consent"."consent_record" USING btree ("person_id");--> statement-breakpoint
-CREATE INDEX "consent_record_purpose_idx" ON "consent"."consent_record" USING btree ("purpose_id");
+CREATE INDEX "consent_record_purpose_idx" ON "consent"."consent_record" USING btree ("purpose_id");--> statement-breakpoint
+CREATE INDEX "instructed_read_person_idx" ON "consent"."instructed_read" USING btree ("person_id");--> statement-breakpoint
+CREATE INDEX "processing_instruction_person_idx" ON "consent"."processing_instruction" USING btree ("person_id");

@@ -1,11 +1,25 @@
 import { createLogger } from "@grondslag/server";
 import { getTestDatabase, resetDatabase, type TestDatabase } from "@grondslag/testing";
+import { eq } from "drizzle-orm";
 import { graphql } from "graphql";
 import { beforeAll, describe, expect, it } from "vitest";
 import { createSubgraph, tables } from "./index.ts";
 
 // A fixed clock, so expiry reads the same whenever the suite runs.
 const NOW = new Date("2026-11-22T12:00:00Z");
+
+// A small stand-in for the composed supergraph: Query comes first, so the answer's order is the register's own.
+const SUPERGRAPH_SDL = /* GraphQL */ `
+  type Query {
+    fieldPolicies: [FieldPolicy!] @notPersonal @access(read: [["auditor"], ["platform-staff"]])
+  }
+  type Person {
+    email: String
+      @personal(category: CONTACT, basis: CONTRACT, controller: PLATFORM, retention: "P67D", retentionFrom: ACCOUNT_CLOSED)
+      @access(read: [["self"], ["therapist-of"], ["platform-staff"]], write: [["self"], ["platform-staff"]])
+  }
+  type join__Internal { graph: String }
+`;
 
 let database: TestDatabase;
 let subgraph: ReturnType<typeof createSubgraph>;
@@ -16,20 +30,36 @@ beforeAll(async () => {
   await resetDatabase(database, [subgraph]);
 });
 
+type Caller = Parameters<typeof subgraph.createContext>[0];
 const anna = { subject: "anna", role: "subject", personId: "anna" } as const;
+const bram = { subject: "bram", role: "subject", personId: "bram" } as const;
+const sam = { subject: "sam", role: "support", personId: "sam", organisationId: "grondslag" } as const;
+const audrey = { subject: "audrey", role: "auditor", personId: "audrey" } as const;
 
-async function run(source: string) {
-  return graphql({ schema: subgraph.schema, source, contextValue: subgraph.createContext(anna) });
+async function run(source: string, caller: Caller = anna, target = subgraph) {
+  return graphql({ schema: target.schema, source, contextValue: target.createContext(caller) });
 }
 
-const consentsOf = (ids: string[], fields: string) => /* GraphQL */ `{
+const personsWith = (ids: string[], fields: string) => /* GraphQL */ `{
   _entities(representations: [${ids.map((id) => `{ __typename: "Person", id: "${id}" }`).join(", ")}]) {
-    ... on Person { id consents { ${fields} } }
+    ... on Person { id ${fields} }
   }
 }`;
+const consentsOf = (ids: string[], fields: string) => personsWith(ids, `consents { ${fields} }`);
+
+/** One read sam made of anna's data under the demo instruction, as the policy layer records it. */
+async function recordFixtureRead() {
+  await database.db
+    .insert(tables.instructedReads)
+    .values({
+      id: "read-anna-1", instructionId: "fysio-utrecht-sam-anna", readerId: "sam", personId: "anna",
+      field: "Program.title", readAt: new Date("2026-11-21T09:30:00Z"),
+    })
+    .onConflictDoNothing();
+}
 
 describe("consent subgraph", () => {
-  it("lists the purpose catalogue", async () => {
+  it("lists the purpose catalogue to any authenticated caller", async () => {
     const result = await run(/* GraphQL */ `{ consentPurposes { id lawfulBasis noticeVersion } }`);
     expect(result).toEqual({
       data: {
@@ -44,8 +74,8 @@ describe("consent subgraph", () => {
     });
   });
 
-  it("answers a person's consents in the order they were given", async () => {
-    const result = await run(consentsOf(["anna", "bram"], "id purpose { id title } lawfulBasis noticeVersion state givenAt withdrawnAt method active"));
+  it("answers a person's consents in the order they were given (as support staff)", async () => {
+    const result = await run(consentsOf(["anna", "bram"], "id purpose { id title } lawfulBasis noticeVersion state givenAt withdrawnAt method active"), sam);
     expect(result).toEqual({
       data: {
         _entities: [
@@ -84,6 +114,24 @@ describe("consent subgraph", () => {
     });
   });
 
+  it("lets a person read their own consents and who read their data under an instruction", async () => {
+    await recordFixtureRead();
+    const result = await run(personsWith(["anna"], "consents { id state } instructedReads { id field readerId readAt instructionId }"));
+    expect(result).toEqual({
+      data: {
+        _entities: [
+          {
+            id: "anna",
+            consents: [{ id: "anna-health-data", state: "GIVEN" }, { id: "anna-gps-tracking", state: "GIVEN" }],
+            instructedReads: [
+              { id: "read-anna-1", field: "Program.title", readerId: "sam", readAt: "2026-11-21T09:30:00.000Z", instructionId: "fysio-utrecht-sam-anna" },
+            ],
+          },
+        ],
+      },
+    });
+  });
+
   it("reads a given consent past its expiry as EXPIRED and inactive, at request time", async () => {
     const record = { personId: "expiry-fixture", lawfulBasis: "consent", noticeVersion: "2026-09", method: "web" } as const;
     await database.db
@@ -99,7 +147,7 @@ describe("consent subgraph", () => {
       ])
       .onConflictDoNothing();
 
-    const result = await run(consentsOf(["expiry-fixture"], "id state active"));
+    const result = await run(consentsOf(["expiry-fixture"], "id state active"), sam);
     expect(result).toEqual({
       data: {
         _entities: [
@@ -117,12 +165,60 @@ describe("consent subgraph", () => {
     });
   });
 
-  it("resolves a batch of Person references with consents in a constant number of queries", async () => {
+  it("gives an auditor the register of every field's policy from the supergraph, ordered by coordinate", async () => {
+    const withSupergraph = createSubgraph({ database, log: createLogger({ level: "silent" }), supergraphSdl: SUPERGRAPH_SDL, now: () => NOW });
+    const query = /* GraphQL */ `{ fieldPolicies { coordinate type field personal category basis controller retention retentionFrom read write } }`;
+    const result = await run(query, audrey, withSupergraph);
+    expect(result).toEqual({
+      data: {
+        fieldPolicies: [
+          {
+            coordinate: "Person.email", type: "Person", field: "email", personal: true, category: "CONTACT", basis: "CONTRACT",
+            controller: "PLATFORM", retention: "P67D", retentionFrom: "ACCOUNT_CLOSED",
+            read: "self | therapist-of | platform-staff", write: "self | platform-staff",
+          },
+          {
+            coordinate: "Query.fieldPolicies", type: "Query", field: "fieldPolicies", personal: false, category: null, basis: null,
+            controller: null, retention: null, retentionFrom: null, read: "auditor | platform-staff", write: null,
+          },
+        ],
+      },
+    });
+    // Support staff read it too; without a supergraph the register is empty.
+    expect((await run(`{ fieldPolicies { coordinate } }`, sam, withSupergraph)).data?.fieldPolicies).toHaveLength(2);
+    expect(await run(`{ fieldPolicies { coordinate } }`, audrey)).toEqual({ data: { fieldPolicies: [] } });
+  });
+
+  it("gives an auditor the log of instructed reads: ids and field names, never values", async () => {
+    await recordFixtureRead();
+    const result = await run(/* GraphQL */ `{ instructedReads { id field readerId readAt instructionId } }`, audrey);
+    expect(result).toEqual({
+      data: {
+        instructedReads: [
+          { id: "read-anna-1", field: "Program.title", readerId: "sam", readAt: "2026-11-21T09:30:00.000Z", instructionId: "fysio-utrecht-sam-anna" },
+        ],
+      },
+    });
+    const denied = await run(`{ instructedReads { id } }`, sam);
+    expect(denied.data).toEqual({ instructedReads: null });
+    expect(denied.errors?.[0]?.extensions).toEqual({ code: "UNAUTHORIZED_FIELD_OR_TYPE", field: "Query.instructedReads", policy: "read: auditor" });
+  });
+
+  it("denies an auditor a person's consents with null and an error that carries none of their values", async () => {
+    const result = await run(consentsOf(["anna"], "id purpose { id } noticeVersion state givenAt"), audrey);
+    expect(result.data).toEqual({ _entities: [{ id: "anna", consents: null }] });
+    expect(result.errors).toHaveLength(1);
+    expect(result.errors?.[0]?.path).toEqual(["_entities", 0, "consents"]);
+    expect(result.errors?.[0]?.extensions).toEqual({ code: "UNAUTHORIZED_FIELD_OR_TYPE", field: "Person.consents", policy: "read: self | platform-staff" });
+    expect(JSON.stringify(result.errors)).not.toMatch(/anna-health-data|anna-gps-tracking|health-data|gps-tracking|2026-09|2026-10/);
+  });
+
+  it("resolves a batch of Person references with consents in a constant number of queries (as support staff)", async () => {
     database.resetQueryCount();
-    const one = await run(consentsOf(["anna"], "purpose { id }"));
+    const one = await run(consentsOf(["anna"], "purpose { id }"), sam);
     const oneCount = database.queryCount;
     database.resetQueryCount();
-    const six = await run(consentsOf(["anna", "bram", "tom", "mila", "eva", "sam"], "purpose { id }"));
+    const six = await run(consentsOf(["anna", "bram", "tom", "mila", "eva", "sam"], "purpose { id }"), sam);
     const sixCount = database.queryCount;
 
     expect(one.errors).toBeUndefined();
@@ -133,10 +229,73 @@ describe("consent subgraph", () => {
     expect(sixCount).toBe(oneCount);
   });
 
-  it("seeds idempotently, and reports a seeded store as holding data", async () => {
+  it("refuses to give or withdraw someone else's consent, and changes nothing", async () => {
+    const before = await database.db.select().from(tables.consentRecords).where(eq(tables.consentRecords.personId, "anna"));
+    const give = await run(`mutation { giveConsent(personId: "anna", purposeId: "research") { id state } }`, bram);
+    expect(give.data).toEqual({ giveConsent: null });
+    expect(give.errors?.[0]?.extensions).toEqual({ code: "UNAUTHORIZED_FIELD_OR_TYPE", field: "ConsentRecord.state", policy: "write: self" });
+    const withdraw = await run(`mutation { withdrawConsent(personId: "anna", purposeId: "health-data") { id state } }`, bram);
+    expect(withdraw.data).toEqual({ withdrawConsent: null });
+    expect(withdraw.errors?.[0]?.extensions).toEqual({ code: "UNAUTHORIZED_FIELD_OR_TYPE", field: "ConsentRecord.state", policy: "write: self" });
+    // Support staff may read consents but not give them on someone's behalf.
+    expect((await run(`mutation { giveConsent(personId: "anna", purposeId: "research") { id } }`, sam)).errors?.[0]?.extensions?.code).toBe(
+      "UNAUTHORIZED_FIELD_OR_TYPE",
+    );
+    const after = await database.db.select().from(tables.consentRecords).where(eq(tables.consentRecords.personId, "anna"));
+    expect(after).toEqual(before);
+  });
+
+  it("lets a person give and withdraw their own consent, keeping the record as proof", async () => {
+    const fields = "purpose { id } lawfulBasis noticeVersion state givenAt withdrawnAt method active";
+    const given = await run(`mutation { giveConsent(personId: "anna", purposeId: "research") { id ${fields} } }`);
+    expect(given.errors).toBeUndefined();
+    const record = given.data?.giveConsent as { id: string };
+    expect(record).toEqual({
+      id: expect.any(String), purpose: { id: "research" }, lawfulBasis: "EXPLICIT_CONSENT", noticeVersion: "2026-09",
+      state: "GIVEN", givenAt: NOW.toISOString(), withdrawnAt: null, method: "IN_APP", active: true,
+    });
+
+    // Giving again answers the active consent, not a second one.
+    const again = await run(`mutation { giveConsent(personId: "anna", purposeId: "research") { id } }`);
+    expect(again).toEqual({ data: { giveConsent: { id: record.id } } });
+
+    const withdrawn = await run(`mutation { withdrawConsent(personId: "anna", purposeId: "research") { id state withdrawnAt active } }`);
+    expect(withdrawn).toEqual({ data: { withdrawConsent: { id: record.id, state: "WITHDRAWN", withdrawnAt: NOW.toISOString(), active: false } } });
+
+    const stored = await database.db.select().from(tables.consentRecords).where(eq(tables.consentRecords.purposeId, "research"));
+    expect(stored.filter((row) => row.personId === "anna")).toEqual([expect.objectContaining({ id: record.id, state: "withdrawn", withdrawnAt: NOW })]);
+
+    // Nothing left to withdraw.
+    const nothing = await run(`mutation { withdrawConsent(personId: "anna", purposeId: "research") { id } }`);
+    expect(nothing.data).toEqual({ withdrawConsent: null });
+    expect(nothing.errors?.[0]?.message).toBe("no active consent for that purpose");
+    expect(nothing.errors?.[0]?.extensions?.code).toBe("BAD_USER_INPUT");
+  });
+
+  it("answers BAD_USER_INPUT for an unknown or malformed purpose", async () => {
+    for (const mutation of ["giveConsent", "withdrawConsent"]) {
+      const unknown = await run(`mutation { ${mutation}(personId: "anna", purposeId: "no-such-purpose") { id } }`);
+      expect(unknown.errors?.[0]?.extensions?.code).toBe("BAD_USER_INPUT");
+      expect(unknown.errors?.[0]?.message).toBe("unknown purpose");
+      const malformed = await run(`mutation { ${mutation}(personId: "anna", purposeId: "Health Data!") { id } }`);
+      expect(malformed.errors?.[0]?.extensions?.code).toBe("BAD_USER_INPUT");
+    }
+    const stored = await database.db.select().from(tables.consentRecords).where(eq(tables.consentRecords.purposeId, "no-such-purpose"));
+    expect(stored).toEqual([]);
+  });
+
+  it("seeds idempotently, with the demo instruction for anna and none for bram", async () => {
     expect(await subgraph.hasData()).toBe(true);
+    const before = await run(consentsOf(["anna", "bram"], "id"));
     await subgraph.seedDemoData();
-    const result = await run(consentsOf(["anna"], "id"));
-    expect(result.data).toEqual({ _entities: [{ id: "anna", consents: [{ id: "anna-health-data" }, { id: "anna-gps-tracking" }] }] });
+    expect(await run(consentsOf(["anna", "bram"], "id"))).toEqual(before);
+    const instructions = await database.db.select().from(tables.processingInstructions);
+    expect(instructions).toEqual([
+      {
+        id: "fysio-utrecht-sam-anna", controllerId: "fysio-utrecht", processorPersonId: "sam", personId: "anna", categories: ["HEALTH"],
+        reason: "Support ticket 4711: exercise video does not play", issuedBy: "tom",
+        validFrom: new Date("2026-11-01T00:00:00Z"), validUntil: new Date("2027-01-31T00:00:00Z"), revokedAt: null,
+      },
+    ]);
   });
 });

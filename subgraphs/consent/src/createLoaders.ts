@@ -1,7 +1,7 @@
 import { byKey, groupByKey, type Database } from "@grondslag/db";
 import DataLoader from "dataloader";
 import { inArray } from "drizzle-orm";
-import { consentRecords, purposes, type ConsentRecordRow, type PurposeRow } from "./db/tables.ts";
+import { consentRecords, instructedReads, purposes, type ConsentRecordRow, type InstructedReadRow, type PurposeRow } from "./db/tables.ts";
 
 /** One set per request: each loader turns the N look-ups of a request into one query. */
 export function createLoaders(db: Database) {
@@ -18,6 +18,17 @@ export function createLoaders(db: Database) {
           .from(consentRecords)
           .where(inArray(consentRecords.personId, [...personIds]))
           .orderBy(consentRecords.givenAt, consentRecords.id),
+        (row) => row.personId,
+      ),
+    ),
+    instructedReadsOfPerson: new DataLoader<string, InstructedReadRow[]>(async (personIds) =>
+      groupByKey(
+        personIds,
+        await db
+          .select()
+          .from(instructedReads)
+          .where(inArray(instructedReads.personId, [...personIds]))
+          .orderBy(instructedReads.readAt, instructedReads.id),
         (row) => row.personId,
       ),
     ),

@@ -1,16 +1,18 @@
-import { buildSubgraphSchema } from "@apollo/subgraph";
-import { loadTypeDefs, scalarResolvers, type Subgraph, type SubgraphDeps } from "@grondslag/server";
+import { createPolicyContext, createPolicySchema, loadSubgraphTypeDefs } from "@grondslag/policy";
+import { scalarResolvers, type Subgraph, type SubgraphDeps } from "@grondslag/server";
 import type { ConsentContext } from "./context.ts";
 import { createLoaders } from "./createLoaders.ts";
 import { seedDemoData } from "./db/seedDemoData.ts";
-import { purposes } from "./db/tables.ts";
+import { purposes, type ConsentRecordRow, type InstructedReadRow } from "./db/tables.ts";
+import { readFieldPolicyRegister } from "./readFieldPolicyRegister.ts";
 import { ConsentPurpose } from "./resolvers/ConsentPurpose.ts";
 import { ConsentRecord } from "./resolvers/ConsentRecord.ts";
+import { createMutation } from "./resolvers/Mutation.ts";
 import { Person } from "./resolvers/Person.ts";
-import { Query } from "./resolvers/Query.ts";
+import { createQuery } from "./resolvers/Query.ts";
 
 export const name = "consent";
-export const typeDefs = loadTypeDefs(new URL("./schema.graphql", import.meta.url));
+export const typeDefs = loadSubgraphTypeDefs(new URL("./schema.graphql", import.meta.url));
 const migrationsFolder = new URL("../drizzle", import.meta.url).pathname;
 
 export interface ConsentDeps extends SubgraphDeps {
@@ -19,16 +21,37 @@ export interface ConsentDeps extends SubgraphDeps {
 }
 
 /** Builds the consent subgraph; no I/O until `migrate`, `seedDemoData` or a request. */
-export function createSubgraph({ database, now = () => new Date() }: ConsentDeps): Subgraph<ConsentContext> {
-  const schema = buildSubgraphSchema({
+export function createSubgraph({ database, log, supergraphSdl, now = () => new Date() }: ConsentDeps): Subgraph<ConsentContext> {
+  // The register of processing: read once, at start, from the composed graph's declarations.
+  const fieldPolicies = readFieldPolicyRegister(supergraphSdl);
+  const { schema } = createPolicySchema({
     typeDefs,
-    resolvers: { ...scalarResolvers, Query, Person, ConsentPurpose, ConsentRecord } as never,
+    resolvers: {
+      ...scalarResolvers,
+      Query: createQuery(database.db, fieldPolicies),
+      Mutation: createMutation(database.db),
+      Person,
+      ConsentPurpose,
+      ConsentRecord,
+    } as never,
+    // Whom each record is about, for rules such as `self`.
+    subjects: {
+      Person: (person: { id: string }) => person.id,
+      ConsentRecord: (record: ConsentRecordRow) => record.personId,
+      InstructedRead: (read: InstructedReadRow) => read.personId,
+      "Mutation.giveConsent": (_: unknown, args: { personId: string }) => args.personId,
+      "Mutation.withdrawConsent": (_: unknown, args: { personId: string }) => args.personId,
+    },
+    log,
   });
   return {
     name,
     typeDefs,
     schema,
-    createContext: (caller) => ({ caller, loaders: createLoaders(database.db), now: now() }),
+    createContext: (caller) => {
+      const at = now();
+      return { caller, loaders: createLoaders(database.db), now: at, policy: createPolicyContext(database.db, caller, at) };
+    },
     migrate: () => database.migrate(name, migrationsFolder),
     // Every consent record references a purpose, so an empty catalogue means an empty store.
     hasData: async () => (await database.db.select({ id: purposes.id }).from(purposes).limit(1)).length > 0,

@@ -1,5 +1,5 @@
 import type { Database } from "@grondslag/db";
-import { consentRecords, purposes } from "./tables.ts";
+import { consentRecords, processingInstructions, purposes } from "./tables.ts";
 
 /** The purpose catalogue and the demo cast's consents (DESIGN.md §8). Fixed ids, so tests can name them. */
 export async function seedDemoData(db: Database): Promise<void> {
@@ -54,6 +54,18 @@ export async function seedDemoData(db: Database): Promise<void> {
         id: "bram-sms-notifications", personId: "bram", purposeId: "sms-notifications", lawfulBasis: "consent",
         noticeVersion: "2026-03", state: "withdrawn", givenAt: new Date("2026-05-11T09:05:00Z"),
         withdrawnAt: new Date("2026-10-02T19:21:00Z"), method: "in_app",
+      },
+    ])
+    .onConflictDoNothing();
+
+  // fysio-utrecht, which treats anna, lets sam look into her support ticket; nobody may for bram.
+  await db
+    .insert(processingInstructions)
+    .values([
+      {
+        id: "fysio-utrecht-sam-anna", controllerId: "fysio-utrecht", processorPersonId: "sam", personId: "anna",
+        categories: ["HEALTH"], reason: "Support ticket 4711: exercise video does not play", issuedBy: "tom",
+        validFrom: new Date("2026-11-01T00:00:00Z"), validUntil: new Date("2027-01-31T00:00:00Z"),
       },
     ])
     .onConflictDoNothing();

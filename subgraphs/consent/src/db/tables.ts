@@ -36,6 +36,52 @@ export const consentRecords = consent.table(
   (table) => [index("consent_record_person_idx").on(table.personId), index("consent_record_purpose_idx").on(table.purposeId)],
 );
 
+/**
+ * A documented instruction (GDPR Art. 28(3)(a)) from the practice that controls a person's care
+ * data to the platform's staff, e.g. to look into a support ticket. The policy layer reads it
+ * with raw SQL (`processor-on-instruction`), so these column names are a contract.
+ */
+export const processingInstructions = consent.table(
+  "processing_instruction",
+  {
+    id: text("id").primaryKey(),
+    // The practice organisation (identity's) that controls the data: no foreign key across schemas.
+    controllerId: text("controller_id").notNull(),
+    // The staff member the instruction names; null: any support staff.
+    processorPersonId: text("processor_person_id"),
+    // The data subject.
+    personId: text("person_id").notNull(),
+    // DataCategory names, e.g. {HEALTH}.
+    categories: text("categories").array().notNull(),
+    reason: text("reason").notNull(),
+    // The person id of who issued it at the practice.
+    issuedBy: text("issued_by").notNull(),
+    validFrom: timestamp("valid_from", { withTimezone: true }).notNull(),
+    validUntil: timestamp("valid_until", { withTimezone: true }).notNull(),
+    revokedAt: timestamp("revoked_at", { withTimezone: true }),
+  },
+  (table) => [index("processing_instruction_person_idx").on(table.personId)],
+);
+
+/** One read of one field of one person made under an instruction: who read what, never the value. */
+export const instructedReads = consent.table(
+  "instructed_read",
+  {
+    id: text("id").primaryKey(),
+    instructionId: text("instruction_id")
+      .notNull()
+      .references(() => processingInstructions.id),
+    readerId: text("reader_id").notNull(),
+    personId: text("person_id").notNull(),
+    // `Type.field`.
+    field: text("field").notNull(),
+    readAt: timestamp("read_at", { withTimezone: true }).notNull().defaultNow(),
+  },
+  (table) => [index("instructed_read_person_idx").on(table.personId)],
+);
+
 export type PurposeRow = typeof purposes.$inferSelect;
 export type ConsentRecordRow = typeof consentRecords.$inferSelect;
+export type ProcessingInstructionRow = typeof processingInstructions.$inferSelect;
+export type InstructedReadRow = typeof instructedReads.$inferSelect;
 export type ConsentState = (typeof consentState.enumValues)[number];

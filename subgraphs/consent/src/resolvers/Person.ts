@@ -4,4 +4,5 @@ export const Person = {
   // identity owns the person; consent only needs the id to look its records up.
   __resolveReference: (reference: { id: string }) => ({ id: reference.id }),
   consents: (person: { id: string }, _: unknown, { loaders }: ConsentContext) => loaders.consentsOfPerson.load(person.id),
+  instructedReads: (person: { id: string }, _: unknown, { loaders }: ConsentContext) => loaders.instructedReadsOfPerson.load(person.id),
 };

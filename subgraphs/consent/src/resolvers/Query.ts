@@ -1,5 +1,12 @@
+import type { Database } from "@grondslag/db";
 import type { ConsentContext } from "../context.ts";
+import { instructedReads } from "../db/tables.ts";
+import type { FieldPolicyEntry } from "../readFieldPolicyRegister.ts";
 
-export const Query = {
-  consentPurposes: (_: unknown, __: unknown, { loaders }: ConsentContext) => loaders.purposeCatalogue(),
-};
+export function createQuery(db: Database, fieldPolicies: FieldPolicyEntry[]) {
+  return {
+    consentPurposes: (_: unknown, __: unknown, { loaders }: ConsentContext) => loaders.purposeCatalogue(),
+    instructedReads: () => db.select().from(instructedReads).orderBy(instructedReads.readAt, instructedReads.id),
+    fieldPolicies: () => fieldPolicies,
+  };
+}

@@ -1,0 +1,44 @@
+import { readGraphPolicy } from "@grondslag/policy";
+
+/** One row of the register of processing, as `FieldPolicy` answers it. */
+export interface FieldPolicyEntry {
+  coordinate: string;
+  type: string;
+  field: string;
+  subgraphs: string[];
+  personal: boolean;
+  category: string | null;
+  basis: string | null;
+  controller: string | null;
+  retention: string | null;
+  retentionFrom: string | null;
+  read: string | null;
+  write: string | null;
+  writes: string[] | null;
+}
+
+/**
+ * The declared policy of every field of the composed graph, ordered by coordinate: the same
+ * reading of the supergraph as `pnpm policy:json`. Empty without a supergraph.
+ */
+export function readFieldPolicyRegister(supergraphSdl: string | undefined): FieldPolicyEntry[] {
+  if (!supergraphSdl) return [];
+  return readGraphPolicy(supergraphSdl).map((policy) => {
+    const [type = "", field = ""] = policy.coordinate.split(".");
+    return {
+      coordinate: policy.coordinate,
+      type,
+      field,
+      subgraphs: policy.subgraphs,
+      personal: policy.personal,
+      category: policy.category,
+      basis: policy.basis,
+      controller: policy.controller,
+      retention: policy.retention?.keep ?? null,
+      retentionFrom: policy.retention?.from ?? null,
+      read: policy.readPolicy,
+      write: policy.writePolicy,
+      writes: policy.writes,
+    };
+  });
+}

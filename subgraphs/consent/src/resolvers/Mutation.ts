@@ -1,0 +1,79 @@
+import type { Database } from "@grondslag/db";
+import { and, eq, inArray, sql } from "drizzle-orm";
+import { GraphQLError } from "graphql";
+import { z } from "zod";
+import type { ConsentContext } from "../context.ts";
+import { consentRecords, purposes, type ConsentRecordRow } from "../db/tables.ts";
+import { getConsentState } from "../getConsentState.ts";
+
+const consentArgs = z.object({
+  personId: z.string().trim().min(1, "personId must not be empty").max(200, "personId is too long"),
+  purposeId: z.string().regex(/^[a-z][a-z0-9-]{0,63}$/, "purposeId must be a purpose slug such as 'health-data'"),
+});
+
+const badInput = (message: string) => new GraphQLError(message, { extensions: { code: "BAD_USER_INPUT" } });
+
+function parseArgs(args: unknown) {
+  const parsed = consentArgs.safeParse(args);
+  if (!parsed.success) throw badInput(parsed.error.issues.map((issue) => issue.message).join("; "));
+  return parsed.data;
+}
+
+type Transaction = Parameters<Parameters<Database["transaction"]>[0]>[0];
+
+/**
+ * Reads a person's consents for a purpose under a transaction-scoped lock on that pair, so two
+ * concurrent requests cannot both see "no active consent" and both give one.
+ */
+async function lockConsents(tx: Transaction, personId: string, purposeId: string): Promise<ConsentRecordRow[]> {
+  await tx.execute(sql`select pg_advisory_xact_lock(hashtext(${`consent:${personId}:${purposeId}`}))`);
+  return tx
+    .select()
+    .from(consentRecords)
+    .where(and(eq(consentRecords.personId, personId), eq(consentRecords.purposeId, purposeId)))
+    .orderBy(consentRecords.givenAt, consentRecords.id);
+}
+
+export function createMutation(db: Database) {
+  // Access was decided before these run, from the `write` policy of ConsentRecord.state for args.personId.
+  return {
+    giveConsent: async (_: unknown, args: unknown, { loaders, now }: ConsentContext) => {
+      const { personId, purposeId } = parseArgs(args);
+      const record = await db.transaction(async (tx) => {
+        const [purpose] = await tx.select().from(purposes).where(eq(purposes.id, purposeId));
+        if (!purpose) throw badInput("unknown purpose");
+        const active = (await lockConsents(tx, personId, purposeId)).filter((row) => getConsentState(row, now) === "given");
+        if (active.length > 0) return active[active.length - 1]!;
+        const [created] = await tx
+          .insert(consentRecords)
+          .values({
+            id: crypto.randomUUID(), personId, purposeId, lawfulBasis: purpose.lawfulBasis, noticeVersion: purpose.noticeVersion,
+            state: "given", givenAt: now, method: "in_app",
+          })
+          .returning();
+        return created!;
+      });
+      loaders.consentsOfPerson.clear(personId);
+      return record;
+    },
+
+    withdrawConsent: async (_: unknown, args: unknown, { loaders, now }: ConsentContext) => {
+      const { personId, purposeId } = parseArgs(args);
+      const record = await db.transaction(async (tx) => {
+        const [purpose] = await tx.select({ id: purposes.id }).from(purposes).where(eq(purposes.id, purposeId));
+        if (!purpose) throw badInput("unknown purpose");
+        const active = (await lockConsents(tx, personId, purposeId)).filter((row) => getConsentState(row, now) === "given");
+        if (active.length === 0) throw badInput("no active consent for that purpose");
+        const withdrawn = await tx
+          .update(consentRecords)
+          .set({ state: "withdrawn", withdrawnAt: now })
+          .where(inArray(consentRecords.id, active.map((row) => row.id)))
+          .returning();
+        // The latest, should more than one have been active.
+        return withdrawn.sort((a, b) => a.givenAt.getTime() - b.givenAt.getTime() || (a.id < b.id ? -1 : 1)).at(-1)!;
+      });
+      loaders.consentsOfPerson.clear(personId);
+      return record;
+    },
+  };
+}
