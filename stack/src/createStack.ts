@@ -34,7 +34,8 @@ export interface Stack {
  */
 export async function createStack(options: StackOptions): Promise<Stack> {
   const { database, log } = options;
-  const subgraphs = subgraphList.map(({ module }) => module.createSubgraph({ database, log }));
+  const supergraphSdl = loadSupergraphSdl();
+  const subgraphs = subgraphList.map(({ module }) => module.createSubgraph({ database, log, supergraphSdl }));
   for (const subgraph of subgraphs) await subgraph.migrate();
   if (options.seedDemoData ?? true) await seedWhenEmpty(subgraphs, log);
 
@@ -53,7 +54,7 @@ export async function createStack(options: StackOptions): Promise<Stack> {
         subgraphUrls[server.name] = defaultSubgraphUrl(await server.listen(port, host));
       }
       gateway = createGateway({
-        supergraphSdl: loadSupergraphSdl(),
+        supergraphSdl,
         subgraphUrls,
         verifyToken: options.auth.verifyToken,
         signForwardedCaller: forwarding.sign,

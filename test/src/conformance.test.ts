@@ -1,0 +1,175 @@
+import { personas, type Caller, type PersonaName } from "@grondslag/auth";
+import { loadSupergraphSdl, readGraphPolicy, type GraphFieldPolicy } from "@grondslag/supergraph";
+import { buildASTSchema, getNamedType, isObjectType, isScalarType, isEnumType, parse, type GraphQLObjectType, type GraphQLSchema } from "graphql";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { isAllowedByDeclaration } from "./policyOracle.ts";
+import { postGraphQL, type GraphQLResponse } from "./postGraphQL.ts";
+import { startTestStack, type TestStack } from "./startTestStack.ts";
+
+// Queries every field of the graph through the gateway, as every persona of the demo cast, on
+// every demo person, and compares each field's allowed-or-denied with what its declaration says
+// for that persona and that record (decided by policyOracle.ts from hand-written facts).
+
+const supergraphSdl = loadSupergraphSdl();
+const schema: GraphQLSchema = buildASTSchema(parse(supergraphSdl), { assumeValidSDL: true });
+const policies = new Map<string, GraphFieldPolicy>(readGraphPolicy(supergraphSdl).map((policy) => [policy.coordinate, policy]));
+const PEOPLE = ["anna", "bram", "tom", "mila", "eva", "sam", "audrey", "rita"];
+const PERSONAS = Object.keys(personas) as PersonaName[];
+/** Values that change as the sweep runs (its own reads are recorded): decisions checked, values not. */
+const VOLATILE = new Set(["Person.instructedReads", "Query.instructedReads"]);
+
+/** All fields of a type, nested; a type already on the path gets its leaf fields only. */
+function selectionOf(type: GraphQLObjectType, path: string[] = [type.name]): string {
+  return Object.values(type.getFields())
+    .filter((field) => field.args.length === 0)
+    .map((field) => {
+      const named = getNamedType(field.type);
+      if (!isObjectType(named)) return field.name;
+      if (path.includes(named.name)) {
+        const leaves = Object.values(named.getFields()).filter((f) => isScalarType(getNamedType(f.type)) || isEnumType(getNamedType(f.type)));
+        return `${field.name} { ${leaves.map((f) => f.name).join(" ")} }`;
+      }
+      return `${field.name} { ${selectionOf(named, [...path, named.name])} }`;
+    })
+    .join(" ");
+}
+
+const personSelection = selectionOf(schema.getType("Person") as GraphQLObjectType);
+const rootLists = Object.values(schema.getQueryType()!.getFields()).filter((field) => field.args.length === 0 && field.name !== "me");
+
+type Json = Record<string, unknown>;
+interface Sweep {
+  checked: Set<string>;
+  shadowed: Set<string>;
+  decisions: number;
+  differences: string[];
+}
+
+function errorAt(body: GraphQLResponse["body"], path: (string | number)[]) {
+  const key = JSON.stringify(path);
+  return body.errors?.find((error) => JSON.stringify(error.path) === key);
+}
+
+/** Walks one answer beside the truth (the same record as its subject reads it) and compares. */
+function compare(
+  sweep: Sweep,
+  persona: PersonaName,
+  body: GraphQLResponse["body"],
+  type: GraphQLObjectType,
+  node: Json,
+  truth: Json | null,
+  subject: string | null,
+  path: (string | number)[],
+  volatile = false,
+  truthSubject = subject,
+) {
+  // Whom a record is about moves with the type: a Person is about itself, a Therapist about its person.
+  if (type.name === "Person" && typeof truth?.id === "string") subject = truth.id;
+  if (type.name === "Therapist") subject = ((truth?.person as Json | undefined)?.id as string | undefined) ?? subject;
+
+  for (const field of Object.values(type.getFields())) {
+    if (!(field.name in node)) continue;
+    const coordinate = `${type.name}.${field.name}`;
+    const policy = policies.get(coordinate)!;
+    const here = [...path, field.name];
+    const allowed = isAllowedByDeclaration(policy.read, { caller: personas[persona], subject, category: policy.category, record: truth });
+    const value = node[field.name];
+    const error = errorAt(body, here);
+    sweep.decisions += 1;
+    sweep.checked.add(`${persona}|${coordinate}`);
+
+    if (!allowed) {
+      if (value !== null || error?.extensions?.code !== "UNAUTHORIZED_FIELD_OR_TYPE") {
+        sweep.differences.push(`${persona} ${here.join(".")}: declared denied, got ${error ? `error ${String(error.extensions?.code)}` : "a value"}`);
+      }
+      markShadowed(sweep, persona, field.type);
+      continue;
+    }
+    if (error) {
+      sweep.differences.push(`${persona} ${here.join(".")}: declared allowed, got error ${String(error.extensions?.code)} ${error.message}`);
+      continue;
+    }
+    const named = getNamedType(field.type);
+    // Values are compared where the truth was read by the record's own subject; below a change of
+    // subject (anna's therapist's person) the truth is anna's view, and only decisions are compared.
+    const isVolatile = volatile || VOLATILE.has(coordinate) || subject !== truthSubject;
+    const truthValue = truth?.[field.name];
+    if (!isObjectType(named)) {
+      if (!isVolatile && truth && JSON.stringify(value) !== JSON.stringify(truthValue)) {
+        sweep.differences.push(`${persona} ${here.join(".")}: allowed, but the value differs from what its subject reads`);
+      }
+      continue;
+    }
+    if (value === null) continue;
+    const items = Array.isArray(value) ? value : [value];
+    const truths = Array.isArray(truthValue) ? truthValue : [truthValue];
+    items.forEach((item, index) => {
+      compare(sweep, persona, body, named, item as Json, (truths[index] as Json | undefined) ?? null, subject, Array.isArray(value) ? [...here, index] : here, isVolatile, truthSubject);
+    });
+  }
+}
+
+/** Fields below a denied one are unreadable for that persona on that path: record them as covered by the denial. */
+function markShadowed(sweep: Sweep, persona: PersonaName, type: Parameters<typeof getNamedType>[0], seen = new Set<string>()) {
+  const named = getNamedType(type);
+  if (!isObjectType(named) || seen.has(named.name)) return;
+  seen.add(named.name);
+  for (const field of Object.values(named.getFields())) {
+    sweep.shadowed.add(`${persona}|${named.name}.${field.name}`);
+    markShadowed(sweep, persona, field.type, seen);
+  }
+}
+
+let graph: TestStack;
+beforeAll(async () => {
+  graph = await startTestStack();
+}, 120_000);
+afterAll(() => graph?.stop());
+
+describe("conformance: every field, every persona, against its declaration", () => {
+  it("allows and denies exactly what the declarations say", async () => {
+    const sweep: Sweep = { checked: new Set(), shadowed: new Set(), decisions: 0, differences: [] };
+    const ask = async (persona: PersonaName, query: string) => (await postGraphQL(graph.gatewayUrl, query, await graph.tokenFor(persona))).body;
+    const queryType = schema.getQueryType()!;
+    const personType = schema.getType("Person") as GraphQLObjectType;
+
+    for (const persona of PERSONAS) {
+      for (const person of PEOPLE) {
+        const truth = (await ask(person as PersonaName, `{ person(id: "${person}") { ${personSelection} } }`)).data?.person as Json;
+        const body = await ask(persona, `{ person(id: "${person}") { ${personSelection} } }`);
+        compare(sweep, persona, body, queryType, body.data ?? {}, { person: truth }, person, []);
+      }
+      // The root lists and `me` (whose subject is the caller).
+      const me = await ask(persona, `{ me { ${personSelection} } }`);
+      const caller: Caller = personas[persona];
+      const ownTruth = caller.personId ? (await ask(persona, `{ me { ${personSelection} } }`)).data?.me : null;
+      compare(sweep, persona, me, queryType, me.data ?? {}, { me: ownTruth }, caller.personId ?? null, [], true);
+      for (const field of rootLists) {
+        const selection = isObjectType(getNamedType(field.type)) ? `{ ${selectionOf(getNamedType(field.type) as GraphQLObjectType)} }` : "";
+        const body = await ask(persona, `{ ${field.name} ${selection} }`);
+        compare(sweep, persona, body, queryType, body.data ?? {}, body.data ?? null, null, [], true);
+      }
+    }
+
+    // Every persona × field pair of the graph's read surface is either observed or below a denial.
+    const missing: string[] = [];
+    for (const policy of policies.values()) {
+      if (policy.coordinate.startsWith("Mutation.")) continue;
+      for (const persona of PERSONAS) {
+        const pair = `${persona}|${policy.coordinate}`;
+        if (!sweep.checked.has(pair) && !sweep.shadowed.has(pair)) missing.push(pair);
+      }
+    }
+    const readable = [...policies.values()].filter((policy) => !policy.coordinate.startsWith("Mutation.")).length;
+    const direct = [...sweep.checked].length;
+    const underDenial = [...sweep.shadowed].filter((pair) => !sweep.checked.has(pair)).length;
+    console.log(
+      `conformance: ${PERSONAS.length} personas × ${readable} fields = ${PERSONAS.length * readable} persona × field pairs; ` +
+        `${direct} observed directly, ${underDenial} covered by a denied parent; ${sweep.decisions} field decisions compared on ${PEOPLE.length} people; ` +
+        `${sweep.differences.length} differences`,
+    );
+    expect(sweep.differences).toEqual([]);
+    expect(missing).toEqual([]);
+    expect(personType.getFields().id).toBeDefined();
+  }, 300_000);
+});

@@ -1,0 +1,154 @@
+import { createTokenSigner, personas, type PersonaName } from "@grondslag/auth";
+import { FORWARDED_AUDIENCE, FORWARDED_ISSUER } from "@grondslag/stack";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { postGraphQL, type GraphQLResponse } from "./postGraphQL.ts";
+import { startTestStack, type TestStack } from "./startTestStack.ts";
+
+// The acceptance rules of the policy issue, each shown through the real gateway over HTTP.
+let graph: TestStack;
+beforeAll(async () => {
+  graph = await startTestStack();
+});
+afterAll(() => graph?.stop());
+
+const as = async (persona: PersonaName, query: string) => (await postGraphQL(graph.gatewayUrl, query, await graph.tokenFor(persona))).body;
+
+/** The denials of an answer, as `path -> policy`, sorted, for small inline assertions. */
+function denials(body: GraphQLResponse["body"]): Record<string, string> {
+  const found: Record<string, string> = {};
+  for (const error of body.errors ?? []) {
+    expect(error.extensions?.code).toBe("UNAUTHORIZED_FIELD_OR_TYPE");
+    found[(error.path ?? []).join(".")] = String(error.extensions?.policy);
+  }
+  return found;
+}
+
+/** Personal values of the demo cast that must never appear in an error. */
+const PERSONAL_VALUES = /Anna|de Vries|Bram|Jansen|anna@|bram@|\+316|Knierevalidatie|Lage rug|Utrecht Centraal|NL91ABNA/;
+
+describe("therapy data and the care team", () => {
+  it("tom reads anna's program and compliance: she is his patient and has given health-data consent", async () => {
+    const body = await as("tom", `{ person(id: "anna") { givenName carePrograms { title exercises { name } compliance { performedOn done painScore } } } }`);
+    expect(body.errors).toBeUndefined();
+    const programs = (body.data?.person as { carePrograms: { title: string; compliance: unknown[] }[] }).carePrograms;
+    expect(programs.map((program) => program.title)).toEqual(["Knierevalidatie na meniscusoperatie"]);
+    expect(programs[0]?.compliance.length).toBeGreaterThan(5);
+  });
+
+  it("tom reads none of bram's health data: bram has not consented, though he is tom's patient", async () => {
+    const body = await as("tom", `{ person(id: "bram") { givenName careRelationships { startedOn } carePrograms { title } } }`);
+    expect(body.data).toEqual({ person: { givenName: "Bram", careRelationships: [{ startedOn: "2026-09-14" }], carePrograms: null } });
+    expect(denials(body)).toEqual({ "person.carePrograms": "read: self | care-team | processor-on-instruction" });
+    expect(JSON.stringify(body.errors)).not.toMatch(PERSONAL_VALUES);
+  });
+
+  it("mila reads none of anna's data, and cannot tell whether a person exists", async () => {
+    const anna = await as("mila", `{ person(id: "anna") { givenName carePrograms { title } } }`);
+    const nobody = await as("mila", `{ person(id: "no-such-person") { givenName carePrograms { title } } }`);
+    expect(anna.data).toEqual({ person: null });
+    expect(Object.keys(denials(anna))).toEqual(["person"]);
+    expect(nobody).toEqual(anna);
+    expect(JSON.stringify(anna.errors)).not.toMatch(PERSONAL_VALUES);
+  });
+});
+
+describe("the employer", () => {
+  it("eva reads anna's business and commute trips, date, purpose and kilometres only, and no therapy field", async () => {
+    const body = await as("eva", `{ person(id: "anna") { workTrips { purpose startedAt distanceKm } trips { purpose } carePrograms { title } careRelationships { startedOn } memberships { employeeNumber } } }`);
+    const person = body.data?.person as { workTrips: { purpose: string; startedAt: string; distanceKm: number }[] };
+    expect(person.workTrips.length).toBeGreaterThan(10);
+    expect(new Set(person.workTrips.map((trip) => trip.purpose))).toEqual(new Set(["BUSINESS", "COMMUTE"]));
+    expect(person.workTrips.every((trip) => trip.startedAt && trip.distanceKm > 0)).toBe(true);
+    expect(body.data?.person).toMatchObject({ trips: null, carePrograms: null, careRelationships: null, memberships: [{ employeeNumber: "E-1001" }] });
+    expect(denials(body)).toEqual({
+      "person.trips": "read: self",
+      "person.carePrograms": "read: self | care-team | processor-on-instruction",
+      "person.careRelationships": "read: self | therapist-of | processor-on-instruction",
+    });
+  });
+
+  it("eva gets no trip's places, even of a work trip", async () => {
+    const body = await as("eva", `{ person(id: "anna") { workTrips { startPlace } } }`);
+    const trips = (body.data?.person as { workTrips: { startPlace: string | null }[] }).workTrips;
+    expect(trips.every((trip) => trip.startPlace === null)).toBe(true);
+    expect(new Set(Object.values(denials(body)))).toEqual(new Set(["read: self"]));
+    expect(JSON.stringify(body.errors)).not.toMatch(PERSONAL_VALUES);
+  });
+});
+
+describe("platform staff and instructions from the controller", () => {
+  it("sam reads contact details but no health data without an instruction", async () => {
+    const body = await as("sam", `{ person(id: "bram") { email phone carePrograms { title } } }`);
+    expect(body.data).toEqual({ person: { email: "bram@example.nl", phone: "+31687654321", carePrograms: null } });
+    expect(denials(body)).toEqual({ "person.carePrograms": "read: self | care-team | processor-on-instruction" });
+  });
+
+  it("sam reads anna's program under the open instruction from tom's practice, and each field read is recorded", async () => {
+    const body = await as("sam", `{ person(id: "anna") { carePrograms { title compliance { painScore } } } }`);
+    expect(body.errors).toBeUndefined();
+    expect(body.data?.person).toMatchObject({ carePrograms: [{ title: "Knierevalidatie na meniscusoperatie" }] });
+
+    const log = await as("audrey", `{ instructedReads { field readerId instructionId } }`);
+    expect(log.errors).toBeUndefined();
+    const reads = log.data?.instructedReads as { field: string; readerId: string; instructionId: string }[];
+    expect(reads).toEqual(
+      expect.arrayContaining([
+        { field: "Person.carePrograms", readerId: "sam", instructionId: "fysio-utrecht-sam-anna" },
+        { field: "ExerciseProgram.title", readerId: "sam", instructionId: "fysio-utrecht-sam-anna" },
+        { field: "ComplianceEntry.painScore", readerId: "sam", instructionId: "fysio-utrecht-sam-anna" },
+      ]),
+    );
+    // Recorded once per field and person per request, not once per row read.
+    expect(reads.filter((read) => read.field === "ComplianceEntry.painScore")).toHaveLength(1);
+
+    // anna can see who read her data under an instruction; eva cannot.
+    const own = await as("anna", `{ me { instructedReads { field readerId } } }`);
+    expect(own.data?.me).toMatchObject({ instructedReads: expect.arrayContaining([{ field: "ExerciseProgram.title", readerId: "sam" }]) });
+  });
+});
+
+describe("the auditor", () => {
+  it("audrey reads the policy of every field, but not the personal values", async () => {
+    const policy = await as("audrey", `{ fieldPolicies { coordinate category read } }`);
+    expect(policy.errors).toBeUndefined();
+    expect(policy.data?.fieldPolicies).toEqual(
+      expect.arrayContaining([{ coordinate: "Person.email", category: "CONTACT", read: "self | therapist-of | platform-staff | partner:twilio" }]),
+    );
+    const values = await as("audrey", `{ person(id: "anna") { email } }`);
+    expect(values.data).toEqual({ person: null });
+    expect(Object.keys(denials(values))).toEqual(["person"]);
+  });
+});
+
+describe("writes obey the same declarations", () => {
+  it("eva cannot change anna's phone number; anna can", async () => {
+    const mutation = `mutation { updateContactDetails(personId: "anna", phone: "+31699998888") { phone } }`;
+    const denied = await as("eva", mutation);
+    expect(denied.data).toEqual({ updateContactDetails: null });
+    expect(denials(denied)).toEqual({ updateContactDetails: "write: self | platform-staff" });
+    expect((await as("anna", `{ me { phone } }`)).data).toEqual({ me: { phone: "+31612345678" } });
+
+    expect((await as("anna", mutation)).data).toEqual({ updateContactDetails: { phone: "+31699998888" } });
+  });
+});
+
+describe("a subgraph called directly holds the same rules", () => {
+  const direct = async (subgraph: string, persona: PersonaName, query: string) => {
+    const sign = createTokenSigner({ key: graph.gatewayKey, issuer: FORWARDED_ISSUER, audience: FORWARDED_AUDIENCE, ttlSeconds: 60 });
+    return (await postGraphQL(graph.subgraphUrls[subgraph]!, query, await sign(personas[persona]))).body;
+  };
+  const annasPrograms = `{ _entities(representations: [{ __typename: "Person", id: "anna" }]) { ... on Person { carePrograms { title } } } }`;
+
+  it("therapy: tom reads anna's programs, mila gets null and the error", async () => {
+    expect((await direct("therapy", "tom", annasPrograms)).data).toEqual({ _entities: [{ carePrograms: [{ title: "Knierevalidatie na meniscusoperatie" }] }] });
+    const mila = await direct("therapy", "mila", annasPrograms);
+    expect(mila.data).toEqual({ _entities: [{ carePrograms: null }] });
+    expect(denials(mila)).toEqual({ "_entities.0.carePrograms": "read: self | care-team | processor-on-instruction" });
+  });
+
+  it("mobility: eva reads anna's work trips but not her trips", async () => {
+    const body = await direct("mobility", "eva", `{ _entities(representations: [{ __typename: "Person", id: "anna" }]) { ... on Person { trips { id } workTrips { purpose } } } }`);
+    expect(denials(body)).toEqual({ "_entities.0.trips": "read: self" });
+    expect((body.data?._entities as { workTrips: unknown[] }[])[0]?.workTrips.length).toBeGreaterThan(10);
+  });
+});
