@@ -25,6 +25,8 @@ const sdl = /* GraphQL */ `
     diagnosis: String @personal(category: HEALTH, basis: EXPLICIT_CONSENT, controller: CARE_PRACTICE, retention: "P1Y", retentionFrom: CARE_RELATIONSHIP_ENDED)
       @access(read: [["self"], ["care-team"], ["processor-on-instruction"]])
     kind: String @notPersonal @access(read: [["authenticated"], ["is-adult"]])
+    studyScore: Int @personal(category: HEALTH, basis: EXPLICIT_CONSENT, controller: PLATFORM, retention: "P10Y", retentionFrom: RECORDED)
+      @access(read: [["researcher", "consent:research"]])
   }
 `;
 
@@ -32,7 +34,10 @@ const rows: Record<string, { id: string; name: string; diagnosis: string }> = {
   anna: { id: "anna", name: "Anna", diagnosis: "meniscus tear" },
   bram: { id: "bram", name: "Bram", diagnosis: "lower back pain" },
 };
-const facts = { therapists: { anna: ["tom"], bram: ["tom"] } as Record<string, string[]>, consents: { anna: ["health-data"] } as Record<string, string[]> };
+const facts = {
+  therapists: { anna: ["tom"], bram: ["tom"] } as Record<string, string[]>,
+  consents: { anna: ["health-data", "research"] } as Record<string, string[]>,
+};
 
 function options(overrides: Partial<PolicySchemaOptions> = {}): PolicySchemaOptions {
   return {
@@ -49,6 +54,7 @@ function options(overrides: Partial<PolicySchemaOptions> = {}): PolicySchemaOpti
         name: ({ id }: { id: string }) => rows[id]?.name ?? null,
         diagnosis: ({ id }: { id: string }) => rows[id]?.diagnosis ?? null,
         kind: () => "patient",
+        studyScore: () => 7,
       },
     } as never,
     subjects: { Patient: (patient: { id: string }) => patient.id, "Query.patient": (_: unknown, args: { id: string }) => args.id },
@@ -78,6 +84,7 @@ function contextFor(caller: Caller | null, lookupCalls: string[] = []): { policy
 const tom: Caller = { subject: "tom", role: "therapist", personId: "tom", organisationId: "fysio-utrecht" };
 const sam: Caller = { subject: "sam", role: "support", personId: "sam" };
 const anna: Caller = { subject: "anna", role: "subject", personId: "anna" };
+const rita: Caller = { subject: "rita", role: "researcher", personId: "rita" };
 
 describe("createPolicySchema", () => {
   it("lets the care team read a consenting patient's diagnosis and refuses the same field without consent", async () => {
@@ -88,6 +95,16 @@ describe("createPolicySchema", () => {
       [["b", "diagnosis"], { code: "UNAUTHORIZED_FIELD_OR_TYPE", field: "Patient.diagnosis", policy: "read: self | care-team | processor-on-instruction" }],
     ]);
     expect(JSON.stringify(result.errors)).not.toContain("lower back pain");
+  });
+
+  it("lets a researcher read a study score only where the person consented to research, and nobody else", async () => {
+    const { schema } = createPolicySchema(options({ subjects: { Patient: (patient: { id: string }) => patient.id } }));
+    const source = `{ _entities(representations: [{ __typename: "Patient", id: "anna" }, { __typename: "Patient", id: "bram" }]) { ... on Patient { studyScore } } }`;
+    const asRita = await graphql({ schema, source, contextValue: contextFor(rita) });
+    expect(asRita.data).toEqual({ _entities: [{ studyScore: 7 }, { studyScore: null }] });
+    expect(asRita.errors?.map((error) => error.extensions?.policy)).toEqual(["read: researcher & consent:research"]);
+    const asAnna = await graphql({ schema, source, contextValue: contextFor(anna) });
+    expect(asAnna.data).toEqual({ _entities: [{ studyScore: null }, { studyScore: null }] });
   });
 
   it("denies a root field with the same answer whether or not the record exists", async () => {
