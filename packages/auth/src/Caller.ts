@@ -30,6 +30,8 @@ export const callerClaimsSchema = z.object({
   person: z.string().min(1).optional(),
   /** The organisation the caller acts for: a practice, an employer, the platform. */
   org: z.string().min(1).optional(),
+  /** How the caller authenticated (RFC 8176), e.g. ["otp"] after a second-factor login. */
+  amr: z.array(z.string()).optional(),
 });
 
 export type CallerClaims = z.infer<typeof callerClaimsSchema>;
@@ -40,6 +42,8 @@ export interface Caller {
   role: Role;
   personId?: string;
   organisationId?: string;
+  /** How the caller authenticated (the token's `amr`), e.g. ["otp"] after a second-factor login. */
+  authMethods?: string[];
 }
 
 export function callerFromClaims(claims: CallerClaims): Caller {
@@ -48,6 +52,7 @@ export function callerFromClaims(claims: CallerClaims): Caller {
     role: claims.role,
     ...(claims.person ? { personId: claims.person } : {}),
     ...(claims.org ? { organisationId: claims.org } : {}),
+    ...(claims.amr ? { authMethods: claims.amr } : {}),
   };
 }
 
@@ -57,5 +62,6 @@ export function claimsFromCaller(caller: Caller): CallerClaims {
     role: caller.role,
     ...(caller.personId ? { person: caller.personId } : {}),
     ...(caller.organisationId ? { org: caller.organisationId } : {}),
+    ...(caller.authMethods ? { amr: caller.authMethods } : {}),
   };
 }

@@ -9,12 +9,27 @@ export interface SubgraphContext {
   caller: Caller | null;
 }
 
+/** What the platform around the subgraphs offers them; each is optional, and absent in unit tests. */
+export interface PlatformServices {
+  /**
+   * Sends a one-time code to a person through the messaging partner (Twilio SMS, SendGrid mail).
+   * The partner's adapter reads the destination itself, as `partner:twilio`, through the graph.
+   * Throws a GraphQLError (PARTNER_UNAVAILABLE, BAD_USER_INPUT) when the partner refuses.
+   */
+  sendCode?(message: { personId: string; channel: "sms" | "email"; text: string }): Promise<void>;
+  /** Signs a session token for a caller who completed a second-factor login. */
+  issueSessionToken?(caller: Caller): Promise<{ token: string; expiresAt: Date }>;
+  /** The key one-time codes are HMAC'd with before they are stored. */
+  otpKey?: string;
+}
+
 /** What a subgraph is built from: no I/O happens until `migrate` or a request. */
 export interface SubgraphDeps {
   database: DatabaseHandle;
   log: Logger;
   /** The composed supergraph, for a subgraph that reports on the whole graph (consent's policy register). */
   supergraphSdl?: string;
+  services?: PlatformServices;
 }
 
 /** The uniform shape of the five subgraphs, so gateway, tests and tools can loop over them. */

@@ -7,4 +7,4 @@ export type { SubgraphServer, SubgraphServerOptions } from "./createSubgraphServ
 export { requireCaller, unauthenticated } from "./requireCaller.ts";
 export { loadTypeDefs } from "./loadTypeDefs.ts";
 export { DateScalar, DateTimeScalar, scalarResolvers } from "./scalars.ts";
-export type { Subgraph, SubgraphContext, SubgraphDeps, SubgraphModule } from "./Subgraph.ts";
+export type { PlatformServices, Subgraph, SubgraphContext, SubgraphDeps, SubgraphModule } from "./Subgraph.ts";

@@ -23,7 +23,16 @@ export class PolicyDeniedError extends GraphQLError {
 }
 
 /** Codes a resolver may send to the caller as they are; anything else is an internal error. */
-const CALLER_FACING_CODES = new Set(["BAD_USER_INPUT", UNAUTHORIZED, "UNAUTHENTICATED", "PARTNER_UNAVAILABLE", "NOT_FOUND"]);
+const CALLER_FACING_CODES = new Set([
+  "BAD_USER_INPUT",
+  UNAUTHORIZED,
+  "UNAUTHENTICATED",
+  "NOT_FOUND",
+  "TOO_MANY_REQUESTS",
+  /** A partner (Twilio, Mollie...) refused or could not be reached; nothing was left half-done. */
+  "PARTNER_UNAVAILABLE",
+  "NOT_CONFIGURED",
+]);
 
 export interface ErrorLog {
   error(details: Record<string, unknown>, message: string): void;

@@ -87,6 +87,11 @@ export const builtInRequirements: Record<string, RequirementDefinition> = {
       return true;
     },
   },
+  "internal-service": { description: "the caller is one of the platform's own jobs (partner adapters recording what they sent, retention)", evaluate: hasRole("service") },
+  "second-factor": {
+    description: "the caller completed a second-factor login (a one-time code) for this session",
+    evaluate: ({ policy }) => policy.caller?.authMethods?.includes("otp") ?? false,
+  },
   auditor: { description: "the caller is an auditor: policy metadata, registers and logs, never personal values", evaluate: hasRole("auditor") },
   researcher: { description: "the caller is a researcher: pseudonymised or aggregated views only", evaluate: hasRole("researcher") },
 };
