@@ -1,7 +1,15 @@
 import { byKey, groupByKey, type Database } from "@grondslag/db";
 import DataLoader from "dataloader";
-import { inArray } from "drizzle-orm";
-import { consentRecords, instructedReads, purposes, type ConsentRecordRow, type InstructedReadRow, type PurposeRow } from "./db/tables.ts";
+import { and, desc, inArray } from "drizzle-orm";
+import {
+  consentRecords, disclosures, instructedReads, purposes, type ConsentRecordRow, type DisclosureRow, type InstructedReadRow, type PurposeRow,
+} from "./db/tables.ts";
+
+/** One send to a partner, by the partner's name and its reference for the send. */
+export interface PartnerReference {
+  partner: string;
+  reference: string;
+}
 
 /** One set per request: each loader turns the N look-ups of a request into one query. */
 export function createLoaders(db: Database) {
@@ -32,9 +40,43 @@ export function createLoaders(db: Database) {
         (row) => row.personId,
       ),
     ),
+    /** Newest first: "who received my data" reads from the latest send back. */
+    disclosuresOfPerson: new DataLoader<string, DisclosureRow[]>(async (personIds) =>
+      groupByKey(
+        personIds,
+        await db
+          .select()
+          .from(disclosures)
+          .where(inArray(disclosures.personId, [...personIds]))
+          .orderBy(desc(disclosures.occurredAt), desc(disclosures.id)),
+        (row) => row.personId,
+      ),
+    ),
+    /** The newest disclosure of a send, by (partner, reference): whom a partner's webhook is about. */
+    disclosureByReference: new DataLoader<PartnerReference, DisclosureRow | undefined, string>(
+      async (keys) => {
+        const rows = await db
+          .select()
+          .from(disclosures)
+          .where(and(inArray(disclosures.partner, [...new Set(keys.map((key) => key.partner))]), inArray(disclosures.reference, [...new Set(keys.map((key) => key.reference))])))
+          .orderBy(desc(disclosures.occurredAt), desc(disclosures.id));
+        // Newest first, so the first row of each send is the one kept.
+        const newest = new Map<string, DisclosureRow>();
+        for (const row of rows) {
+          const key = referenceKey({ partner: row.partner, reference: row.reference ?? "" });
+          if (!newest.has(key)) newest.set(key, row);
+        }
+        return keys.map((key) => newest.get(referenceKey(key)));
+      },
+      { cacheKeyFn: (key) => referenceKey(key) },
+    ),
     /** The whole catalogue, read at most once per request. */
     purposeCatalogue: () => (catalogue ??= Promise.resolve(db.select().from(purposes).orderBy(purposes.id))),
   };
+}
+
+function referenceKey({ partner, reference }: PartnerReference): string {
+  return JSON.stringify([partner, reference]);
 }
 
 export type Loaders = ReturnType<typeof createLoaders>;

@@ -3,10 +3,11 @@ import { scalarResolvers, type Subgraph, type SubgraphDeps } from "@grondslag/se
 import type { ConsentContext } from "./context.ts";
 import { createLoaders } from "./createLoaders.ts";
 import { seedDemoData } from "./db/seedDemoData.ts";
-import { purposes, type ConsentRecordRow, type InstructedReadRow } from "./db/tables.ts";
+import { purposes, type ConsentRecordRow, type DisclosureRow, type InstructedReadRow } from "./db/tables.ts";
 import { readFieldPolicyRegister } from "./readFieldPolicyRegister.ts";
 import { ConsentPurpose } from "./resolvers/ConsentPurpose.ts";
 import { ConsentRecord } from "./resolvers/ConsentRecord.ts";
+import { Disclosure } from "./resolvers/Disclosure.ts";
 import { createMutation } from "./resolvers/Mutation.ts";
 import { Person } from "./resolvers/Person.ts";
 import { createQuery } from "./resolvers/Query.ts";
@@ -33,6 +34,7 @@ export function createSubgraph({ database, log, supergraphSdl, now = () => new D
       Person,
       ConsentPurpose,
       ConsentRecord,
+      Disclosure,
     } as never,
     // Whom each record is about, for rules such as `self`.
     subjects: {
@@ -41,6 +43,11 @@ export function createSubgraph({ database, log, supergraphSdl, now = () => new D
       InstructedRead: (read: InstructedReadRow) => read.personId,
       "Mutation.giveConsent": (_: unknown, args: { personId: string }) => args.personId,
       "Mutation.withdrawConsent": (_: unknown, args: { personId: string }) => args.personId,
+      Disclosure: (disclosure: DisclosureRow) => disclosure.personId,
+      "Mutation.recordDisclosure": (_: unknown, args: { input: { personId: string } }) => args.input.personId,
+      // The person the send was about; null for an unknown reference, which a `self` would deny.
+      "Mutation.recordPartnerStatus": async (_: unknown, args: { partner: string; reference: string }, { loaders }: ConsentContext) =>
+        (await loaders.disclosureByReference.load({ partner: args.partner, reference: args.reference }))?.personId ?? null,
     },
     log,
   });

@@ -1,4 +1,4 @@
-import { index, pgSchema, text, timestamp } from "drizzle-orm/pg-core";
+import { index, pgSchema, primaryKey, text, timestamp } from "drizzle-orm/pg-core";
 
 /** Everything consent owns lives in the `consent` Postgres schema; no other subgraph reads it. */
 export const consent = pgSchema("consent");
@@ -6,6 +6,7 @@ export const consent = pgSchema("consent");
 export const consentBasis = consent.enum("consent_basis", ["consent", "explicit_consent"]);
 export const consentState = consent.enum("consent_state", ["given", "withdrawn", "expired"]);
 export const consentMethod = consent.enum("consent_method", ["in_app", "web", "paper", "guardian"]);
+export const disclosureOutcome = consent.enum("disclosure_outcome", ["sent", "failed"]);
 
 export const purposes = consent.table("purpose", {
   id: text("id").primaryKey(),
@@ -80,8 +81,56 @@ export const instructedReads = consent.table(
   (table) => [index("instructed_read_person_idx").on(table.personId)],
 );
 
+/**
+ * The disclosure log: one outbound call to a partner about one person, as the partner adapter
+ * records it. The names of the fields sent, never their values.
+ */
+export const disclosures = consent.table(
+  "disclosure",
+  {
+    id: text("id").primaryKey(),
+    // The partner's name, as in `partner:<name>`, e.g. `twilio`.
+    partner: text("partner").notNull(),
+    // No foreign key: the person lives in identity's schema.
+    personId: text("person_id").notNull(),
+    // `Type.field` names of the values sent.
+    fields: text("fields").array().notNull(),
+    purpose: text("purpose").notNull(),
+    // A LawfulBasis name, e.g. CONSENT.
+    basis: text("basis").notNull(),
+    // `failed` too: the request left the process, so its fields may have reached the partner.
+    outcome: disclosureOutcome("outcome").notNull(),
+    // The partner's id for the send (a Twilio message SID); null when the partner gave none.
+    reference: text("reference"),
+    // The adapter's key for the send: recording it again changes nothing.
+    idempotencyKey: text("idempotency_key").notNull().unique(),
+    // The partner's latest status for the send (`delivered`), from its webhooks; never moves back.
+    deliveryStatus: text("delivery_status"),
+    deliveryUpdatedAt: timestamp("delivery_updated_at", { withTimezone: true }),
+    occurredAt: timestamp("occurred_at", { withTimezone: true }).notNull().defaultNow(),
+  },
+  (table) => [index("disclosure_person_idx").on(table.personId), index("disclosure_partner_reference_idx").on(table.partner, table.reference)],
+);
+
+/**
+ * Every status a partner reported for a send, once: a replayed webhook inserts nothing, so it
+ * cannot move a disclosure's delivery status a second time.
+ */
+export const partnerEvents = consent.table(
+  "partner_event",
+  {
+    partner: text("partner").notNull(),
+    reference: text("reference").notNull(),
+    status: text("status").notNull(),
+    receivedAt: timestamp("received_at", { withTimezone: true }).notNull().defaultNow(),
+  },
+  (table) => [primaryKey({ columns: [table.partner, table.reference, table.status] })],
+);
+
 export type PurposeRow = typeof purposes.$inferSelect;
 export type ConsentRecordRow = typeof consentRecords.$inferSelect;
 export type ProcessingInstructionRow = typeof processingInstructions.$inferSelect;
 export type InstructedReadRow = typeof instructedReads.$inferSelect;
+export type DisclosureRow = typeof disclosures.$inferSelect;
+export type PartnerEventRow = typeof partnerEvents.$inferSelect;
 export type ConsentState = (typeof consentState.enumValues)[number];

@@ -5,6 +5,7 @@ import { z } from "zod";
 import type { ConsentContext } from "../context.ts";
 import { consentRecords, purposes, type ConsentRecordRow } from "../db/tables.ts";
 import { getConsentState } from "../getConsentState.ts";
+import { createDisclosureMutation } from "./createDisclosureMutation.ts";
 
 const consentArgs = z.object({
   personId: z.string().trim().min(1, "personId must not be empty").max(200, "personId is too long"),
@@ -75,5 +76,7 @@ export function createMutation(db: Database) {
       loaders.consentsOfPerson.clear(personId);
       return record;
     },
+
+    ...createDisclosureMutation(db),
   };
 }

@@ -1,6 +1,7 @@
 import type { Database } from "@grondslag/db";
+import { desc } from "drizzle-orm";
 import type { ConsentContext } from "../context.ts";
-import { instructedReads } from "../db/tables.ts";
+import { disclosures, instructedReads } from "../db/tables.ts";
 import type { FieldPolicyEntry } from "../readFieldPolicyRegister.ts";
 
 export function createQuery(db: Database, fieldPolicies: FieldPolicyEntry[]) {
@@ -8,5 +9,6 @@ export function createQuery(db: Database, fieldPolicies: FieldPolicyEntry[]) {
     consentPurposes: (_: unknown, __: unknown, { loaders }: ConsentContext) => loaders.purposeCatalogue(),
     instructedReads: () => db.select().from(instructedReads).orderBy(instructedReads.readAt, instructedReads.id),
     fieldPolicies: () => fieldPolicies,
+    disclosures: () => db.select().from(disclosures).orderBy(desc(disclosures.occurredAt), desc(disclosures.id)),
   };
 }

@@ -1,0 +1,5 @@
+import type { DisclosureRow } from "../db/tables.ts";
+
+export const Disclosure = {
+  outcome: (disclosure: DisclosureRow) => disclosure.outcome.toUpperCase(),
+};
