@@ -3,6 +3,8 @@ CREATE SCHEMA "identity";
 CREATE TYPE "identity"."account_status" AS ENUM('active', 'closing', 'closed');--> statement-breakpoint
 CREATE TYPE "identity"."membership_role" AS ENUM('employee', 'therapist', 'practice_manager', 'employer_admin', 'support');--> statement-breakpoint
 CREATE TYPE "identity"."organisation_kind" AS ENUM('employer', 'practice', 'platform');--> statement-breakpoint
+CREATE TYPE "identity"."otp_channel" AS ENUM('sms', 'email');--> statement-breakpoint
+CREATE TYPE "identity"."otp_purpose" AS ENUM('enrol_phone', 'login');--> statement-breakpoint
 CREATE TABLE "identity"."membership" (
 	"id" text PRIMARY KEY NOT NULL,
 	"person_id" text NOT NULL,
@@ -18,6 +20,18 @@ CREATE TABLE "identity"."organisation" (
 	"name" text NOT NULL,
 	"kind" "identity"."organisation_kind" NOT NULL,
 	"country" text NOT NULL
+);
+--> statement-breakpoint
+CREATE TABLE "identity"."otp_challenge" (
+	"id" text PRIMARY KEY NOT NULL,
+	"person_id" text NOT NULL,
+	"purpose" "identity"."otp_purpose" NOT NULL,
+	"channel" "identity"."otp_channel" NOT NULL,
+	"code_hash" text NOT NULL,
+	"expires_at" timestamp with time zone NOT NULL,
+	"attempts" integer DEFAULT 0 NOT NULL,
+	"consumed_at" timestamp with time zone,
+	"created_at" timestamp with time zone DEFAULT now() NOT NULL
 );
 --> statement-breakpoint
 CREATE TABLE "identity"."person" (
@@ -39,8 +53,17 @@ CREATE TABLE "identity"."person" (
 	"created_at" timestamp with time zone DEFAULT now() NOT NULL
 );
 --> statement-breakpoint
+CREATE TABLE "identity"."second_factor" (
+	"person_id" text PRIMARY KEY NOT NULL,
+	"phone" text,
+	"phone_verified_at" timestamp with time zone,
+	"pending_phone" text,
+	"updated_at" timestamp with time zone DEFAULT now() NOT NULL
+);
+--> statement-breakpoint
 ALTER TABLE "identity"."membership" ADD CONSTRAINT "membership_person_id_person_id_fk" FOREIGN KEY ("person_id") REFERENCES "identity"."person"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "identity"."membership" ADD CONSTRAINT "membership_organisation_id_organisation_id_fk" FOREIGN KEY ("organisation_id") REFERENCES "identity"."organisation"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
 CREATE INDEX "membership_person_idx" ON "identity"."membership" USING btree ("person_id");--> statement-breakpoint
 CREATE INDEX "membership_organisation_idx" ON "identity"."membership" USING btree ("organisation_id");--> statement-breakpoint
+CREATE INDEX "otp_challenge_person_idx" ON "identity"."otp_challenge" USING btree ("person_id");--> statement-breakpoint
 CREATE UNIQUE INDEX "person_pseudonym_key" ON "identity"."person" USING btree ("pseudonym");

@@ -1,8 +1,16 @@
 import { byKey, groupByKey, type Database } from "@grondslag/db";
 import DataLoader from "dataloader";
 import { inArray } from "drizzle-orm";
-import { memberships, organisations, persons, type MembershipRow, type OrganisationRow, type PersonRow } from "./db/tables.ts";
-
+import {
+  memberships,
+  organisations,
+  persons,
+  secondFactors,
+  type MembershipRow,
+  type OrganisationRow,
+  type PersonRow,
+  type SecondFactorRow,
+} from "./db/tables.ts";
 
 /** One set per request: each loader turns the N look-ups of a request into one query. */
 export function createLoaders(db: Database) {
@@ -12,6 +20,9 @@ export function createLoaders(db: Database) {
     ),
     organisation: new DataLoader<string, OrganisationRow | undefined>(async (ids) =>
       byKey(ids, await db.select().from(organisations).where(inArray(organisations.id, [...ids])), (row) => row.id),
+    ),
+    secondFactor: new DataLoader<string, SecondFactorRow | undefined>(async (personIds) =>
+      byKey(personIds, await db.select().from(secondFactors).where(inArray(secondFactors.personId, [...personIds])), (row) => row.personId),
     ),
     membershipsOfPerson: new DataLoader<string, MembershipRow[]>(async (personIds) =>
       groupByKey(

@@ -9,23 +9,39 @@ import { createMutation } from "./resolvers/Mutation.ts";
 import { Organisation } from "./resolvers/Organisation.ts";
 import { Person } from "./resolvers/Person.ts";
 import { Query } from "./resolvers/Query.ts";
+import { createSecondFactorMutation } from "./resolvers/secondFactorMutations.ts";
+import type { SecondFactorChallenge, SecondFactorStatus } from "./secondFactor/secondFactorStatus.ts";
 
 export const name = "identity";
 export const typeDefs = loadSubgraphTypeDefs(new URL("./schema.graphql", import.meta.url));
 const migrationsFolder = new URL("../drizzle", import.meta.url).pathname;
 
+export interface IdentityDeps extends SubgraphDeps {
+  /** The clock one-time codes expire and are rate-limited against. Default: the system clock. */
+  now?: () => Date;
+}
+
 /** Builds the identity subgraph; no I/O until `migrate`, `seedDemoData` or a request. */
-export function createSubgraph({ database, log }: SubgraphDeps): Subgraph<IdentityContext> {
+export function createSubgraph({ database, log, services, now = () => new Date() }: IdentityDeps): Subgraph<IdentityContext> {
+  const Mutation = { ...createMutation(database.db), ...createSecondFactorMutation({ db: database.db, services, log, now }) };
   const { schema } = createPolicySchema({
     typeDefs,
-    resolvers: { ...scalarResolvers, Query, Mutation: createMutation(database.db), Person, Organisation, Membership } as never,
+    resolvers: { ...scalarResolvers, Query, Mutation, Person, Organisation, Membership } as never,
     // Whom each record is about, for rules such as `self` and `employer-of`.
     subjects: {
       Person: (person: { id: string }) => person.id,
       PostalAddress: (address: { personId: string }) => address.personId,
       Membership: (membership: MembershipRow) => membership.personId,
+      SecondFactorStatus: (status: SecondFactorStatus) => status.personId,
+      SecondFactorChallenge: (challenge: SecondFactorChallenge) => challenge.personId,
+      SecondFactorSession: (session: { personId: string }) => session.personId,
       "Query.person": (_: unknown, args: { id: string }) => args.id,
       "Mutation.updateContactDetails": (_: unknown, args: { personId: string }) => args.personId,
+      // The second-factor mutations act on the caller, whoever it is.
+      "Mutation.startPhoneEnrolment": (_: unknown, __: unknown, context: IdentityContext) => context.caller?.personId,
+      "Mutation.confirmPhoneEnrolment": (_: unknown, __: unknown, context: IdentityContext) => context.caller?.personId,
+      "Mutation.startSecondFactorLogin": (_: unknown, __: unknown, context: IdentityContext) => context.caller?.personId,
+      "Mutation.completeSecondFactorLogin": (_: unknown, __: unknown, context: IdentityContext) => context.caller?.personId,
     },
     log,
   });

@@ -1,4 +1,4 @@
-import { date, index, pgSchema, text, timestamp, uniqueIndex } from "drizzle-orm/pg-core";
+import { date, index, integer, pgSchema, text, timestamp, uniqueIndex } from "drizzle-orm/pg-core";
 
 /** Everything identity owns lives in the `identity` Postgres schema; no other subgraph reads it. */
 export const identity = pgSchema("identity");
@@ -61,6 +61,39 @@ export const memberships = identity.table(
   (table) => [index("membership_person_idx").on(table.personId), index("membership_organisation_idx").on(table.organisationId)],
 );
 
+/** A person's second factor: the phone one-time codes go to, once verified, and one being enrolled. */
+export const secondFactors = identity.table("second_factor", {
+  personId: text("person_id").primaryKey(),
+  /** Enrolled and verified by a code. */
+  phone: text("phone"),
+  phoneVerifiedAt: timestamp("phone_verified_at", { withTimezone: true }),
+  /** Being enrolled: codes go here until the enrolment is confirmed. */
+  pendingPhone: text("pending_phone"),
+  updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().defaultNow(),
+});
+
+export const otpPurpose = identity.enum("otp_purpose", ["enrol_phone", "login"]);
+export const otpChannel = identity.enum("otp_channel", ["sms", "email"]);
+
+/** A one-time code sent to a person. Only its HMAC is kept, never the code. */
+export const otpChallenges = identity.table(
+  "otp_challenge",
+  {
+    id: text("id").primaryKey(),
+    personId: text("person_id").notNull(),
+    purpose: otpPurpose("purpose").notNull(),
+    channel: otpChannel("channel").notNull(),
+    codeHash: text("code_hash").notNull(),
+    expiresAt: timestamp("expires_at", { withTimezone: true }).notNull(),
+    attempts: integer("attempts").notNull().default(0),
+    consumedAt: timestamp("consumed_at", { withTimezone: true }),
+    createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
+  },
+  (table) => [index("otp_challenge_person_idx").on(table.personId)],
+);
+
 export type PersonRow = typeof persons.$inferSelect;
 export type OrganisationRow = typeof organisations.$inferSelect;
 export type MembershipRow = typeof memberships.$inferSelect;
+export type SecondFactorRow = typeof secondFactors.$inferSelect;
+export type OtpChallengeRow = typeof otpChallenges.$inferSelect;

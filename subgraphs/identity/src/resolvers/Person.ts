@@ -1,5 +1,6 @@
 import type { IdentityContext } from "../context.ts";
 import type { PersonRow } from "../db/tables.ts";
+import { toSecondFactorStatus } from "../secondFactor/secondFactorStatus.ts";
 
 type PersonReference = { id: string };
 
@@ -28,5 +29,13 @@ export const Person = {
       ? { personId: row.id, street: row.street, postalCode: row.postalCode, city: row.city, country: row.country }
       : null;
   },
+  // Where one-time codes go: the phone being enrolled while an enrolment is under way, else the enrolled one.
+  smsRecipient: async (person: PersonReference, _: unknown, { loaders }: IdentityContext) => {
+    const factor = await loaders.secondFactor.load(person.id);
+    return factor?.pendingPhone ?? factor?.phone ?? null;
+  },
+  mailRecipient: column("email"),
+  secondFactor: async (person: PersonReference, _: unknown, context: IdentityContext) =>
+    (await load(person, context)) ? toSecondFactorStatus(person.id, await context.loaders.secondFactor.load(person.id)) : null,
   memberships: (person: PersonReference, _: unknown, { loaders }: IdentityContext) => loaders.membershipsOfPerson.load(person.id),
 };

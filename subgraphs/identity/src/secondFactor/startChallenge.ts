@@ -1,0 +1,108 @@
+import { randomUUID } from "node:crypto";
+import type { Database } from "@grondslag/db";
+import type { Logger, PlatformServices } from "@grondslag/server";
+import { and, eq, gt, isNull, max, sql } from "drizzle-orm";
+import { GraphQLError } from "graphql";
+import { otpChallenges, persons, secondFactors, type OtpChallengeRow, type SecondFactorRow } from "../db/tables.ts";
+import { createOneTimeCode } from "./createOneTimeCode.ts";
+import { badInput, CHALLENGE_WINDOW_MS, CODE_LIFETIME_MS, codeMessage, MAX_CHALLENGES, notConfigured } from "./rules.ts";
+
+/** What the second-factor resolvers are built from. */
+export interface SecondFactorDeps {
+  db: Database;
+  services: PlatformServices | undefined;
+  log: Logger;
+  now: () => Date;
+}
+
+export type StartRequest =
+  | { personId: string; purpose: "enrol_phone"; channel: "sms"; phone: string }
+  | { personId: string; purpose: "login"; channel: "sms" | "email" };
+
+export function requireOtpKey(services: PlatformServices | undefined): string {
+  if (!services?.otpKey) throw notConfigured("the one-time code key");
+  return services.otpKey;
+}
+
+/**
+ * Creates a challenge and sends its code. The challenge (and, when enrolling, the pending
+ * phone) is committed before the code is sent, because the partner adapter reads the
+ * destination through the graph in a request of its own. When sending fails, both are undone
+ * and the partner's error is rethrown as it is.
+ */
+export async function startChallenge(deps: SecondFactorDeps, request: StartRequest): Promise<OtpChallengeRow> {
+  const { db, services, log, now } = deps;
+  const otpKey = requireOtpKey(services);
+  const sendCode = services?.sendCode;
+  if (!sendCode) throw notConfigured("sending one-time codes");
+
+  const at = now();
+  const id = randomUUID();
+  const { code, codeHash } = createOneTimeCode(otpKey, id);
+  const { personId, purpose, channel } = request;
+
+  const started = await db.transaction(async (tx) => {
+    // One start at a time per person, so the count below and the pending phone stay consistent.
+    const [person] = await tx
+      .select({ email: persons.email, language: persons.language })
+      .from(persons)
+      .where(eq(persons.id, personId))
+      .for("no key update");
+    if (!person) throw new GraphQLError("No such person.", { extensions: { code: "NOT_FOUND" } });
+    const [factor] = await tx.select().from(secondFactors).where(eq(secondFactors.personId, personId)).for("update");
+    if (purpose === "login" && channel === "sms" && !factor?.phone) throw badInput("No phone is enrolled for second-factor login.");
+    if (purpose === "login" && channel === "email" && !person.email) throw badInput("No email address is known for second-factor login.");
+
+    const [counts] = await tx
+      .select({
+        recent: sql<number>`count(*) filter (where ${gt(otpChallenges.createdAt, new Date(at.getTime() - CHALLENGE_WINDOW_MS))})`.mapWith(Number),
+        latest: max(otpChallenges.createdAt),
+      })
+      .from(otpChallenges)
+      .where(eq(otpChallenges.personId, personId));
+    if ((counts?.recent ?? 0) >= MAX_CHALLENGES) {
+      throw new GraphQLError("Too many codes were requested: try again in a few minutes.", { extensions: { code: "TOO_MANY_REQUESTS" } });
+    }
+
+    if (request.purpose === "enrol_phone") {
+      if (factor) await tx.update(secondFactors).set({ pendingPhone: request.phone, updatedAt: at }).where(eq(secondFactors.personId, personId));
+      else await tx.insert(secondFactors).values({ personId, pendingPhone: request.phone, updatedAt: at });
+    }
+    // Strictly later than every earlier challenge of the person, even on a clock that stands
+    // still, so "the newest enrolment challenge" is always one challenge.
+    const latest = counts?.latest ? new Date(counts.latest).getTime() : Number.NEGATIVE_INFINITY;
+    const createdAt = new Date(Math.max(at.getTime(), latest + 1));
+    const [challenge] = await tx
+      .insert(otpChallenges)
+      .values({ id, personId, purpose, channel, codeHash, expiresAt: new Date(at.getTime() + CODE_LIFETIME_MS), createdAt })
+      .returning();
+    return { challenge: challenge!, language: person.language, previous: factor };
+  });
+
+  try {
+    await sendCode({ personId, channel, text: codeMessage(started.language, code) });
+  } catch (error) {
+    try {
+      await undoStart(db, request, started.challenge.id, started.previous);
+    } catch (undoError) {
+      log.error({ err: undoError, challengeId: id }, "could not undo a one-time code challenge whose code was not sent");
+    }
+    throw error;
+  }
+  log.info({ challengeId: id, purpose, channel }, "one-time code sent");
+  return started.challenge;
+}
+
+/** Removes the challenge and puts the pending phone back as it was, unless another enrolment has since replaced it. */
+async function undoStart(db: Database, request: StartRequest, challengeId: string, previous: SecondFactorRow | undefined): Promise<void> {
+  await db.transaction(async (tx) => {
+    await tx.delete(otpChallenges).where(eq(otpChallenges.id, challengeId));
+    if (request.purpose !== "enrol_phone") return;
+    const stillOurs = and(eq(secondFactors.personId, request.personId), eq(secondFactors.pendingPhone, request.phone));
+    if (previous) {
+      await tx.update(secondFactors).set({ pendingPhone: previous.pendingPhone, updatedAt: previous.updatedAt }).where(stillOurs);
+    } else {
+      await tx.delete(secondFactors).where(and(stillOurs, isNull(secondFactors.phone)));
+    }
+  });
+}
