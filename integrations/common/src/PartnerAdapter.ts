@@ -1,0 +1,49 @@
+/** GDPR Art. 6/9 bases, as the policy vocabulary names them. */
+export type LawfulBasis = "CONSENT" | "EXPLICIT_CONSENT" | "CONTRACT" | "LEGAL_OBLIGATION" | "LEGITIMATE_INTEREST" | "CONTROLLER_INSTRUCTION";
+
+/** What a partner company declares when it is onboarded: read by auditors, enforced by the graph. */
+export interface PartnerDeclaration {
+  /** The partner's name; the adapter queries the graph as the caller `partner:<partner>`. */
+  partner: string;
+  /** A processor acts on our instruction; an independent controller decides for itself. */
+  legalRole: "processor" | "independent-controller";
+  /** Why the partner receives data, e.g. `second-factor-login`. */
+  purpose: string;
+  basis: LawfulBasis;
+  /**
+   * The exact fields the partner receives: one GraphQL operation taking `$personId`, run as
+   * `partner:<partner>`. The schema's `partner:<partner>` policies must allow exactly these
+   * fields, so the declaration and the enforcement are the same thing.
+   */
+  fieldSet: string;
+}
+
+/** A partner's refusal or failure, said so that a caller can act on it. */
+export class PartnerError extends Error {
+  override readonly name = "PartnerError";
+  constructor(
+    /** BAD_USER_INPUT: the partner refused our data (an invalid number); PARTNER_UNAVAILABLE: try later. */
+    readonly code: "BAD_USER_INPUT" | "PARTNER_UNAVAILABLE",
+    message: string,
+    /** Whether sending again with the same idempotency key is known to be harmless. */
+    readonly retryable = false,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+  }
+}
+
+/**
+ * The contract every partner adapter satisfies: map the declared fields to the partner's
+ * request, and send it with the partner's official SDK (injected, so tests configure it).
+ */
+export interface PartnerAdapter<Input, Request> {
+  declaration: PartnerDeclaration;
+  /** Builds the partner's request from the field set's answer and the input; nothing else. */
+  toRequest(fields: Record<string, unknown>, input: Input): Request;
+  /**
+   * Sends the request; resolves with the partner's reference for it (a message SID, a payment
+   * id). Throws a PartnerError: `retryable` only where the partner says a retry is harmless.
+   */
+  send(request: Request, options: { idempotencyKey: string }): Promise<{ reference: string }>;
+}

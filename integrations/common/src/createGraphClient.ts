@@ -1,0 +1,29 @@
+import type { Caller } from "@grondslag/auth";
+
+export interface GraphResponse<T = Record<string, unknown>> {
+  data?: T | null;
+  errors?: { message: string; path?: (string | number)[]; extensions?: Record<string, unknown> }[];
+}
+
+/** Runs an operation against the graph as a given caller. */
+export type GraphClient = <T = Record<string, unknown>>(query: string, variables: Record<string, unknown>, caller: Caller) => Promise<GraphResponse<T>>;
+
+export interface GraphClientOptions {
+  /** The gateway's /graphql URL, or a function giving it once the gateway listens. */
+  url: string | (() => string);
+  /** Signs a token the gateway accepts for the caller. */
+  tokenFor: (caller: Caller) => Promise<string>;
+}
+
+/** Adapters reach the data over the same front door as any frontend: the gateway, under policy. */
+export function createGraphClient(options: GraphClientOptions): GraphClient {
+  return async (query, variables, caller) => {
+    const url = typeof options.url === "function" ? options.url() : options.url;
+    const response = await fetch(url, {
+      method: "POST",
+      headers: { "content-type": "application/json", authorization: `Bearer ${await options.tokenFor(caller)}` },
+      body: JSON.stringify({ query, variables }),
+    });
+    return (await response.json()) as GraphResponse<never>;
+  };
+}

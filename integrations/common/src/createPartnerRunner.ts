@@ -1,0 +1,116 @@
+import type { Caller } from "@grondslag/auth";
+import { GraphQLError, type GraphQLSchema } from "graphql";
+import type { GraphClient } from "./createGraphClient.ts";
+import { fieldCoordinates } from "./fieldCoordinates.ts";
+import { PartnerError, type PartnerAdapter } from "./PartnerAdapter.ts";
+
+export interface PartnerRunnerOptions {
+  /** The graph, as the adapters' callers (`partner:<name>`, and `service` to record disclosures). */
+  graph: GraphClient;
+  /** The graph's API schema, to name the fields each field set sends. */
+  schema: GraphQLSchema;
+  log: { info(details: object, message: string): void; error(details: object, message: string): void };
+  /** Sends at most this many times when the partner says a retry is harmless. Default 3. */
+  attempts?: number;
+  /** Milliseconds to wait before retry number `attempt` (1-based). Default 250 ms doubling. */
+  backoff?: (attempt: number) => number;
+}
+
+export interface PartnerSend<Input> {
+  personId: string;
+  input: Input;
+  /** Names this send: running it again with the same key sends nothing twice. */
+  idempotencyKey: string;
+}
+
+export interface PartnerSendResult {
+  reference: string;
+  /** The `Type.field`s whose values went to the partner. */
+  fields: string[];
+  /** True when an earlier send with the same key answered. */
+  deduplicated: boolean;
+}
+
+const RECORD_DISCLOSURE = /* GraphQL */ `
+  mutation RecordDisclosure($input: DisclosureInput!) { recordDisclosure(input: $input) { __typename } }
+`;
+
+/**
+ * Runs an adapter: reads its declared field set from the graph as the partner itself (so the
+ * policy lets through exactly those fields), maps and sends, retries only what the partner
+ * calls safe, and records the disclosure (field names, never values) in consent's log.
+ */
+export function createPartnerRunner(options: PartnerRunnerOptions) {
+  const attempts = options.attempts ?? 3;
+  const backoff = options.backoff ?? ((attempt: number) => 250 * 2 ** (attempt - 1));
+  // Twilio's Messages API has no idempotency key: deduplicate here, per process, on ours.
+  const sent = new Map<string, Promise<{ reference: string; fields: string[] }>>();
+
+  async function run<Input, Request>(adapter: PartnerAdapter<Input, Request>, send: PartnerSend<Input>): Promise<PartnerSendResult> {
+    const earlier = sent.get(send.idempotencyKey);
+    if (earlier) return { ...(await earlier), deduplicated: true };
+    const attempt = deliver(adapter, send);
+    sent.set(send.idempotencyKey, attempt);
+    try {
+      return { ...(await attempt), deduplicated: false };
+    } catch (error) {
+      sent.delete(send.idempotencyKey);
+      throw error;
+    }
+  }
+
+  async function deliver<Input, Request>(adapter: PartnerAdapter<Input, Request>, send: PartnerSend<Input>) {
+    const { declaration } = adapter;
+    const partner: Caller = { subject: declaration.partner, role: `partner:${declaration.partner}` };
+    const answer = await options.graph(declaration.fieldSet, { personId: send.personId }, partner);
+    if (answer.errors?.length || !answer.data) {
+      // The declaration and the schema's partner policy disagree: a configuration error, not the caller's.
+      throw new Error(`The graph refused ${partner.role}'s field set: ${(answer.errors ?? []).map((error) => String(error.extensions?.field ?? error.message)).join(", ")}`);
+    }
+    const fields = fieldCoordinates(declaration.fieldSet, options.schema).leaves;
+    const request = adapter.toRequest(answer.data, send.input);
+
+    let failure: PartnerError | undefined;
+    for (let attempt = 1; attempt <= attempts; attempt += 1) {
+      try {
+        const { reference } = await adapter.send(request, { idempotencyKey: send.idempotencyKey });
+        await record(send, declaration, fields, "SENT", reference);
+        options.log.info({ partner: declaration.partner, purpose: declaration.purpose, fields, attempt }, "sent to partner");
+        return { reference, fields };
+      } catch (error) {
+        failure = error instanceof PartnerError ? error : new PartnerError("PARTNER_UNAVAILABLE", `${declaration.partner} could not be reached.`, false, { cause: error });
+        if (!failure.retryable || attempt === attempts) break;
+        await new Promise((resolve) => setTimeout(resolve, backoff(attempt)));
+      }
+    }
+    // The request left this process, so its fields may have reached the partner: say so in the log.
+    await record(send, declaration, fields, "FAILED", null);
+    options.log.error({ partner: declaration.partner, purpose: declaration.purpose, code: failure!.code, err: failure!.cause ?? failure }, "partner send failed");
+    throw failure!;
+  }
+
+  async function record(send: PartnerSend<unknown>, declaration: PartnerAdapter<unknown, unknown>["declaration"], fields: string[], outcome: "SENT" | "FAILED", reference: string | null) {
+    const service: Caller = { subject: `${declaration.partner}-adapter`, role: "service" };
+    const input = {
+      partner: declaration.partner,
+      personId: send.personId,
+      fields,
+      purpose: declaration.purpose,
+      basis: declaration.basis,
+      outcome,
+      reference,
+      idempotencyKey: `${send.idempotencyKey}:${outcome.toLowerCase()}`,
+    };
+    const answer = await options.graph(RECORD_DISCLOSURE, { input }, service);
+    if (answer.errors?.length) throw new Error(`The disclosure to ${declaration.partner} could not be recorded: ${answer.errors.map((error) => error.message).join("; ")}`);
+  }
+
+  return { run };
+}
+
+export type PartnerRunner = ReturnType<typeof createPartnerRunner>;
+
+/** A PartnerError as the GraphQL caller sees it; anything else stays internal. */
+export function toGraphQLError(error: unknown): unknown {
+  return error instanceof PartnerError ? new GraphQLError(error.message, { extensions: { code: error.code } }) : error;
+}

@@ -1,0 +1,46 @@
+import { PartnerError, type PartnerAdapter } from "@grondslag/integration-common";
+import type { MailService } from "@sendgrid/mail";
+import { mailDeclaration } from "./declaration.ts";
+
+export interface SendGridMailOptions {
+  /** A client from the official SDK (`new MailService()` with `setApiKey`). */
+  client: MailService;
+  /** The platform's sending address. */
+  from: string;
+  /** Default "Your Grondslag code". */
+  subject?: string;
+}
+
+export interface SendGridMailRequest {
+  to: string;
+  from: string;
+  subject: string;
+  text: string;
+}
+
+/** What SendGrid receives: the address and the text. No custom args, categories or names. */
+export function createSendGridMailAdapter(options: SendGridMailOptions): PartnerAdapter<{ text: string }, SendGridMailRequest> {
+  return {
+    declaration: mailDeclaration,
+    toRequest(fields, { text }) {
+      const to = (fields.person as { mailRecipient?: string | null } | null)?.mailRecipient;
+      if (!to) throw new PartnerError("BAD_USER_INPUT", "There is no email address to send the code to.");
+      return { to, from: options.from, subject: options.subject ?? "Your Grondslag code", text };
+    },
+    async send(request) {
+      try {
+        const [response] = await options.client.send(request);
+        return { reference: String(response.headers["x-message-id"] ?? "") };
+      } catch (error) {
+        const status = (error as { code?: number }).code;
+        const retryable = status === 429;
+        throw new PartnerError(
+          status !== undefined && status >= 400 && status < 500 && !retryable ? "BAD_USER_INPUT" : "PARTNER_UNAVAILABLE",
+          retryable ? "The mail service is busy; try again in a moment." : "The mail service did not take the message.",
+          retryable,
+          { cause: error },
+        );
+      }
+    },
+  };
+}

@@ -1,0 +1,174 @@
+import { createPartnerRunner, PartnerError, type GraphClient } from "@grondslag/integration-common";
+import { MailService } from "@sendgrid/mail";
+import { buildSchema } from "graphql";
+import nock from "nock";
+import twilio from "twilio";
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { createSendGridMailAdapter } from "./createSendGridMailAdapter.ts";
+import { createTwilioSmsAdapter } from "./createTwilioSmsAdapter.ts";
+import { createTwilioStatusWebhook } from "./verifyWebhook.ts";
+
+const ACCOUNT = "ACtest00000000000000000000000000";
+const TOKEN = "test-auth-token";
+const SERVICE = "MGtest00000000000000000000000000";
+const MESSAGES = `/2010-04-01/Accounts/${ACCOUNT}/Messages.json`;
+const CODE_TEXT = "Je Grondslag-code is 482913. Deze code verloopt over 10 minuten.";
+
+// nock 14 hangs on Twilio's keep-alive agent (nock#3001): the SDK gets a client without it.
+const twilioClient = () => twilio(ACCOUNT, TOKEN, { httpClient: new twilio.RequestClient({ keepAlive: false, timeout: 300 }) });
+const sms = (client = twilioClient()) => createTwilioSmsAdapter({ client, messagingServiceSid: SERVICE });
+
+/** Fails unless `body` has exactly these keys: the declared minimal set, no more, no fewer. */
+function expectExactly(body: Record<string, unknown>, keys: string[]) {
+  expect(Object.keys({ ...body }).sort()).toEqual([...keys].sort());
+}
+
+const schema = buildSchema(`type Query { person(id: ID!): Person } type Person { smsRecipient: String mailRecipient: String givenName: String }`);
+function fakeGraph(recorded: unknown[]): GraphClient {
+  return (async (query: string, variables: Record<string, unknown>) => {
+    if (query.includes("recordDisclosure")) {
+      recorded.push(variables.input);
+      return { data: { recordDisclosure: { id: "d1" } } };
+    }
+    return { data: { person: { smsRecipient: "+31612345678", mailRecipient: "anna@example.nl" } } };
+  }) as GraphClient;
+}
+const quiet = { info: () => {}, error: () => {} };
+
+// No network in tests but loopback; the suite shares one process, so give it back after.
+beforeAll(() => {
+  nock.disableNetConnect();
+  nock.enableNetConnect(/^(127\.0\.0\.1|localhost)(:\d+)?$/);
+});
+afterAll(() => {
+  nock.cleanAll();
+  nock.enableNetConnect();
+});
+afterEach(() => {
+  expect(nock.pendingMocks()).toEqual([]);
+  nock.cleanAll();
+});
+
+describe("Twilio SMS adapter", () => {
+  it("sends exactly To, MessagingServiceSid and Body", async () => {
+    let sent: Record<string, unknown> = {};
+    nock("https://api.twilio.com")
+      .post(MESSAGES, (body) => ((sent = { ...body }), true))
+      .basicAuth({ user: ACCOUNT, pass: TOKEN })
+      .reply(201, { sid: "SM0001", status: "accepted" });
+    const adapter = sms();
+    const result = await adapter.send(adapter.toRequest({ person: { smsRecipient: "+31612345678" } }, { text: CODE_TEXT }), { idempotencyKey: "k1" });
+    expect(result).toEqual({ reference: "SM0001" });
+    expect(sent).toEqual({ To: "+31612345678", MessagingServiceSid: SERVICE, Body: CODE_TEXT });
+  });
+
+  it("is caught when its mapping adds a field (the exact-field check fails)", async () => {
+    let sent: Record<string, unknown> = {};
+    nock("https://api.twilio.com").post(MESSAGES, (body) => ((sent = { ...body }), true)).reply(201, { sid: "SM0002" });
+    const adapter = sms();
+    // A mutant of the mapping that leaks the person's name into the request.
+    const leaky = { ...adapter, toRequest: (fields: Record<string, unknown>, input: { text: string }) => ({ ...adapter.toRequest(fields, input), statusCallback: "https://x.example/cb?name=Anna" }) };
+    await leaky.send(leaky.toRequest({ person: { smsRecipient: "+31612345678" } }, { text: CODE_TEXT }), { idempotencyKey: "k2" });
+    expect(() => expectExactly(sent, ["To", "MessagingServiceSid", "Body"])).toThrow();
+    expectExactly(sent, ["To", "MessagingServiceSid", "Body", "StatusCallback"]);
+  });
+
+  it("turns an invalid number (400, 21211) into a clear BAD_USER_INPUT, not retried", async () => {
+    nock("https://api.twilio.com")
+      .post(MESSAGES)
+      .reply(400, { code: 21211, message: "The 'To' number +31600000000 is not a valid phone number.", status: 400 });
+    const recorded: unknown[] = [];
+    const runner = createPartnerRunner({ graph: fakeGraph(recorded), schema, log: quiet, backoff: () => 0 });
+    const failure = runner.run(sms(), { personId: "anna", input: { text: CODE_TEXT }, idempotencyKey: "otp:c1" });
+    await expect(failure).rejects.toMatchObject({ code: "BAD_USER_INPUT", message: "This phone number cannot receive text messages." });
+    // The refusal names no number and no code.
+    await failure.catch((error: Error) => expect(error.message).not.toMatch(/\+316|482913/));
+    expect(recorded).toEqual([expect.objectContaining({ partner: "twilio", outcome: "FAILED", fields: ["Person.smsRecipient"] })]);
+  });
+
+  it("retries a 429 (never processed, safe to retry) with the same request, then succeeds", async () => {
+    const bodies: unknown[] = [];
+    nock("https://api.twilio.com")
+      .post(MESSAGES, (body) => (bodies.push({ ...body }), true))
+      .reply(429, { code: 20429, message: "Too Many Requests", status: 429 })
+      .post(MESSAGES, (body) => (bodies.push({ ...body }), true))
+      .reply(201, { sid: "SM0003" });
+    const recorded: unknown[] = [];
+    const runner = createPartnerRunner({ graph: fakeGraph(recorded), schema, log: quiet, backoff: () => 0 });
+    const result = await runner.run(sms(), { personId: "anna", input: { text: CODE_TEXT }, idempotencyKey: "otp:c2" });
+    expect(result).toEqual({ reference: "SM0003", fields: ["Person.smsRecipient"], deduplicated: false });
+    expect(bodies).toHaveLength(2);
+    expect(bodies[0]).toEqual(bodies[1]);
+    expect(recorded).toEqual([
+      { partner: "twilio", personId: "anna", fields: ["Person.smsRecipient"], purpose: "second-factor-login", basis: "CONTRACT", outcome: "SENT", reference: "SM0003", idempotencyKey: "otp:c2:sent" },
+    ]);
+  });
+
+  it("does not retry a 5xx or a timeout, which may already have sent the message", async () => {
+    nock("https://api.twilio.com").post(MESSAGES).reply(500, { code: 20500, message: "Internal Server Error", status: 500 });
+    const runner = createPartnerRunner({ graph: fakeGraph([]), schema, log: quiet, backoff: () => 0 });
+    await expect(runner.run(sms(), { personId: "anna", input: { text: CODE_TEXT }, idempotencyKey: "otp:c3" })).rejects.toMatchObject({ code: "PARTNER_UNAVAILABLE" });
+
+    nock("https://api.twilio.com").post(MESSAGES).delay(2_000).reply(201, { sid: "SM-late" });
+    await expect(runner.run(sms(), { personId: "anna", input: { text: CODE_TEXT }, idempotencyKey: "otp:c4" })).rejects.toBeInstanceOf(PartnerError);
+    nock.abortPendingRequests();
+  });
+
+  it("sends once for one idempotency key, however often it is run", async () => {
+    nock("https://api.twilio.com").post(MESSAGES).once().reply(201, { sid: "SM0005" });
+    const recorded: unknown[] = [];
+    const runner = createPartnerRunner({ graph: fakeGraph(recorded), schema, log: quiet });
+    const send = () => runner.run(sms(), { personId: "anna", input: { text: CODE_TEXT }, idempotencyKey: "otp:c5" });
+    const [first, second] = await Promise.all([send(), send()]);
+    expect(first).toMatchObject({ reference: "SM0005", deduplicated: false });
+    expect(second).toMatchObject({ reference: "SM0005", deduplicated: true });
+    expect(await send()).toMatchObject({ reference: "SM0005", deduplicated: true });
+    expect(recorded).toHaveLength(1);
+  });
+});
+
+describe("SendGrid mail adapter", () => {
+  it("sends the address and the text, nothing else", async () => {
+    let sent: Record<string, unknown> = {};
+    nock("https://api.sendgrid.com")
+      .post("/v3/mail/send", (body) => ((sent = body), true))
+      .matchHeader("authorization", "Bearer SG.test")
+      .reply(202, "", { "x-message-id": "sg-0001" });
+    const client = new MailService();
+    client.setApiKey("SG.test");
+    const adapter = createSendGridMailAdapter({ client, from: "no-reply@grondslag.example" });
+    const result = await adapter.send(adapter.toRequest({ person: { mailRecipient: "anna@example.nl" } }, { text: CODE_TEXT }), { idempotencyKey: "k" });
+    expect(result).toEqual({ reference: "sg-0001" });
+    expect(sent).toEqual({
+      from: { email: "no-reply@grondslag.example" },
+      subject: "Your Grondslag code",
+      personalizations: [{ to: [{ email: "anna@example.nl" }] }],
+      content: [{ type: "text/plain", value: CODE_TEXT }],
+    });
+  });
+});
+
+describe("delivery status callbacks", () => {
+  const url = "https://grondslag.example/webhooks/twilio/status";
+  const params = { MessageSid: "SM0001", MessageStatus: "delivered", AccountSid: ACCOUNT, To: "+31612345678" };
+  const form = new URLSearchParams(params).toString();
+
+  it("accepts a callback signed with the auth token and passes the status on", async () => {
+    const statuses: unknown[] = [];
+    const webhook = createTwilioStatusWebhook({ authToken: TOKEN, publicUrl: url, onStatus: async (status) => void statuses.push(status) });
+    const signature = twilio.getExpectedTwilioSignature(TOKEN, url, params);
+    expect(await webhook({ "x-twilio-signature": signature }, form)).toEqual({ status: 204, body: "" });
+    expect(statuses).toEqual([{ reference: "SM0001", status: "delivered" }]);
+  });
+
+  it("refuses an unsigned callback, a wrong signature, and a signed body that was altered", async () => {
+    const statuses: unknown[] = [];
+    const webhook = createTwilioStatusWebhook({ authToken: TOKEN, publicUrl: url, onStatus: async (status) => void statuses.push(status) });
+    const signature = twilio.getExpectedTwilioSignature(TOKEN, url, params);
+    const altered = new URLSearchParams({ ...params, MessageStatus: "failed" }).toString();
+    expect(await webhook({}, form)).toMatchObject({ status: 403 });
+    expect(await webhook({ "x-twilio-signature": twilio.getExpectedTwilioSignature("another-token", url, params) }, form)).toMatchObject({ status: 403 });
+    expect(await webhook({ "x-twilio-signature": signature }, altered)).toMatchObject({ status: 403 });
+    expect(statuses).toEqual([]);
+  });
+});
