@@ -2,7 +2,7 @@ import type { IncomingMessage, Server } from "node:http";
 import { ApolloGateway, RemoteGraphQLDataSource } from "@apollo/gateway";
 import { ApolloServer } from "@apollo/server";
 import { InvalidTokenError, readBearerToken, type Caller, type TokenSigner, type TokenVerifier } from "@grondslag/auth";
-import { close, createHttpServer, listen, unauthenticated, type Logger } from "@grondslag/server";
+import { close, createHttpServer, listen, unauthenticated, type Logger, type RouteHandler } from "@grondslag/server";
 
 export interface GatewayContext {
   caller: Caller;
@@ -20,6 +20,8 @@ export interface GatewayOptions {
   /** Signs the caller for the subgraphs. */
   signForwardedCaller: TokenSigner;
   log: Logger;
+  /** Partners' webhooks, served beside /graphql (they verify their own signatures). */
+  routes?: Record<string, RouteHandler>;
 }
 
 export interface Gateway {
@@ -42,6 +44,9 @@ export function createGateway(options: GatewayOptions): Gateway {
     buildService: ({ name, url }) =>
       new RemoteGraphQLDataSource<GatewayContext>({
         url: options.subgraphUrls?.[name] ?? url,
+        // Node's own fetch rather than make-fetch-happen: one HTTP stack for the whole platform,
+        // and one that HTTP interception in tests (nock 14) passes through to loopback cleanly.
+        fetcher: globalThis.fetch as never,
         willSendRequest({ request, context }) {
           request.http?.headers.set("authorization", `Bearer ${context.forwardedToken}`);
         },
@@ -65,7 +70,7 @@ export function createGateway(options: GatewayOptions): Gateway {
     return { caller, forwardedToken: await options.signForwardedCaller(caller) };
   }
 
-  const http = createHttpServer({ apollo, context, service: "gateway", log });
+  const http = createHttpServer({ apollo, context, service: "gateway", log, ...(options.routes ? { routes: options.routes } : {}) });
   return {
     apollo,
     http,

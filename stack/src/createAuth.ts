@@ -23,8 +23,12 @@ export interface StackAuth {
   verifyToken: TokenVerifier;
   /** The gateway's key for the caller it forwards. */
   gatewayKey: SigningKeyPair;
-  /** Development only: signs callers' tokens as the local issuer (`pnpm token`). */
-  issueDevToken?: TokenSigner;
+  /**
+   * Signs tokens the gateway accepts: `pnpm token`, the partner adapters' own callers, and the
+   * session after a second-factor login. Development only: with an external identity provider
+   * (AUTH_JWKS_URL) there is none, and those features say they are not configured.
+   */
+  issueToken?: TokenSigner;
 }
 
 export function devIssuerKeyFile(env: Env): string {
@@ -58,7 +62,7 @@ export async function createAuth(env: Env): Promise<StackAuth> {
       issuer: env.AUTH_ISSUER,
       audience: env.AUTH_AUDIENCE,
     }),
-    issueDevToken: createTokenSigner({ key: issuerKey, issuer: env.AUTH_ISSUER, audience: env.AUTH_AUDIENCE }),
+    issueToken: createTokenSigner({ key: issuerKey, issuer: env.AUTH_ISSUER, audience: env.AUTH_AUDIENCE }),
   };
 }
 

@@ -1,8 +1,9 @@
 import type { DatabaseHandle } from "@grondslag/db";
 import { createGateway, type Gateway } from "@grondslag/gateway";
 import { defaultSubgraphUrl, loadSupergraphSdl, subgraphs as subgraphList } from "@grondslag/supergraph";
-import { createSubgraphServer, type Logger, type Subgraph, type SubgraphServer } from "@grondslag/server";
+import { createSubgraphServer, type Logger, type PlatformServices, type Subgraph, type SubgraphServer } from "@grondslag/server";
 import { createForwarding, type StackAuth } from "./createAuth.ts";
+import { createPartners, type PartnerConfig } from "./createPartners.ts";
 
 export interface StackOptions {
   /** One store shared by all five subgraphs, each in its own Postgres schema. */
@@ -11,6 +12,10 @@ export interface StackOptions {
   log: Logger;
   /** Seed the demo cast when the store is empty. Default true. */
   seedDemoData?: boolean;
+  /** The partners' SDK clients and settings; absent partners answer NOT_CONFIGURED when used. */
+  partners?: PartnerConfig;
+  /** The key one-time codes are HMAC'd with. */
+  otpKey?: string;
 }
 
 export interface ListenOptions {
@@ -35,7 +40,15 @@ export interface Stack {
 export async function createStack(options: StackOptions): Promise<Stack> {
   const { database, log } = options;
   const supergraphSdl = loadSupergraphSdl();
-  const subgraphs = subgraphList.map(({ module }) => module.createSubgraph({ database, log, supergraphSdl }));
+  let gatewayUrl = "";
+  const partners = createPartners({ config: options.partners ?? {}, supergraphSdl, gatewayUrl: () => gatewayUrl, issueToken: options.auth.issueToken, log });
+  const { issueToken } = options.auth;
+  const services: PlatformServices = {
+    sendCode: partners.sendCode,
+    ...(options.otpKey ? { otpKey: options.otpKey } : {}),
+    ...(issueToken ? { issueSessionToken: async (caller) => ({ token: await issueToken(caller), expiresAt: new Date(Date.now() + 3600_000) }) } : {}),
+  };
+  const subgraphs = subgraphList.map(({ module }) => module.createSubgraph({ database, log, supergraphSdl, services }));
   for (const subgraph of subgraphs) await subgraph.migrate();
   if (options.seedDemoData ?? true) await seedWhenEmpty(subgraphs, log);
 
@@ -59,9 +72,11 @@ export async function createStack(options: StackOptions): Promise<Stack> {
         verifyToken: options.auth.verifyToken,
         signForwardedCaller: forwarding.sign,
         log,
+        routes: partners.routes,
       });
       const port = await gateway.listen(gatewayPort, host);
-      return { gatewayUrl: `http://${host === "0.0.0.0" ? "localhost" : host}:${port}/graphql`, subgraphUrls };
+      gatewayUrl = `http://${host === "0.0.0.0" ? "127.0.0.1" : host}:${port}/graphql`;
+      return { gatewayUrl, subgraphUrls };
     },
     async stop() {
       await gateway?.stop();

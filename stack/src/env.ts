@@ -24,6 +24,17 @@ const envSchema = z.object({
   AUTH_AUDIENCE: z.string().default("grondslag"),
   /** Production: the gateway's private signing key (a JWK, JSON). Unset: created in DATA_DIR/keys. */
   GATEWAY_SIGNING_KEY: z.string().optional(),
+  /** The key one-time codes are HMAC'd with. Unset: created in DATA_DIR/keys on first start. */
+  OTP_KEY: z.string().min(32).optional(),
+  /** Where Twilio reaches this platform; its status callback is PUBLIC_URL/webhooks/twilio/status. */
+  PUBLIC_URL: z.string().url().optional(),
+  /** Twilio (SMS codes). All three, or none: without them, SMS codes answer NOT_CONFIGURED. */
+  TWILIO_ACCOUNT_SID: z.string().startsWith("AC").optional(),
+  TWILIO_AUTH_TOKEN: z.string().optional(),
+  TWILIO_MESSAGING_SERVICE_SID: z.string().startsWith("MG").optional(),
+  /** SendGrid (mail codes). Both, or none. */
+  SENDGRID_API_KEY: z.string().startsWith("SG.").optional(),
+  SENDGRID_FROM: z.string().email().optional(),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
 });
 

@@ -4,3 +4,5 @@ export { FORWARDED_AUDIENCE, FORWARDED_ISSUER, createAuth, createForwarding } fr
 export type { StackAuth } from "./createAuth.ts";
 export { loadEnv } from "./env.ts";
 export type { Env } from "./env.ts";
+export { TWILIO_STATUS_PATH, createPartners } from "./createPartners.ts";
+export type { PartnerConfig } from "./createPartners.ts";

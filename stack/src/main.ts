@@ -4,6 +4,7 @@ import { createLogger } from "@grondslag/server";
 import { createAuth } from "./createAuth.ts";
 import { createStack } from "./createStack.ts";
 import { loadEnv } from "./env.ts";
+import { loadOtpKey, loadPartnerConfig } from "./loadPartnerConfig.ts";
 import { lockDataDir } from "./lockDataDir.ts";
 
 // `pnpm start`: the five subgraphs (4001-4005) and the gateway (4000) in one process, sharing
@@ -13,7 +14,7 @@ const log = createLogger({ level: env.LOG_LEVEL });
 const unlock = env.DATABASE_URL ? () => {} : lockDataDir(env.DATA_DIR);
 
 const database = await createDatabase({ url: env.DATABASE_URL, dataDir: join(env.DATA_DIR, "pglite") });
-const stack = await createStack({ database, auth: await createAuth(env), log });
+const stack = await createStack({ database, auth: await createAuth(env), log, partners: loadPartnerConfig(env), otpKey: loadOtpKey(env) });
 const subgraphPorts = Object.fromEntries(
   stack.subgraphs.map((subgraph, index) => [subgraph.name, env.SUBGRAPH_PORT_BASE && env.SUBGRAPH_PORT_BASE + index]),
 );

@@ -16,8 +16,8 @@ if (!name || !isPersonaName(name)) {
 
 const env = loadEnv();
 const auth = await createAuth(env);
-if (!auth.issueDevToken) {
+if (!auth.issueToken) {
   process.stderr.write("AUTH_JWKS_URL is set: tokens come from your identity provider, not from `pnpm token`.\n");
   process.exit(1);
 }
-process.stdout.write(`${await auth.issueDevToken(personas[name])}\n`);
+process.stdout.write(`${await auth.issueToken(personas[name])}\n`);

@@ -112,7 +112,7 @@ describe("the auditor", () => {
     const policy = await as("audrey", `{ fieldPolicies { coordinate category read } }`);
     expect(policy.errors).toBeUndefined();
     expect(policy.data?.fieldPolicies).toEqual(
-      expect.arrayContaining([{ coordinate: "Person.email", category: "CONTACT", read: "self | therapist-of | platform-staff | partner:twilio" }]),
+      expect.arrayContaining([{ coordinate: "Person.email", category: "CONTACT", read: "self | therapist-of | platform-staff" }]),
     );
     const values = await as("audrey", `{ person(id: "anna") { email } }`);
     expect(values.data).toEqual({ person: null });

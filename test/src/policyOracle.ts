@@ -60,6 +60,10 @@ function holds(name: string, { caller, subject, category, record }: OracleInput)
     case "auditor":
     case "researcher":
       return caller.role === name;
+    case "internal-service":
+      return caller.role === "service";
+    case "second-factor":
+      return caller.authMethods?.includes("otp") ?? false;
     case "work-trip":
       return record?.purpose === "BUSINESS" || record?.purpose === "COMMUTE";
     default:

@@ -1,6 +1,6 @@
 import { createKeyPair, createLocalJWKSet, createTokenSigner, createTokenVerifier, personas, type Caller, type PersonaName, type SigningKeyPair } from "@grondslag/auth";
 import { createLogger } from "@grondslag/server";
-import { createStack, type Stack } from "@grondslag/stack";
+import { createStack, type PartnerConfig, type Stack } from "@grondslag/stack";
 import { getTestDatabase, resetDatabase, type TestDatabase } from "@grondslag/testing";
 
 export const TEST_ISSUER = "grondslag-test";
@@ -24,14 +24,21 @@ export interface TestStack {
  * The whole graph on free loopback ports, over the suite's one database (reset and seeded
  * with the demo cast), with a test issuer instead of the development key files.
  */
-export async function startTestStack(): Promise<TestStack> {
+export async function startTestStack(options: { partners?: PartnerConfig } = {}): Promise<TestStack> {
   const database = await getTestDatabase();
   const [issuerKey, gatewayKey] = await Promise.all([createKeyPair(), createKeyPair()]);
   const verifyToken = createTokenVerifier({ keys: createLocalJWKSet({ keys: [issuerKey.publicJwk] }), issuer: TEST_ISSUER, audience: TEST_AUDIENCE });
   const issue = createTokenSigner({ key: issuerKey, issuer: TEST_ISSUER, audience: TEST_AUDIENCE, ttlSeconds: 300 });
   const log = createLogger({ level: "silent" });
 
-  const stack = await createStack({ database, auth: { verifyToken, gatewayKey }, log, seedDemoData: false });
+  const stack = await createStack({
+    database,
+    auth: { verifyToken, gatewayKey, issueToken: issue },
+    log,
+    seedDemoData: false,
+    otpKey: `test-otp-key-${Math.random()}`,
+    ...(options.partners ? { partners: options.partners } : {}),
+  });
   await resetDatabase(database, stack.subgraphs);
   const subgraphPorts = Object.fromEntries(stack.subgraphs.map((subgraph) => [subgraph.name, 0]));
   const { gatewayUrl, subgraphUrls } = await stack.listen({ gatewayPort: 0, subgraphPorts });

@@ -1,3 +1,4 @@
 export { createDatabase } from "./createDatabase.ts";
 export type { Database, DatabaseHandle, DatabaseOptions } from "./createDatabase.ts";
 export { byKey, groupByKey } from "./batch.ts";
+export { queryRows } from "./queryRows.ts";

@@ -12,7 +12,11 @@ export interface HttpServerOptions<TContext extends BaseContext> {
   log: Logger;
   /** Largest request body accepted, in bytes. Default 1 MiB. */
   maxBodyBytes?: number;
+  /** Extra POST routes by path, such as partners' webhooks; each gets the raw body it must verify. */
+  routes?: Record<string, RouteHandler>;
 }
+
+export type RouteHandler = (headers: IncomingMessage["headers"], rawBody: string) => Promise<{ status: number; body: string }>;
 
 /**
  * Serves GraphQL at `/graphql` and liveness at `/health` on plain node:http, the same way
@@ -35,6 +39,23 @@ export function createHttpServer<TContext extends BaseContext>(
     const url = new URL(req.url ?? "/", "http://localhost");
     if (url.pathname === "/health") {
       sendJson(res, 200, { status: "ok", service: options.service });
+      return;
+    }
+    const route = options.routes?.[url.pathname];
+    if (route) {
+      if (req.method !== "POST") {
+        sendJson(res, 405, { errors: [{ message: "Use POST" }] });
+        return;
+      }
+      const raw = await readBody(req, maxBodyBytes);
+      if (raw === undefined) {
+        sendJson(res, 413, { errors: [{ message: `Request body larger than ${maxBodyBytes} bytes` }] });
+        return;
+      }
+      const answer = await route(req.headers, raw);
+      res.statusCode = answer.status;
+      res.setHeader("content-type", "text/plain; charset=utf-8");
+      res.end(answer.body);
       return;
     }
     if (url.pathname !== "/graphql") {

@@ -1,5 +1,5 @@
 export { createHttpServer, listen, close } from "./createHttpServer.ts";
-export type { HttpServerOptions } from "./createHttpServer.ts";
+export type { HttpServerOptions, RouteHandler } from "./createHttpServer.ts";
 export { createLogger } from "./createLogger.ts";
 export type { Logger, LoggerOptions } from "./createLogger.ts";
 export { createSubgraphServer } from "./createSubgraphServer.ts";

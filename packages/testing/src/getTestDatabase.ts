@@ -1,5 +1,6 @@
-import { createDatabase, type DatabaseHandle } from "@grondslag/db";
+import { createDatabase, queryRows, type DatabaseHandle } from "@grondslag/db";
 import type { Subgraph } from "@grondslag/server";
+import { sql } from "drizzle-orm";
 
 export interface TestDatabase extends DatabaseHandle {
   /** Queries sent since the last `resetQueryCount()`: for batching tests. */
@@ -29,6 +30,7 @@ async function open(): Promise<TestDatabase> {
       count += 1;
     },
   });
+  await dropMigratedSchemas(handle);
   return {
     ...handle,
     get queryCount() {
@@ -38,6 +40,20 @@ async function open(): Promise<TestDatabase> {
       count = 0;
     },
   };
+}
+
+/**
+ * A PostgreSQL database outlives the suite: drop every schema a previous run migrated (named
+ * by the journals in `drizzle`), so a regenerated migration never meets yesterday's tables.
+ */
+async function dropMigratedSchemas(handle: DatabaseHandle): Promise<void> {
+  if (handle.kind !== "postgres") return;
+  const journals = await queryRows<{ table_name: string }>(
+    handle.db,
+    sql`select table_name from information_schema.tables where table_schema = 'drizzle' and table_name like '%\_migrations'`,
+  );
+  const schemas = journals.map((row) => row.table_name.replace(/_migrations$/, ""));
+  await handle.execute([...schemas.map((name) => `DROP SCHEMA IF EXISTS "${name}" CASCADE;`), "DROP SCHEMA IF EXISTS drizzle CASCADE;"].join("\n"));
 }
 
 /**

@@ -1,7 +1,7 @@
 import type { Database } from "@grondslag/db";
 import DataLoader from "dataloader";
 import { sql } from "drizzle-orm";
-import { queryRows } from "./queryRows.ts";
+import { queryRows } from "@grondslag/db";
 
 /** An open instruction from a controlling practice to the platform's staff. */
 export interface Instruction {

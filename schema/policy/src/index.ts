@@ -9,6 +9,6 @@ export { PolicyDeniedError, UNAUTHORIZED, createFallbackError, formatPolicy } fr
 export { builtInRequirements, findRequirement } from "./requirements.ts";
 export type { Condition, Requirement, RequirementDefinition } from "./requirements.ts";
 export type { Instruction, InstructedRead, PolicyLookups } from "./createPolicyLookups.ts";
-export { queryRows } from "./queryRows.ts";
+export { queryRows } from "@grondslag/db";
 export { readGraphPolicy } from "./readGraphPolicy.ts";
 export type { GraphFieldPolicy } from "./readGraphPolicy.ts";

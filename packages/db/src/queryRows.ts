@@ -1,4 +1,4 @@
-import type { Database } from "@grondslag/db";
+import type { Database } from "./createDatabase.ts";
 import type { SQL } from "drizzle-orm";
 
 /** Runs raw SQL on either driver: postgres-js answers an array, PGlite an object with `rows`. */

@@ -1,0 +1,170 @@
+import { fieldCoordinates } from "@grondslag/integration-common";
+import { readGraphPolicy } from "@grondslag/policy";
+import { TWILIO_STATUS_PATH } from "@grondslag/stack";
+import { loadSupergraphSdl } from "@grondslag/supergraph";
+import { smsDeclaration, mailDeclaration } from "@grondslag/twilio";
+import { buildASTSchema, parse } from "graphql";
+import { decodeJwt } from "jose";
+import nock from "nock";
+import twilio from "twilio";
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { postGraphQL } from "./postGraphQL.ts";
+import { startTestStack, type TestStack } from "./startTestStack.ts";
+
+// Second-factor login end to end: through the gateway, with Twilio's API intercepted by nock.
+const ACCOUNT = "ACtest00000000000000000000000000";
+const TOKEN = "test-auth-token";
+const SERVICE = "MGtest00000000000000000000000000";
+const MESSAGES = `/2010-04-01/Accounts/${ACCOUNT}/Messages.json`;
+const STATUS_URL = `https://grondslag.example${TWILIO_STATUS_PATH}`;
+
+let graph: TestStack;
+beforeAll(async () => {
+  nock.disableNetConnect();
+  nock.enableNetConnect(/^(127\.0\.0\.1|localhost)(:\d+)?$/);
+  // nock 14 hangs on the SDK's keep-alive agent (nock#3001): a client without it.
+  const client = twilio(ACCOUNT, TOKEN, { httpClient: new twilio.RequestClient({ keepAlive: false, timeout: 500 }) });
+  graph = await startTestStack({ partners: { twilio: { client, messagingServiceSid: SERVICE, authToken: TOKEN, statusCallbackUrl: STATUS_URL } } });
+});
+afterEach(() => {
+  expect(nock.pendingMocks()).toEqual([]);
+  nock.cleanAll();
+});
+afterAll(async () => {
+  await graph?.stop();
+  nock.enableNetConnect();
+});
+
+const as = async (persona: "anna" | "eva" | "twilio" | "audrey", query: string) => (await postGraphQL(graph.gatewayUrl, query, await graph.tokenFor(persona))).body;
+
+/** Intercepts one SMS; resolves with the exact form body Twilio received. */
+function expectSms(sid: string): Promise<Record<string, string>> {
+  return new Promise((resolve) => {
+    nock("https://api.twilio.com")
+      .post(MESSAGES, (body) => (resolve({ ...body }), true))
+      .basicAuth({ user: ACCOUNT, pass: TOKEN })
+      .reply(201, { sid, status: "accepted" });
+  });
+}
+const codeIn = (body: Record<string, string>) => /\b(\d{6})\b/.exec(body.Body ?? "")?.[1] ?? "";
+
+describe("second-factor login by SMS", () => {
+  it("anna enrols her phone and logs in with a code; Twilio gets exactly To, MessagingServiceSid and Body", async () => {
+    const enrolmentSms = expectSms("SM-enrol");
+    const started = await as("anna", `mutation { startPhoneEnrolment(phone: "+31611122233") { id attemptsLeft } }`);
+    expect(started.errors).toBeUndefined();
+    const enrolment = await enrolmentSms;
+    expect(Object.keys(enrolment).sort()).toEqual(["Body", "MessagingServiceSid", "To"]);
+    expect(enrolment).toMatchObject({ To: "+31611122233", MessagingServiceSid: SERVICE });
+
+    const challengeId = (started.data?.startPhoneEnrolment as { id: string }).id;
+    const confirmed = await as("anna", `mutation { confirmPhoneEnrolment(challengeId: "${challengeId}", code: "${codeIn(enrolment)}") { phoneEnrolled maskedPhone } }`);
+    expect(confirmed).toEqual({ data: { confirmPhoneEnrolment: { phoneEnrolled: true, maskedPhone: expect.stringMatching(/233$/) } } });
+
+    const loginSms = expectSms("SM-login");
+    const login = await as("anna", `mutation { startSecondFactorLogin(channel: SMS) { id } }`);
+    const sms = await loginSms;
+    expect(Object.keys(sms).sort()).toEqual(["Body", "MessagingServiceSid", "To"]);
+    expect(sms.To).toBe("+31611122233");
+
+    const loginId = (login.data?.startSecondFactorLogin as { id: string }).id;
+    const wrong = await as("anna", `mutation { completeSecondFactorLogin(challengeId: "${loginId}", code: "000000") { token } }`);
+    expect(wrong.errors?.[0]?.extensions?.code).toBe("BAD_USER_INPUT");
+    expect(JSON.stringify(wrong)).not.toContain(codeIn(sms));
+
+    const session = await as("anna", `mutation { completeSecondFactorLogin(challengeId: "${loginId}", code: "${codeIn(sms)}") { token expiresAt } }`);
+    const token = (session.data?.completeSecondFactorLogin as { token: string }).token;
+    expect(decodeJwt(token)).toMatchObject({ sub: "anna", amr: ["otp"] });
+    expect((await postGraphQL(graph.gatewayUrl, `{ me { id } }`, token)).body).toEqual({ data: { me: { id: "anna" } } });
+
+    // Single use: the same code does not log in twice.
+    const again = await as("anna", `mutation { completeSecondFactorLogin(challengeId: "${loginId}", code: "${codeIn(sms)}") { token } }`);
+    expect(again.errors?.[0]?.extensions?.code).toBe("BAD_USER_INPUT");
+  });
+
+  it("records each send in the disclosure log: anna reads hers, eva cannot", async () => {
+    const own = await as("anna", `{ me { disclosures { partner fields purpose basis outcome reference } } }`);
+    expect(own.errors).toBeUndefined();
+    expect((own.data?.me as { disclosures: unknown[] }).disclosures).toEqual(
+      expect.arrayContaining([
+        { partner: "twilio", fields: ["Person.smsRecipient"], purpose: "second-factor-login", basis: "CONTRACT", outcome: "SENT", reference: "SM-enrol" },
+        { partner: "twilio", fields: ["Person.smsRecipient"], purpose: "second-factor-login", basis: "CONTRACT", outcome: "SENT", reference: "SM-login" },
+      ]),
+    );
+    const eva = await as("eva", `{ person(id: "anna") { disclosures { partner } } }`);
+    expect(eva.data).toEqual({ person: { disclosures: null } });
+    expect(eva.errors?.[0]?.extensions).toMatchObject({ code: "UNAUTHORIZED_FIELD_OR_TYPE", field: "Person.disclosures" });
+  });
+
+  it("gives a clear error for a number Twilio refuses, and leaves no half-done enrolment", async () => {
+    const before = await as("anna", `{ me { smsRecipient secondFactor { phoneEnrolled maskedPhone } } }`);
+    nock("https://api.twilio.com").post(MESSAGES).reply(400, { code: 21211, message: "The 'To' number +31600000001 is not a valid phone number.", status: 400 });
+    const refused = await as("anna", `mutation { startPhoneEnrolment(phone: "+31600000001") { id } }`);
+    expect(refused.data).toEqual({ startPhoneEnrolment: null });
+    expect(refused.errors?.[0]).toMatchObject({ message: "This phone number cannot receive text messages.", extensions: { code: "BAD_USER_INPUT" } });
+    expect(await as("anna", `{ me { smsRecipient secondFactor { phoneEnrolled maskedPhone } } }`)).toEqual(before);
+
+    nock("https://api.twilio.com").post(MESSAGES).reply(503, { code: 20503, message: "Service Unavailable", status: 503 });
+    const unavailable = await as("anna", `mutation { startSecondFactorLogin(channel: SMS) { id } }`);
+    expect(unavailable.errors?.[0]?.extensions?.code).toBe("PARTNER_UNAVAILABLE");
+    expect(await as("anna", `{ me { smsRecipient secondFactor { phoneEnrolled maskedPhone } } }`)).toEqual(before);
+  });
+});
+
+describe("the partner principal partner:twilio", () => {
+  const policy = readGraphPolicy(loadSupergraphSdl());
+  const schema = buildASTSchema(parse(loadSupergraphSdl()), { assumeValidSDL: true });
+
+  it("is allowed exactly the fields its declared operations select", () => {
+    const declared = new Set([smsDeclaration, mailDeclaration].flatMap((declaration) => fieldCoordinates(declaration.fieldSet, schema).selected));
+    const allowed = new Set(policy.filter((entry) => entry.read.some((alternative) => alternative.includes("partner:twilio"))).map((entry) => entry.coordinate));
+    expect(allowed).toEqual(declared);
+  });
+
+  it("gets null and the policy error for every Person field outside its set", async () => {
+    const outside = policy.filter((entry) => entry.coordinate.startsWith("Person.") && !["Person.id", "Person.smsRecipient", "Person.mailRecipient"].includes(entry.coordinate));
+    const selection = outside.map((entry) => {
+      const field = entry.coordinate.slice("Person.".length);
+      const type = schema.getType("Person") as import("graphql").GraphQLObjectType;
+      const named = (type.getFields()[field]!.type.toString().replace(/[[\]!]/g, ""));
+      const composite = schema.getType(named);
+      return composite && "getFields" in composite ? `${field} { __typename }` : field;
+    });
+    const body = await as("twilio", `{ person(id: "anna") { smsRecipient ${selection.join(" ")} } }`);
+    expect((body.data?.person as Record<string, unknown>).smsRecipient).toBe("+31611122233");
+    const denied = new Set(body.errors?.map((error) => String(error.extensions?.field)));
+    expect(denied).toEqual(new Set(outside.map((entry) => entry.coordinate)));
+    expect(body.errors?.every((error) => error.extensions?.code === "UNAUTHORIZED_FIELD_OR_TYPE")).toBe(true);
+  });
+});
+
+describe("Twilio's delivery status callbacks", () => {
+  const statusUrl = () => graph.gatewayUrl.replace(/\/graphql$/, TWILIO_STATUS_PATH);
+  const callback = (params: Record<string, string>, signature?: string) =>
+    fetch(statusUrl(), {
+      method: "POST",
+      headers: { "content-type": "application/x-www-form-urlencoded", ...(signature ? { "x-twilio-signature": signature } : {}) },
+      body: new URLSearchParams(params).toString(),
+    });
+  const delivered = { MessageSid: "SM-login", MessageStatus: "delivered", AccountSid: ACCOUNT };
+  const statusOfLogin = async () =>
+    ((await as("audrey", `{ disclosures { reference deliveryStatus } }`)).data?.disclosures as { reference: string; deliveryStatus: string | null }[]).find(
+      (disclosure) => disclosure.reference === "SM-login",
+    )?.deliveryStatus;
+
+  it("records a signed callback, and a replay of it changes nothing", async () => {
+    const signature = twilio.getExpectedTwilioSignature(TOKEN, STATUS_URL, delivered);
+    expect((await callback(delivered, signature)).status).toBe(204);
+    expect(await statusOfLogin()).toBe("delivered");
+    const log = await as("audrey", `{ disclosures { id reference deliveryStatus } }`);
+    expect((await callback(delivered, signature)).status).toBe(204);
+    expect(await as("audrey", `{ disclosures { id reference deliveryStatus } }`)).toEqual(log);
+  });
+
+  it("refuses unsigned and wrongly signed callbacks", async () => {
+    const failed = { ...delivered, MessageStatus: "failed" };
+    expect((await callback(failed)).status).toBe(403);
+    expect((await callback(failed, twilio.getExpectedTwilioSignature("not-the-token", STATUS_URL, failed))).status).toBe(403);
+    expect(await statusOfLogin()).toBe("delivered");
+  });
+});
