@@ -17,9 +17,34 @@ export function createLogger(options: LoggerOptions = {}): Logger {
   return pino({
     level: options.level ?? "info",
     base: options.base ?? {},
+    serializers: { err: serializeError },
     redact: {
       paths: ["req.headers.authorization", "headers.authorization", "authorization", "token", "*.token"],
       censor: "[redacted]",
     },
   });
+}
+
+/** A query's parameters, a database error's detail, a partner's message: where values hide. */
+const VALUES_IN_MESSAGE = /\nparams:[\s\S]*$/;
+
+/**
+ * Errors are logged by kind, never by the values they carry: drizzle puts a failed query's
+ * parameters in its message, PostgreSQL puts the offending row in `detail`, and a partner's
+ * message may quote the phone number it refused. Only name, code, status and a message with
+ * its parameters cut off are kept, for the error and its causes.
+ */
+export function serializeError(error: unknown, depth = 0): Record<string, unknown> {
+  if (!(error instanceof Error)) return { type: typeof error };
+  const { code, status } = error as { code?: unknown; status?: unknown };
+  const fromPartner = status !== undefined;
+  const message = fromPartner ? "(partner message withheld)" : error.message.replace(VALUES_IN_MESSAGE, "");
+  return {
+    type: error.name,
+    message,
+    ...(code !== undefined ? { code } : {}),
+    ...(status !== undefined ? { status } : {}),
+    stack: (error.stack ?? "").split("\n").filter((line) => line.trimStart().startsWith("at ")).slice(0, 12).join("\n"),
+    ...(error.cause !== undefined && depth < 3 ? { cause: serializeError(error.cause, depth + 1) } : {}),
+  };
 }

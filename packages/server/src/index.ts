@@ -1,6 +1,6 @@
 export { createHttpServer, listen, close } from "./createHttpServer.ts";
 export type { HttpServerOptions, RouteHandler } from "./createHttpServer.ts";
-export { createLogger } from "./createLogger.ts";
+export { createLogger, serializeError } from "./createLogger.ts";
 export type { Logger, LoggerOptions } from "./createLogger.ts";
 export { createSubgraphServer } from "./createSubgraphServer.ts";
 export type { SubgraphServer, SubgraphServerOptions } from "./createSubgraphServer.ts";
