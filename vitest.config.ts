@@ -9,6 +9,7 @@ export default defineConfig({
   },
   test: {
     include: ["**/src/**/*.test.ts"],
+    setupFiles: ["./vitest.setup.ts"],
     exclude: ["**/node_modules/**"],
     // One worker, not isolated: every test file shares the one database the suite opens
     // (a PGlite instance costs seconds and ~700 MB; Postgres schemas cannot be reset in parallel).

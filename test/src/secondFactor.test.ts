@@ -20,8 +20,7 @@ const STATUS_URL = `https://grondslag.example${TWILIO_STATUS_PATH}`;
 
 let graph: TestStack;
 beforeAll(async () => {
-  nock.disableNetConnect();
-  nock.enableNetConnect(/^(127\.0\.0\.1|localhost)(:\d+)?$/);
+  // vitest.setup.ts has disabled all network but loopback.
   // nock 14 hangs on the SDK's keep-alive agent (nock#3001): a client without it.
   const client = twilio(ACCOUNT, TOKEN, { httpClient: new twilio.RequestClient({ keepAlive: false, timeout: 500 }) });
   graph = await startTestStack({ partners: { twilio: { client, messagingServiceSid: SERVICE, authToken: TOKEN, statusCallbackUrl: STATUS_URL } } });
@@ -32,7 +31,6 @@ afterEach(() => {
 });
 afterAll(async () => {
   await graph?.stop();
-  nock.enableNetConnect();
 });
 
 const as = async (persona: "anna" | "eva" | "twilio" | "audrey", query: string) => (await postGraphQL(graph.gatewayUrl, query, await graph.tokenFor(persona))).body;

@@ -3,7 +3,7 @@ import { MailService } from "@sendgrid/mail";
 import { buildSchema } from "graphql";
 import nock from "nock";
 import twilio from "twilio";
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, afterEach, describe, expect, it } from "vitest";
 import { createSendGridMailAdapter } from "./createSendGridMailAdapter.ts";
 import { createTwilioSmsAdapter } from "./createTwilioSmsAdapter.ts";
 import { createTwilioStatusWebhook } from "./verifyWebhook.ts";
@@ -35,18 +35,19 @@ function fakeGraph(recorded: unknown[]): GraphClient {
 }
 const quiet = { info: () => {}, error: () => {} };
 
-// No network in tests but loopback; the suite shares one process, so give it back after.
-beforeAll(() => {
-  nock.disableNetConnect();
-  nock.enableNetConnect(/^(127\.0\.0\.1|localhost)(:\d+)?$/);
-});
+// vitest.setup.ts has disabled all network but loopback.
 afterAll(() => {
   nock.cleanAll();
-  nock.enableNetConnect();
 });
 afterEach(() => {
   expect(nock.pendingMocks()).toEqual([]);
   nock.cleanAll();
+});
+
+describe("the test network", () => {
+  it("reaches no host but loopback", async () => {
+    await expect(fetch("https://api.twilio.com/2010-04-01")).rejects.toThrow();
+  });
 });
 
 describe("Twilio SMS adapter", () => {
