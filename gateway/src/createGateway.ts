@@ -2,7 +2,7 @@ import type { IncomingMessage, Server } from "node:http";
 import { ApolloGateway, RemoteGraphQLDataSource } from "@apollo/gateway";
 import { ApolloServer } from "@apollo/server";
 import { InvalidTokenError, readBearerToken, type Caller, type TokenSigner, type TokenVerifier } from "@grondslag/auth";
-import { close, createHttpServer, listen, unauthenticated, type Logger, type RouteHandler } from "@grondslag/server";
+import { createHttpServer, serveApollo, unauthenticated, type Logger, type RouteHandler } from "@grondslag/server";
 
 export interface GatewayContext {
   caller: Caller;
@@ -52,7 +52,10 @@ export function createGateway(options: GatewayOptions): Gateway {
         },
       }),
   });
-  const apollo = new ApolloServer<GatewayContext>({ gateway, logger: log, includeStacktraceInErrorResponses: false,
+  const apollo = new ApolloServer<GatewayContext>({
+    gateway,
+    logger: log,
+    includeStacktraceInErrorResponses: false,
     // The process owns shutdown (stack/src/main.ts); Apollo's own signal handler would race it.
     stopOnTerminationSignals: false,
   });
@@ -71,16 +74,5 @@ export function createGateway(options: GatewayOptions): Gateway {
   }
 
   const http = createHttpServer({ apollo, context, service: "gateway", log, ...(options.routes ? { routes: options.routes } : {}) });
-  return {
-    apollo,
-    http,
-    async listen(port, host) {
-      await apollo.start();
-      return listen(http, port, host);
-    },
-    async stop() {
-      await close(http);
-      await apollo.stop();
-    },
-  };
+  return { apollo, http, ...serveApollo(apollo, http) };
 }

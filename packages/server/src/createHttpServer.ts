@@ -138,3 +138,17 @@ export function close(server: Server): Promise<void> {
     server.closeIdleConnections();
   });
 }
+
+/** Starting and stopping an Apollo server with the HTTP server in front of it, in that order. */
+export function serveApollo(apollo: { start(): Promise<void>; stop(): Promise<void> }, http: Server) {
+  return {
+    async listen(port: number, host?: string): Promise<number> {
+      await apollo.start();
+      return listen(http, port, host);
+    },
+    async stop(): Promise<void> {
+      await close(http);
+      await apollo.stop();
+    },
+  };
+}

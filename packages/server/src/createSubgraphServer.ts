@@ -1,7 +1,7 @@
 import type { IncomingMessage, Server } from "node:http";
 import { ApolloServer } from "@apollo/server";
 import { InvalidTokenError, readBearerToken, type TokenVerifier } from "@grondslag/auth";
-import { close, createHttpServer, listen } from "./createHttpServer.ts";
+import { createHttpServer, serveApollo } from "./createHttpServer.ts";
 import type { Logger } from "./createLogger.ts";
 import { requireCaller, unauthenticated } from "./requireCaller.ts";
 import type { Subgraph, SubgraphContext } from "./Subgraph.ts";
@@ -46,17 +46,5 @@ export function createSubgraphServer(subgraph: Subgraph, options: SubgraphServer
   }
 
   const http = createHttpServer({ apollo, context, service: subgraph.name, log });
-  return {
-    name: subgraph.name,
-    apollo,
-    http,
-    async listen(port, host) {
-      await apollo.start();
-      return listen(http, port, host);
-    },
-    async stop() {
-      await close(http);
-      await apollo.stop();
-    },
-  };
+  return { name: subgraph.name, apollo, http, ...serveApollo(apollo, http) };
 }

@@ -1,4 +1,4 @@
-export { createHttpServer, listen, close } from "./createHttpServer.ts";
+export { createHttpServer, listen, close, serveApollo } from "./createHttpServer.ts";
 export type { HttpServerOptions, RouteHandler } from "./createHttpServer.ts";
 export { createLogger, serializeError } from "./createLogger.ts";
 export type { Logger, LoggerOptions } from "./createLogger.ts";
