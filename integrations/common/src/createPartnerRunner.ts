@@ -45,6 +45,13 @@ export function createPartnerRunner(options: PartnerRunnerOptions) {
   const backoff = options.backoff ?? ((attempt: number) => 250 * 2 ** (attempt - 1));
   // Twilio's Messages API has no idempotency key: deduplicate here, per process, on ours.
   const sent = new Map<string, Promise<{ reference: string; fields: string[] }>>();
+  // A field set's names never change: derive them once per operation, not per send.
+  const fieldsOf = new Map<string, string[]>();
+  const leavesOf = (fieldSet: string) => {
+    let leaves = fieldsOf.get(fieldSet);
+    if (!leaves) fieldsOf.set(fieldSet, (leaves = fieldCoordinates(fieldSet, options.schema).leaves));
+    return leaves;
+  };
 
   async function run<Input, Request>(adapter: PartnerAdapter<Input, Request>, send: PartnerSend<Input>): Promise<PartnerSendResult> {
     const earlier = sent.get(send.idempotencyKey);
@@ -67,7 +74,7 @@ export function createPartnerRunner(options: PartnerRunnerOptions) {
       // The declaration and the schema's partner policy disagree: a configuration error, not the caller's.
       throw new Error(`The graph refused ${partner.role}'s field set: ${(answer.errors ?? []).map((error) => String(error.extensions?.field ?? error.message)).join(", ")}`);
     }
-    const fields = fieldCoordinates(declaration.fieldSet, options.schema).leaves;
+    const fields = leavesOf(declaration.fieldSet);
     const request = adapter.toRequest(answer.data, send.input);
 
     let failure: PartnerError | undefined;

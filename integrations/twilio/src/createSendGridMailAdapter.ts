@@ -32,10 +32,12 @@ export function createSendGridMailAdapter(options: SendGridMailOptions): Partner
         const [response] = await options.client.send(request);
         return { reference: String(response.headers["x-message-id"] ?? "") };
       } catch (error) {
+        // SendGrid's ResponseError carries the HTTP status as `code`. A 400 is our data (an
+        // address it will not take); 401/403 are our configuration, 429 and 5xx its load.
         const status = (error as { code?: number }).code;
         const retryable = status === 429;
         throw new PartnerError(
-          status !== undefined && status >= 400 && status < 500 && !retryable ? "BAD_USER_INPUT" : "PARTNER_UNAVAILABLE",
+          status === 400 ? "BAD_USER_INPUT" : "PARTNER_UNAVAILABLE",
           retryable ? "The mail service is busy; try again in a moment." : "The mail service did not take the message.",
           retryable,
           { cause: error },
