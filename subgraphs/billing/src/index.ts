@@ -1,3 +1,4 @@
+import { createSubgraphStore } from "@grondslag/db";
 import { createPolicyContext, createPolicySchema, loadSubgraphTypeDefs } from "@grondslag/policy";
 import { scalarResolvers, type Subgraph, type SubgraphDeps } from "@grondslag/server";
 import type { BillingContext } from "./context.ts";
@@ -11,7 +12,6 @@ import type { InvoiceAddress, InvoiceRecipient, Money } from "./resolvers/values
 
 export const name = "billing";
 export const typeDefs = loadSubgraphTypeDefs(new URL("./schema.graphql", import.meta.url));
-const migrationsFolder = new URL("../drizzle", import.meta.url).pathname;
 
 /** Builds the billing subgraph; no I/O until `migrate`, `seedDemoData` or a request. */
 export function createSubgraph({ database, log }: SubgraphDeps): Subgraph<BillingContext> {
@@ -35,9 +35,7 @@ export function createSubgraph({ database, log }: SubgraphDeps): Subgraph<Billin
     typeDefs,
     schema,
     createContext: (caller) => ({ caller, loaders: createLoaders(database.db), policy: createPolicyContext(database.db, caller) }),
-    migrate: () => database.migrate(name, migrationsFolder),
-    hasData: async () => (await database.db.select({ id: invoices.id }).from(invoices).limit(1)).length > 0,
-    seedDemoData: () => seedDemoData(database.db),
+    ...createSubgraphStore(database, { name, migrationsFolder: new URL("../drizzle", import.meta.url), probes: [invoices], seed: seedDemoData }),
   };
 }
 

@@ -1,3 +1,4 @@
+import { createSubgraphStore } from "@grondslag/db";
 import { createPolicyContext, createPolicySchema, loadSubgraphTypeDefs } from "@grondslag/policy";
 import { scalarResolvers, type Subgraph, type SubgraphDeps } from "@grondslag/server";
 import type { ConsentContext } from "./context.ts";
@@ -14,7 +15,6 @@ import { createQuery } from "./resolvers/Query.ts";
 
 export const name = "consent";
 export const typeDefs = loadSubgraphTypeDefs(new URL("./schema.graphql", import.meta.url));
-const migrationsFolder = new URL("../drizzle", import.meta.url).pathname;
 
 export interface ConsentDeps extends SubgraphDeps {
   /** The clock consent expiry is read against, once per request. Default: the system clock. */
@@ -59,10 +59,8 @@ export function createSubgraph({ database, log, supergraphSdl, now = () => new D
       const at = now();
       return { caller, loaders: createLoaders(database.db), now: at, policy: createPolicyContext(database.db, caller, at) };
     },
-    migrate: () => database.migrate(name, migrationsFolder),
     // Every consent record references a purpose, so an empty catalogue means an empty store.
-    hasData: async () => (await database.db.select({ id: purposes.id }).from(purposes).limit(1)).length > 0,
-    seedDemoData: () => seedDemoData(database.db),
+    ...createSubgraphStore(database, { name, migrationsFolder: new URL("../drizzle", import.meta.url), probes: [purposes], seed: seedDemoData }),
   };
 }
 

@@ -1,3 +1,4 @@
+import { createSubgraphStore } from "@grondslag/db";
 import { createPolicyContext, createPolicySchema, loadSubgraphTypeDefs } from "@grondslag/policy";
 import { scalarResolvers, type Subgraph, type SubgraphDeps } from "@grondslag/server";
 import type { IdentityContext } from "./context.ts";
@@ -14,7 +15,6 @@ import type { SecondFactorChallenge, SecondFactorStatus } from "./secondFactor/s
 
 export const name = "identity";
 export const typeDefs = loadSubgraphTypeDefs(new URL("./schema.graphql", import.meta.url));
-const migrationsFolder = new URL("../drizzle", import.meta.url).pathname;
 
 export interface IdentityDeps extends SubgraphDeps {
   /** The clock one-time codes expire and are rate-limited against. Default: the system clock. */
@@ -50,9 +50,7 @@ export function createSubgraph({ database, log, services, now = () => new Date()
     typeDefs,
     schema,
     createContext: (caller) => ({ caller, loaders: createLoaders(database.db), policy: createPolicyContext(database.db, caller) }),
-    migrate: () => database.migrate(name, migrationsFolder),
-    hasData: async () => (await database.db.select({ id: persons.id }).from(persons).limit(1)).length > 0,
-    seedDemoData: () => seedDemoData(database.db),
+    ...createSubgraphStore(database, { name, migrationsFolder: new URL("../drizzle", import.meta.url), probes: [persons], seed: seedDemoData }),
   };
 }
 

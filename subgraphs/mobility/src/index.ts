@@ -1,3 +1,4 @@
+import { createSubgraphStore } from "@grondslag/db";
 import { createPolicyContext, createPolicySchema, loadSubgraphTypeDefs } from "@grondslag/policy";
 import { scalarResolvers, type Subgraph, type SubgraphDeps } from "@grondslag/server";
 import { conditions } from "./conditions.ts";
@@ -11,7 +12,6 @@ import { Trip } from "./resolvers/Trip.ts";
 
 export const name = "mobility";
 export const typeDefs = loadSubgraphTypeDefs(new URL("./schema.graphql", import.meta.url));
-const migrationsFolder = new URL("../drizzle", import.meta.url).pathname;
 
 /** Builds the mobility subgraph; no I/O until `migrate`, `seedDemoData` or a request. */
 export function createSubgraph({ database, log }: SubgraphDeps): Subgraph<MobilityContext> {
@@ -32,12 +32,8 @@ export function createSubgraph({ database, log }: SubgraphDeps): Subgraph<Mobili
     typeDefs,
     schema,
     createContext: (caller) => ({ caller, loaders: createLoaders(database.db), policy: createPolicyContext(database.db, caller) }),
-    migrate: () => database.migrate(name, migrationsFolder),
     // A person may have trips without a card and cards without trips: either counts as data.
-    hasData: async () =>
-      (await database.db.select({ id: trips.id }).from(trips).limit(1)).length > 0 ||
-      (await database.db.select({ id: mobilityCards.id }).from(mobilityCards).limit(1)).length > 0,
-    seedDemoData: () => seedDemoData(database.db),
+    ...createSubgraphStore(database, { name, migrationsFolder: new URL("../drizzle", import.meta.url), probes: [trips, mobilityCards], seed: seedDemoData }),
   };
 }
 

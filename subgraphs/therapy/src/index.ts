@@ -1,3 +1,4 @@
+import { createSubgraphStore } from "@grondslag/db";
 import { createPolicyContext, createPolicySchema, getToday, loadSubgraphTypeDefs } from "@grondslag/policy";
 import { scalarResolvers, type Subgraph, type SubgraphDeps } from "@grondslag/server";
 import type { TherapyContext } from "./context.ts";
@@ -14,7 +15,6 @@ import { Therapist } from "./resolvers/Therapist.ts";
 
 export const name = "therapy";
 export const typeDefs = loadSubgraphTypeDefs(new URL("./schema.graphql", import.meta.url));
-const migrationsFolder = new URL("../drizzle", import.meta.url).pathname;
 
 /** Builds the therapy subgraph; no I/O until `migrate`, `seedDemoData` or a request. */
 export function createSubgraph({ database, log }: SubgraphDeps): Subgraph<TherapyContext> {
@@ -53,10 +53,8 @@ export function createSubgraph({ database, log }: SubgraphDeps): Subgraph<Therap
       const now = new Date();
       return { caller, loaders: createLoaders(database.db), today: getToday(now), policy: createPolicyContext(database.db, caller, now) };
     },
-    migrate: () => database.migrate(name, migrationsFolder),
     // Every therapy row hangs off a practice through foreign keys, so practices alone tell.
-    hasData: async () => (await database.db.select({ id: practices.id }).from(practices).limit(1)).length > 0,
-    seedDemoData: () => seedDemoData(database.db),
+    ...createSubgraphStore(database, { name, migrationsFolder: new URL("../drizzle", import.meta.url), probes: [practices], seed: seedDemoData }),
   };
 }
 
