@@ -6,6 +6,7 @@ import type { ConsentContext } from "../context.ts";
 import { consentRecords, purposes, type ConsentRecordRow } from "../db/tables.ts";
 import { getConsentState } from "../getConsentState.ts";
 import { createDisclosureMutation } from "./createDisclosureMutation.ts";
+import { createSupportCaseMutation } from "./createSupportCaseMutation.ts";
 
 const consentArgs = z.object({
   personId: z.string().trim().min(1, "personId must not be empty").max(200, "personId is too long"),
@@ -78,5 +79,6 @@ export function createMutation(db: Database) {
     },
 
     ...createDisclosureMutation(db),
+    ...createSupportCaseMutation(db),
   };
 }
