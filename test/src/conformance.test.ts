@@ -113,7 +113,14 @@ function compare(
       }
       continue;
     }
-    if (value === null) continue;
+    if (value === null) {
+      // Allowed, no error here, and yet null where its subject reads a value: a denial below
+      // (a non-null field) swallowed it, which the declaration does not allow either.
+      if (!isVolatile && truthValue !== null && truthValue !== undefined) {
+        sweep.differences.push(`${persona} ${here.join(".")}: declared allowed, got null where its subject reads a value`);
+      }
+      continue;
+    }
     const key = keyPolicyOf(named);
     if (Array.isArray(value) && key && Array.isArray(truthValue) && !isVolatile) {
       compareFilteredList(sweep, persona, body, named, key, value as Json[], truthValue as Json[], subject, here);

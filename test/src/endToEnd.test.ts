@@ -34,7 +34,11 @@ describe(`one query through the gateway (${process.env.DATABASE_URL ? "PostgreSQ
     // identity
     expect(me).toMatchObject({ id: "anna", givenName: "Anna", familyName: "de Vries", memberships: [{ organisation: { id: "acme" }, employeeNumber: "E-1001" }] });
     // therapy
-    expect(me.carePrograms).toEqual([expect.objectContaining({ title: "Knierevalidatie na meniscusoperatie" })]);
+    // Her programs at both practices that treat her, oldest first.
+    expect(me.carePrograms).toEqual([
+      expect.objectContaining({ title: "Knierevalidatie na meniscusoperatie" }),
+      expect.objectContaining({ title: "Houdingstraining bij nekklachten" }),
+    ]);
     expect(me.carePrograms[0]?.exercises).toHaveLength(3);
     expect(me.carePrograms[0]?.compliance.length).toBeGreaterThan(5);
     // mobility
@@ -57,7 +61,8 @@ describe(`one query through the gateway (${process.env.DATABASE_URL ? "PostgreSQ
         me: {
           id: "bram",
           carePrograms: [{ title: "Lage rugklachten" }],
-          consents: expect.not.arrayContaining([{ purpose: { id: "health-data" } }]),
+          // His withdrawn health-data consent stays on record as proof (GDPR Art. 7(1)).
+          consents: [{ purpose: { id: "sms-notifications" } }, { purpose: { id: "health-data" } }, { purpose: { id: "gps-tracking" } }],
         },
       },
     });

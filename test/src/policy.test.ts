@@ -63,7 +63,7 @@ describe("the employer", () => {
     expect(denials(body)).toEqual({
       "person.trips": "read: self",
       "person.carePrograms": "read: self | care-team | processor-on-instruction",
-      "person.careRelationships": "read: self | therapist-of | processor-on-instruction",
+      "person.careRelationships": "read: self | care-team | processor-on-instruction",
     });
   });
 
@@ -76,34 +76,126 @@ describe("the employer", () => {
   });
 });
 
-describe("platform staff and instructions from the controller", () => {
-  it("sam reads contact details but no health data without an instruction", async () => {
-    const body = await as("sam", `{ person(id: "bram") { email phone carePrograms { title } } }`);
-    expect(body.data).toEqual({ person: { email: "bram@example.nl", phone: "+31687654321", carePrograms: null } });
-    expect(denials(body)).toEqual({ "person.carePrograms": "read: self | care-team | processor-on-instruction" });
+describe("controllers: each practice's records are its own", () => {
+  const programs = `{ person(id: "anna") { carePrograms { id title exercises { name } compliance { performedOn painScore } } careRelationships { id } } }`;
+
+  it("tom reads anna's program at fysio-utrecht and nothing of her program at oefen-amersfoort; noor the other way round", async () => {
+    const tom = await as("tom", programs);
+    expect(tom.errors).toBeUndefined();
+    const tomSees = tom.data?.person as { carePrograms: { id: string; compliance: unknown[] }[]; careRelationships: { id: string }[] };
+    expect(tomSees.carePrograms.map((program) => program.id)).toEqual(["anna-knee"]);
+    expect(tomSees.careRelationships).toEqual([{ id: "tom-anna" }]);
+    // Not even the existence of the other practice's treatment shows.
+    expect(JSON.stringify(tom)).not.toMatch(/anna-posture|Houding|noor|Kin intrekken/);
+
+    const noor = await as("noor", programs);
+    expect((noor.data?.person as { carePrograms: { id: string }[] }).carePrograms.map((program) => program.id)).toEqual(["anna-posture"]);
+    expect(JSON.stringify(noor)).not.toMatch(/anna-knee|Knierevalidatie|tom-anna/);
+
+    // anna herself sees both.
+    const anna = await as("anna", `{ me { carePrograms { id } } }`);
+    expect(new Set((anna.data?.me as { carePrograms: { id: string }[] }).carePrograms.map((program) => program.id))).toEqual(new Set(["anna-knee", "anna-posture"]));
   });
 
-  it("sam reads anna's program under the open instruction from tom's practice, and each field read is recorded", async () => {
-    const body = await as("sam", `{ person(id: "anna") { carePrograms { title compliance { painScore } } } }`);
+  it("fysio-utrecht's instruction lets sam read only fysio-utrecht's records of anna, and each field read is recorded", async () => {
+    const body = await as("sam", programs);
     expect(body.errors).toBeUndefined();
-    expect(body.data?.person).toMatchObject({ carePrograms: [{ title: "Knierevalidatie na meniscusoperatie" }] });
+    expect((body.data?.person as { carePrograms: { id: string }[] }).carePrograms.map((program) => program.id)).toEqual(["anna-knee"]);
+    expect(JSON.stringify(body)).not.toMatch(/anna-posture|Houding/);
 
-    const log = await as("audrey", `{ instructedReads { field readerId instructionId } }`);
+    const log = await as("audrey", `{ instructedReads { field readerId instructionId caseId access } }`);
     expect(log.errors).toBeUndefined();
     const reads = log.data?.instructedReads as { field: string; readerId: string; instructionId: string }[];
     expect(reads).toEqual(
       expect.arrayContaining([
-        { field: "Person.carePrograms", readerId: "sam", instructionId: "fysio-utrecht-sam-anna" },
-        { field: "ExerciseProgram.title", readerId: "sam", instructionId: "fysio-utrecht-sam-anna" },
-        { field: "ComplianceEntry.painScore", readerId: "sam", instructionId: "fysio-utrecht-sam-anna" },
+        { field: "Person.carePrograms", readerId: "sam", instructionId: "fysio-utrecht-sam-anna", caseId: null, access: "READ" },
+        { field: "ExerciseProgram.title", readerId: "sam", instructionId: "fysio-utrecht-sam-anna", caseId: null, access: "READ" },
+        { field: "ComplianceEntry.painScore", readerId: "sam", instructionId: "fysio-utrecht-sam-anna", caseId: null, access: "READ" },
       ]),
     );
     // Recorded once per field and person per request, not once per row read.
     expect(reads.filter((read) => read.field === "ComplianceEntry.painScore")).toHaveLength(1);
 
-    // anna can see who read her data under an instruction; eva cannot.
+    // anna can see who read her data under an instruction.
     const own = await as("anna", `{ me { instructedReads { field readerId } } }`);
     expect(own.data?.me).toMatchObject({ instructedReads: expect.arrayContaining([{ field: "ExerciseProgram.title", readerId: "sam" }]) });
+  });
+
+  it("bram's instruction opens nothing: his health-data consent is withdrawn, so the processor is stopped with the controller", async () => {
+    for (const persona of ["tom", "sam"] as const) {
+      const body = await as(persona, `{ person(id: "bram") { carePrograms { title } } }`);
+      expect(body.data).toEqual({ person: { carePrograms: null } });
+      expect(denials(body)).toEqual({ "person.carePrograms": "read: self | care-team | processor-on-instruction" });
+      expect(JSON.stringify(body.errors)).not.toMatch(PERSONAL_VALUES);
+    }
+  });
+
+  it("anna withdraws health-data consent: on the next request neither tom nor sam reads her health data; she gives it again and both do", async () => {
+    const healthOfAnna = `{ person(id: "anna") { carePrograms { title compliance { painScore } } } }`;
+    const withdrawn = await as("anna", `mutation { withdrawConsent(personId: "anna", purposeId: "health-data") { state } }`);
+    expect(withdrawn.data).toEqual({ withdrawConsent: { state: "WITHDRAWN" } });
+    for (const persona of ["tom", "sam"] as const) {
+      const body = await as(persona, healthOfAnna);
+      expect(body.data).toEqual({ person: { carePrograms: null } });
+      expect(denials(body)).toEqual({ "person.carePrograms": "read: self | care-team | processor-on-instruction" });
+      expect(JSON.stringify(body.errors)).not.toMatch(PERSONAL_VALUES);
+    }
+    // Her own access is not a processing on a consent basis: she still reads everything.
+    expect((await as("anna", `{ me { carePrograms { id } } }`)).errors).toBeUndefined();
+
+    expect((await as("anna", `mutation { giveConsent(personId: "anna", purposeId: "health-data") { state } }`)).data).toEqual({ giveConsent: { state: "GIVEN" } });
+    for (const persona of ["tom", "sam"] as const) {
+      const body = await as(persona, healthOfAnna);
+      expect(body.errors).toBeUndefined();
+      expect(body.data?.person).toMatchObject({ carePrograms: [{ title: "Knierevalidatie na meniscusoperatie" }] });
+    }
+  });
+});
+
+describe("support staff: a case of the person's, never a role alone", () => {
+  it("sam reads bram's email while bram's support case is open, the read is logged, and after it closes the same query is a policy error", async () => {
+    const query = `{ person(id: "bram") { email phone carePrograms { title } mobilityCards { id } } }`;
+    const open = await as("sam", query);
+    expect(open.data).toEqual({ person: { email: "bram@example.nl", phone: "+31687654321", carePrograms: null, mobilityCards: null } });
+    expect(denials(open)).toEqual({ "person.carePrograms": "read: self | care-team | processor-on-instruction", "person.mobilityCards": "read: self" });
+
+    const log = (await as("audrey", `{ instructedReads { field readerId caseId access } }`)).data?.instructedReads as unknown[];
+    expect(log).toEqual(expect.arrayContaining([{ field: "Person.email", readerId: "sam", caseId: "case-bram-login", access: "READ" }]));
+    // bram sees it too.
+    const own = await as("bram", `{ me { instructedReads { field caseId } } }`);
+    expect(own.data?.me).toMatchObject({ instructedReads: expect.arrayContaining([{ field: "Person.email", caseId: "case-bram-login" }]) });
+
+    expect((await as("sam", `mutation { closeSupportCase(caseId: "case-bram-login") { closedAt } }`)).errors).toBeUndefined();
+    // fysio-utrecht's instruction about bram still lets sam reach him, for his health data only (which his withdrawal closes).
+    const closed = await as("sam", `{ person(id: "bram") { email } }`);
+    expect(closed.data).toEqual({ person: { email: null } });
+    expect(denials(closed)).toEqual({ "person.email": "read: self | therapist-of | support-case" });
+    expect(JSON.stringify(closed.errors)).not.toMatch(PERSONAL_VALUES);
+
+    // bram asks again: a new case, and sam is back in.
+    const reopened = await as("bram", `mutation { openSupportCase(personId: "bram", kind: SUPPORT, topic: "Nog steeds geen toegang") { id } }`);
+    expect(reopened.errors).toBeUndefined();
+    expect((await as("sam", `{ person(id: "bram") { email } }`)).data).toEqual({ person: { email: "bram@example.nl" } });
+  });
+
+  it("sam reaches nobody without a case or an instruction: eva is no one's case", async () => {
+    const body = await as("sam", `{ person(id: "eva") { email } }`);
+    expect(body.data).toEqual({ person: null });
+    expect(denials(body)).toEqual({ person: "read: self | therapist-of | employer-of | support-case | processor-on-instruction | partner:twilio | partner:twikey | partner:ovchip" });
+  });
+});
+
+describe("the employer sees its own records only", () => {
+  it("eva sees acme's memberships of her employees and nothing of bram's membership at the bakery", async () => {
+    const bram = await as("eva", `{ person(id: "bram") { memberships { id organisation { id } employeeNumber } } }`);
+    expect(bram.data).toEqual({ person: { memberships: [{ id: "bram-acme", organisation: { id: "acme" }, employeeNumber: "E-1002" }] } });
+    expect(JSON.stringify(bram)).not.toMatch(/bakkerij|Z-077/);
+    // bram himself sees both.
+    const own = await as("bram", `{ me { memberships { id } } }`);
+    expect(own.data).toEqual({ me: { memberships: [{ id: "bram-acme" }, { id: "bram-bakkerij-zon" }] } });
+    // And eva gets no names: an employer knows its employees by number.
+    const names = await as("eva", `{ person(id: "bram") { givenName familyName } }`);
+    expect(names.data).toEqual({ person: { givenName: null, familyName: null } });
   });
 });
 
@@ -112,11 +204,16 @@ describe("the auditor", () => {
     const policy = await as("audrey", `{ fieldPolicies { coordinate category read } }`);
     expect(policy.errors).toBeUndefined();
     expect(policy.data?.fieldPolicies).toEqual(
-      expect.arrayContaining([{ coordinate: "Person.email", category: "CONTACT", read: "self | therapist-of | platform-staff" }]),
+      expect.arrayContaining([{ coordinate: "Person.email", category: "CONTACT", read: "self | therapist-of | support-case" }]),
     );
     const values = await as("audrey", `{ person(id: "anna") { email } }`);
     expect(values.data).toEqual({ person: null });
     expect(Object.keys(denials(values))).toEqual(["person"]);
+    // The legend of the register: what each requirement means, as the rules that run define it.
+    const legend = await as("audrey", `{ policyRequirements { name description } }`);
+    expect(legend.data?.policyRequirements).toEqual(
+      expect.arrayContaining([{ name: "care-team", description: expect.stringContaining("consent it rests on") }, { name: "support-case", description: expect.stringContaining("recorded") }]),
+    );
   });
 });
 
@@ -125,7 +222,7 @@ describe("writes obey the same declarations", () => {
     const mutation = `mutation { updateContactDetails(personId: "anna", phone: "+31699998888") { phone } }`;
     const denied = await as("eva", mutation);
     expect(denied.data).toEqual({ updateContactDetails: null });
-    expect(denials(denied)).toEqual({ updateContactDetails: "write: self | platform-staff" });
+    expect(denials(denied)).toEqual({ updateContactDetails: "write: self | rectification-request" });
     expect((await as("anna", `{ me { phone } }`)).data).toEqual({ me: { phone: "+31612345678" } });
 
     expect((await as("anna", mutation)).data).toEqual({ updateContactDetails: { phone: "+31699998888" } });

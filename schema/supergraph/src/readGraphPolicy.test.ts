@@ -37,14 +37,16 @@ describe("the policy as data", () => {
       category: "CONTACT",
       basis: "CONTRACT",
       controller: "PLATFORM",
+      purpose: null,
       retention: { keep: "P67D", from: "ACCOUNT_CLOSED" },
-      read: [["self"], ["therapist-of"], ["platform-staff"]],
-      readPolicy: "self | therapist-of | platform-staff",
-      write: [["self"], ["platform-staff"]],
-      writePolicy: "self | platform-staff",
+      read: [["self"], ["therapist-of"], ["support-case"]],
+      readPolicy: "self | therapist-of | support-case",
+      write: [["self"], ["rectification-request"]],
+      writePolicy: "self | rectification-request",
       writes: null,
     });
     expect(policy.find((entry) => entry.coordinate === "Person.id")?.subgraphs.sort()).toEqual(["billing", "consent", "identity", "mobility", "therapy"]);
+    expect(policy.find((entry) => entry.coordinate === "ExerciseProgram.title")).toMatchObject({ basis: "EXPLICIT_CONSENT", controller: "CARE_PRACTICE", purpose: "health-data" });
   });
 
   it("is what `pnpm --silent policy:json` prints", () => {
