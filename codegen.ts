@@ -89,6 +89,9 @@ const config: CodegenConfig = {
           scalars: { ID: "string", Date: "string", DateTime: "Date" },
           // String unions, not TypeScript enums: nothing to emit, and the resolvers return strings.
           enumsAsTypes: true,
+          // graphql-js reads a resolver's `undefined` as null, and DataLoader answers a missing
+          // row with `undefined`: a nullable field may return either.
+          maybeValue: "T | null | undefined",
           useTypeImports: true,
           // The value objects share their GraphQL type's name: imported as `MoneyMapper`, etc.
           mapperTypeSuffix: "Mapper",

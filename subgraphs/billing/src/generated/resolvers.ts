@@ -4,8 +4,8 @@ import type { InvoiceRow as InvoiceRowMapper } from '../db/tables.ts';
 import type { PricedLine as PricedLineMapper } from '../resolvers/InvoiceLine.ts';
 import type { InvoiceRecipient as InvoiceRecipientMapper, InvoiceAddress as InvoiceAddressMapper, Money as MoneyMapper } from '../resolvers/values.ts';
 import type { BillingContext } from '../context.ts';
-export type Maybe<T> = T | null;
-export type InputMaybe<T> = Maybe<T>;
+export type Maybe<T> = T | null | undefined;
+export type InputMaybe<T> = T | null | undefined;
 /** All built-in and custom scalars, mapped to their actual values */
 export type Scalars = {
   ID: { input: string; output: string; }

@@ -3,8 +3,8 @@ import type { GraphQLResolveInfo, GraphQLScalarType, GraphQLScalarTypeConfig } f
 import type { PurposeRow as PurposeRowMapper, ConsentRecordRow as ConsentRecordRowMapper, InstructedReadRow as InstructedReadRowMapper, DisclosureRow as DisclosureRowMapper } from '../db/tables.ts';
 import type { FieldPolicyEntry as FieldPolicyEntryMapper } from '../readFieldPolicyRegister.ts';
 import type { ConsentContext } from '../context.ts';
-export type Maybe<T> = T | null;
-export type InputMaybe<T> = Maybe<T>;
+export type Maybe<T> = T | null | undefined;
+export type InputMaybe<T> = T | null | undefined;
 export type RequireFields<T, K extends keyof T> = Omit<T, K> & { [P in K]-?: NonNullable<T[P]> };
 /** All built-in and custom scalars, mapped to their actual values */
 export type Scalars = {

@@ -2,8 +2,8 @@
 import type { GraphQLResolveInfo, GraphQLScalarType, GraphQLScalarTypeConfig } from 'graphql';
 import type { PracticeRow as PracticeRowMapper, TherapistRow as TherapistRowMapper, CareRelationshipRow as CareRelationshipRowMapper, ExerciseProgramRow as ExerciseProgramRowMapper, ExerciseRow as ExerciseRowMapper, ComplianceEntryRow as ComplianceEntryRowMapper } from '../db/tables.ts';
 import type { TherapyContext } from '../context.ts';
-export type Maybe<T> = T | null;
-export type InputMaybe<T> = Maybe<T>;
+export type Maybe<T> = T | null | undefined;
+export type InputMaybe<T> = T | null | undefined;
 export type RequireFields<T, K extends keyof T> = Omit<T, K> & { [P in K]-?: NonNullable<T[P]> };
 /** All built-in and custom scalars, mapped to their actual values */
 export type Scalars = {
