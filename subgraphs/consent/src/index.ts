@@ -3,6 +3,7 @@ import { createPolicyContext, createPolicySchema, loadSubgraphTypeDefs } from "@
 import { scalarResolvers, type Subgraph, type SubgraphDeps } from "@grondslag/server";
 import type { ConsentContext } from "./context.ts";
 import { createLoaders } from "./createLoaders.ts";
+import type { Resolvers } from "./generated/resolvers.ts";
 import { seedDemoData } from "./db/seedDemoData.ts";
 import { purposes, type ConsentRecordRow, type DisclosureRow, type InstructedReadRow } from "./db/tables.ts";
 import { readFieldPolicyRegister } from "./readFieldPolicyRegister.ts";
@@ -35,7 +36,7 @@ export function createSubgraph({ database, log, supergraphSdl, now = () => new D
       ConsentPurpose,
       ConsentRecord,
       Disclosure,
-    } as never,
+    } satisfies Resolvers,
     // Whom each record is about, for rules such as `self`.
     subjects: {
       Person: (person: { id: string }) => person.id,

@@ -2,6 +2,7 @@ import type { Database } from "@grondslag/db";
 import { desc } from "drizzle-orm";
 import type { ConsentContext } from "../context.ts";
 import { disclosures, instructedReads } from "../db/tables.ts";
+import type { QueryResolvers } from "../generated/resolvers.ts";
 import type { FieldPolicyEntry } from "../readFieldPolicyRegister.ts";
 
 export function createQuery(db: Database, fieldPolicies: FieldPolicyEntry[]) {
@@ -10,5 +11,5 @@ export function createQuery(db: Database, fieldPolicies: FieldPolicyEntry[]) {
     instructedReads: () => db.select().from(instructedReads).orderBy(instructedReads.readAt, instructedReads.id),
     fieldPolicies: () => fieldPolicies,
     disclosures: () => db.select().from(disclosures).orderBy(desc(disclosures.occurredAt), desc(disclosures.id)),
-  };
+  } satisfies QueryResolvers;
 }
