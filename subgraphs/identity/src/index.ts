@@ -3,6 +3,7 @@ import { createPolicyContext, createPolicySchema, loadSubgraphTypeDefs } from "@
 import { scalarResolvers, type Subgraph, type SubgraphDeps } from "@grondslag/server";
 import type { IdentityContext } from "./context.ts";
 import { createLoaders } from "./createLoaders.ts";
+import type { Resolvers } from "./generated/resolvers.ts";
 import { seedDemoData } from "./db/seedDemoData.ts";
 import { persons, type MembershipRow } from "./db/tables.ts";
 import { Membership } from "./resolvers/Membership.ts";
@@ -26,7 +27,7 @@ export function createSubgraph({ database, log, services, now = () => new Date()
   const Mutation = { ...createMutation(database.db), ...createSecondFactorMutation({ db: database.db, services, log, now }) };
   const { schema } = createPolicySchema({
     typeDefs,
-    resolvers: { ...scalarResolvers, Query, Mutation, Person, Organisation, Membership } as never,
+    resolvers: { ...scalarResolvers, Query, Mutation, Person, Organisation, Membership } satisfies Resolvers,
     // Whom each record is about, for rules such as `self` and `employer-of`.
     subjects: {
       Person: (person: { id: string }) => person.id,
