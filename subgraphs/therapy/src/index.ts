@@ -3,6 +3,7 @@ import { createPolicyContext, createPolicySchema, getToday, loadSubgraphTypeDefs
 import { scalarResolvers, type Subgraph, type SubgraphDeps } from "@grondslag/server";
 import type { TherapyContext } from "./context.ts";
 import { createLoaders } from "./createLoaders.ts";
+import type { Resolvers } from "./generated/resolvers.ts";
 import { seedDemoData } from "./db/seedDemoData.ts";
 import { practices, type CareRelationshipRow, type ComplianceEntryRow, type ExerciseProgramRow, type ExerciseRow, type TherapistRow } from "./db/tables.ts";
 import { CareRelationship } from "./resolvers/CareRelationship.ts";
@@ -29,7 +30,7 @@ export function createSubgraph({ database, log }: SubgraphDeps): Subgraph<Therap
       CareRelationship,
       ExerciseProgram,
       ComplianceEntry,
-    } as never,
+    } satisfies Resolvers,
     // Whom each record is about, for rules such as `self` and `care-team`: the patient, except
     // for a Therapist, which is about the therapist. An Exercise knows only its program.
     subjects: {
