@@ -1,5 +1,6 @@
 import type { DatabaseHandle } from "@grondslag/db";
 import { createGateway, type Gateway } from "@grondslag/gateway";
+import { verifyPolicyFacts } from "@grondslag/policy";
 import { defaultSubgraphUrl, loadSupergraphSdl, subgraphs as subgraphList } from "@grondslag/supergraph";
 import { createSubgraphServer, type Logger, type PlatformServices, type Subgraph, type SubgraphServer } from "@grondslag/server";
 import { createForwarding, type StackAuth } from "./createAuth.ts";
@@ -50,6 +51,8 @@ export async function createStack(options: StackOptions): Promise<Stack> {
   };
   const subgraphs = subgraphList.map(({ module }) => module.createSubgraph({ database, log, supergraphSdl, services }));
   for (const subgraph of subgraphs) await subgraph.migrate();
+  // Every subgraph's policy reads the facts the others publish: refuse to serve when one is missing.
+  await verifyPolicyFacts(database.db);
   if (options.seedDemoData ?? true) await seedWhenEmpty(subgraphs, log);
 
   const forwarding = createForwarding(options.auth.gatewayKey);

@@ -22,6 +22,9 @@ export function createPolicyContext(db: Database, caller: Caller | null, now: Da
 
 /** The calendar day at the practices and employers (NL and BE share Europe/Amsterdam's clock). */
 export function getToday(now: Date = new Date()): string {
-  // The en-CA locale formats a date as YYYY-MM-DD.
-  return new Intl.DateTimeFormat("en-CA", { timeZone: "Europe/Amsterdam" }).format(now);
+  return amsterdamDay.format(now);
 }
+
+// Built once: constructing an Intl.DateTimeFormat costs tens of microseconds, per request it showed in profiles.
+// The en-CA locale formats a date as YYYY-MM-DD.
+const amsterdamDay = new Intl.DateTimeFormat("en-CA", { timeZone: "Europe/Amsterdam" });

@@ -3,7 +3,7 @@ import DataLoader from "dataloader";
 import { graphql, parse } from "graphql";
 import { describe, expect, it, vi } from "vitest";
 import { createPolicySchema, type PolicySchemaOptions } from "./createPolicySchema.ts";
-import type { PolicyLookups } from "./createPolicyLookups.ts";
+import type { PolicyLookups, StaffAccess } from "./createPolicyLookups.ts";
 import type { PolicyContext } from "./PolicyContext.ts";
 import { vocabularySdl } from "./vocabulary.ts";
 
@@ -16,17 +16,28 @@ const sdl = /* GraphQL */ `
     @composeDirective(name: "@personal") @composeDirective(name: "@notPersonal") @composeDirective(name: "@access") @composeDirective(name: "@writes")
 
   type Query {
-    patient(id: ID!): Patient @notPersonal @access(read: [["self"], ["therapist-of"], ["platform-staff"]])
+    patient(id: ID!): Patient @notPersonal @access(read: [["self"], ["therapist-of"], ["support-case"], ["processor-on-instruction"]])
     broken: String @notPersonal @access(read: [["authenticated"]])
   }
   type Patient @key(fields: "id") {
     id: ID! @personal(category: PSEUDONYMOUS_ID, basis: CONTRACT, controller: PLATFORM, retention: "P67D", retentionFrom: ACCOUNT_CLOSED) @access(read: [["authenticated"]])
     name: String @personal(category: IDENTITY, basis: CONTRACT, controller: PLATFORM, retention: "P67D", retentionFrom: ACCOUNT_CLOSED) @access(read: [["self"], ["platform-staff"]])
-    diagnosis: String @personal(category: HEALTH, basis: EXPLICIT_CONSENT, controller: CARE_PRACTICE, retention: "P1Y", retentionFrom: CARE_RELATIONSHIP_ENDED)
+    diagnosis: String @personal(category: HEALTH, basis: EXPLICIT_CONSENT, controller: CARE_PRACTICE, retention: "P1Y", retentionFrom: CARE_RELATIONSHIP_ENDED, purpose: "health-data")
       @access(read: [["self"], ["care-team"], ["processor-on-instruction"]])
+    notes: [Note!] @personal(category: HEALTH, basis: EXPLICIT_CONSENT, controller: CARE_PRACTICE, retention: "P1Y", retentionFrom: CARE_RELATIONSHIP_ENDED, purpose: "health-data")
+      @access(read: [["self"], ["care-team"], ["processor-on-instruction"]])
+    email: String @personal(category: CONTACT, basis: CONTRACT, controller: PLATFORM, retention: "P67D", retentionFrom: ACCOUNT_CLOSED)
+      @access(read: [["self"], ["support-case"]])
     kind: String @notPersonal @access(read: [["authenticated"], ["is-adult"]])
-    studyScore: Int @personal(category: HEALTH, basis: EXPLICIT_CONSENT, controller: PLATFORM, retention: "P10Y", retentionFrom: RECORDED)
+    studyScore: Int @personal(category: HEALTH, basis: EXPLICIT_CONSENT, controller: PLATFORM, retention: "P10Y", retentionFrom: RECORDED, purpose: "research")
       @access(read: [["researcher", "consent:research"]])
+  }
+  "A note by a practice: the practice of the note controls it."
+  type Note {
+    id: ID! @personal(category: HEALTH, basis: EXPLICIT_CONSENT, controller: CARE_PRACTICE, retention: "P1Y", retentionFrom: CARE_RELATIONSHIP_ENDED, purpose: "health-data")
+      @access(read: [["self"], ["care-team"], ["processor-on-instruction"]])
+    text: String @personal(category: HEALTH, basis: EXPLICIT_CONSENT, controller: CARE_PRACTICE, retention: "P1Y", retentionFrom: CARE_RELATIONSHIP_ENDED, purpose: "health-data")
+      @access(read: [["self"], ["care-team"], ["processor-on-instruction"]])
   }
 `;
 
@@ -34,9 +45,25 @@ const rows: Record<string, { id: string; name: string; diagnosis: string }> = {
   anna: { id: "anna", name: "Anna", diagnosis: "meniscus tear" },
   bram: { id: "bram", name: "Bram", diagnosis: "lower back pain" },
 };
+const notes: Record<string, { id: string; patient: string; practice: string; text: string }[]> = {
+  anna: [
+    { id: "n1", patient: "anna", practice: "fysio-utrecht", text: "knee: squats" },
+    { id: "n2", patient: "anna", practice: "oefen-amersfoort", text: "neck: posture" },
+  ],
+};
 const facts = {
-  therapists: { anna: ["tom"], bram: ["tom"] } as Record<string, string[]>,
+  care: {
+    anna: [
+      { therapistPersonId: "tom", practiceId: "fysio-utrecht", active: true },
+      { therapistPersonId: "noor", practiceId: "oefen-amersfoort", active: true },
+    ],
+    bram: [{ therapistPersonId: "tom", practiceId: "fysio-utrecht", active: true }],
+  } as Record<string, { therapistPersonId: string; practiceId: string; active: boolean }[]>,
   consents: { anna: ["health-data", "research"] } as Record<string, string[]>,
+  instructions: {
+    anna: [{ id: "i1", controllerId: "fysio-utrecht", processorPersonId: "sam", categories: ["HEALTH"] }],
+  } as Record<string, unknown[]>,
+  cases: { bram: [{ id: "c1", kind: "SUPPORT" }] } as Record<string, { id: string; kind: string }[]>,
 };
 
 function options(overrides: Partial<PolicySchemaOptions> = {}): PolicySchemaOptions {
@@ -55,9 +82,20 @@ function options(overrides: Partial<PolicySchemaOptions> = {}): PolicySchemaOpti
         diagnosis: ({ id }: { id: string }) => rows[id]?.diagnosis ?? null,
         kind: () => "patient",
         studyScore: () => 7,
+        notes: ({ id }: { id: string }) => notes[id] ?? [],
+        email: ({ id }: { id: string }) => `${id}@example.nl`,
       },
     } as never,
-    subjects: { Patient: (patient: { id: string }) => patient.id, "Query.patient": (_: unknown, args: { id: string }) => args.id },
+    subjects: {
+      Patient: (patient: { id: string }) => patient.id,
+      Note: (note: { patient: string }) => note.patient,
+      "Query.patient": (_: unknown, args: { id: string }) => args.id,
+    },
+    // A patient's record is controlled by every practice that treats them (and the platform); a note by its own practice.
+    controllers: {
+      Patient: (patient: { id: string }) => ["grondslag", ...(facts.care[patient.id] ?? []).map((care) => care.practiceId)],
+      Note: (note: { practice: string }) => [note.practice],
+    },
     conditions: { "is-adult": { description: "the patient is 18 or older", evaluate: () => true } },
     log: { error: () => {} },
     ...overrides,
@@ -70,19 +108,31 @@ function contextFor(caller: Caller | null, lookupCalls: string[] = []): { policy
       lookupCalls.push(`${name}(${ids.join(",")})`);
       return ids.map((id) => new Set(table[id] ?? []));
     });
+  const lists = <T>(table: Record<string, T[]>, name: string) =>
+    new DataLoader<string, T[]>(async (ids) => {
+      lookupCalls.push(`${name}(${ids.join(",")})`);
+      return ids.map((id) => table[id] ?? []);
+    });
   const lookups = {
-    therapistsOf: sets(facts.therapists, "therapistsOf"),
+    careRelationshipsOf: lists(facts.care, "careRelationshipsOf"),
     consentsOf: sets(facts.consents, "consentsOf"),
-    employersOf: sets({}, "employersOf"),
-    administeredBy: sets({}, "administeredBy"),
-    instructionsFor: new DataLoader(async (ids: readonly string[]) => ids.map(() => [])),
-    recordInstructedRead: new DataLoader(async (reads: readonly unknown[]) => reads.map(() => true as const)),
+    membershipsOf: lists({}, "membershipsOf"),
+    instructionsFor: lists(facts.instructions, "instructionsFor"),
+    openCasesOf: lists(facts.cases, "openCasesOf"),
+    recordStaffAccess: new DataLoader(async (accesses: readonly StaffAccess[]) => {
+      recorded.push(...accesses.map((access) => `${access.readerId} ${access.access} ${access.personId} ${access.field} under ${access.instructionId ?? access.caseId}`));
+      return accesses.map(() => true as const);
+    }),
   } as unknown as PolicyLookups;
   return { policy: { caller, today: "2026-11-22", lookups } };
 }
 
+/** Staff accesses recorded by the rules, as "reader mode person field under basis". */
+const recorded: string[] = [];
+
 const tom: Caller = { subject: "tom", role: "therapist", personId: "tom", organisationId: "fysio-utrecht" };
 const sam: Caller = { subject: "sam", role: "support", personId: "sam" };
+const noor: Caller = { subject: "noor", role: "therapist", personId: "noor", organisationId: "oefen-amersfoort" };
 const anna: Caller = { subject: "anna", role: "subject", personId: "anna" };
 const rita: Caller = { subject: "rita", role: "researcher", personId: "rita" };
 
@@ -98,7 +148,7 @@ describe("createPolicySchema", () => {
   });
 
   it("lets a researcher read a study score only where the person consented to research, and nobody else", async () => {
-    const { schema } = createPolicySchema(options({ subjects: { Patient: (patient: { id: string }) => patient.id } }));
+    const { schema } = createPolicySchema(options({ subjects: { Patient: (patient: { id: string }) => patient.id, Note: (note: { patient: string }) => note.patient } }));
     const source = `{ _entities(representations: [{ __typename: "Patient", id: "anna" }, { __typename: "Patient", id: "bram" }]) { ... on Patient { studyScore } } }`;
     const asRita = await graphql({ schema, source, contextValue: contextFor(rita) });
     expect(asRita.data).toEqual({ _entities: [{ studyScore: 7 }, { studyScore: null }] });
@@ -121,7 +171,7 @@ describe("createPolicySchema", () => {
     const calls: string[] = [];
     const source = `{ ${["anna", "bram", "x1", "x2", "x3"].map((id, index) => `p${index}: patient(id: "${id}") { diagnosis }`).join(" ")} }`;
     await graphql({ schema, source, contextValue: contextFor(tom, calls) });
-    expect(calls).toEqual(["therapistsOf(anna,bram,x1,x2,x3)", "consentsOf(anna,bram)"]);
+    expect(calls).toEqual(["careRelationshipsOf(anna,bram,x1,x2,x3)", "openCasesOf(anna,bram)", "consentsOf(anna,bram)"]);
   });
 
   it("runs __resolveReference with the middleware applied, and checks the entity's fields", async () => {
@@ -156,7 +206,7 @@ describe("createPolicySchema", () => {
   it("reports a failed look-up as a failed evaluation, still closed", async () => {
     const { schema } = createPolicySchema(options());
     const context = contextFor(tom);
-    context.policy.lookups.therapistsOf = new DataLoader<string, Set<string>>(async () => {
+    context.policy.lookups.careRelationshipsOf = new DataLoader(async () => {
       throw new Error("relation \"therapy.care_relationship\" does not exist");
     });
     const result = await graphql({ schema, source: `{ patient(id: "anna") { diagnosis } }`, contextValue: context });
@@ -174,5 +224,59 @@ describe("createPolicySchema", () => {
       /Patient\.kind names requirement "is-trusted", which nothing implements/,
     );
     expect(() => createPolicySchema(options({ subjects: {} }))).toThrow(/nothing tells whom a Patient is about/);
+    expect(() => createPolicySchema(options({ controllers: { Patient: () => [] } }))).toThrow(/nothing tells which organisation controls a Note/);
+  });
+
+  it("refuses a consent basis that names no purpose", () => {
+    const typeDefs = parse(`${vocabularySdl}\n${sdl.replace(', retentionFrom: RECORDED, purpose: "research")', ", retentionFrom: RECORDED)")}`);
+    expect(() => createPolicySchema(options({ typeDefs }))).toThrow(/Patient\.studyScore rests on EXPLICIT_CONSENT but names no consent purpose/);
+  });
+});
+
+describe("controllers and processors", () => {
+  const notesOfAnna = `{ patient(id: "anna") { notes { id text } } }`;
+
+  it("shows a therapist only the records of the practice where they treat the person, without revealing the others", async () => {
+    const { schema } = createPolicySchema(options());
+    const asTom = await graphql({ schema, source: notesOfAnna, contextValue: contextFor(tom) });
+    expect(asTom).toEqual({ data: { patient: { notes: [{ id: "n1", text: "knee: squats" }] } } });
+    const asNoor = await graphql({ schema, source: notesOfAnna, contextValue: contextFor(noor) });
+    expect(asNoor).toEqual({ data: { patient: { notes: [{ id: "n2", text: "neck: posture" }] } } });
+    const asAnna = await graphql({ schema, source: notesOfAnna, contextValue: contextFor(anna) });
+    expect((asAnna.data?.patient as { notes: unknown[] }).notes).toHaveLength(2);
+  });
+
+  it("lets instructed staff read only the instructing practice's records, and records each read", async () => {
+    const { schema } = createPolicySchema(options());
+    recorded.length = 0;
+    const asSam = await graphql({ schema, source: notesOfAnna, contextValue: contextFor(sam) });
+    expect(asSam).toEqual({ data: { patient: { notes: [{ id: "n1", text: "knee: squats" }] } } });
+    expect([...new Set(recorded)].sort()).toEqual(["sam read anna Note.id under i1", "sam read anna Note.text under i1", "sam read anna Patient.notes under i1"]);
+  });
+
+  it("stops the processor with the controller when the consent its basis rests on is withdrawn", async () => {
+    const { schema } = createPolicySchema(options());
+    const withdrawn = facts.consents.anna;
+    facts.consents.anna = ["research"];
+    try {
+      for (const caller of [tom, sam]) {
+        const result = await graphql({ schema, source: `{ patient(id: "anna") { diagnosis notes { id } } }`, contextValue: contextFor(caller) });
+        expect(result.data).toEqual({ patient: { diagnosis: null, notes: null } });
+        expect(result.errors?.map((error) => error.extensions?.code)).toEqual(["UNAUTHORIZED_FIELD_OR_TYPE", "UNAUTHORIZED_FIELD_OR_TYPE"]);
+      }
+    } finally {
+      facts.consents.anna = withdrawn!;
+    }
+  });
+
+  it("lets support read contact data only while the person has an open case, never health data", async () => {
+    const { schema } = createPolicySchema(options());
+    recorded.length = 0;
+    const bram = await graphql({ schema, source: `{ patient(id: "bram") { email diagnosis } }`, contextValue: contextFor(sam) });
+    expect(bram.data).toEqual({ patient: { email: "bram@example.nl", diagnosis: null } });
+    expect(recorded).toEqual(["sam read bram Patient.email under c1"]);
+    const anna = await graphql({ schema, source: `{ patient(id: "anna") { email } }`, contextValue: contextFor(sam) });
+    expect(anna.data).toEqual({ patient: { email: null } });
+    expect(anna.errors?.[0]?.extensions?.policy).toBe("read: self | support-case");
   });
 });

@@ -1,6 +1,6 @@
 import { buildSubgraphSchema } from "@apollo/subgraph";
 import type { GraphQLResolverMap } from "@apollo/subgraph/dist/schema-helper/resolverMap.js";
-import { GraphQLError, type DocumentNode, type GraphQLSchema } from "graphql";
+import { defaultFieldResolver, getNamedType, GraphQLError, isListType, isNonNullType, isObjectType, type DocumentNode, type GraphQLSchema } from "graphql";
 import { applyMiddleware } from "graphql-middleware";
 import { allow, deny, rule, shield, type IRules } from "graphql-shield";
 import { createFallbackError, PolicyDeniedError, type ErrorLog } from "./errors.ts";
@@ -11,12 +11,20 @@ import { findRequirement, type Condition, type RequirementDefinition } from "./r
 /** Finds the person a record is about: from the parent (by type) or from the arguments (root fields). */
 export type SubjectOf = (parent: any, args: any, context: any) => string | null | undefined | Promise<string | null | undefined>;
 
+/**
+ * Finds the organisations that control a record (GDPR Art. 4(7)): the practice of its care
+ * relationship, the organisation of its membership, or the platform (`PLATFORM_CONTROLLER`).
+ */
+export type ControllersOf = (parent: any, args: any, context: any) => readonly string[] | Promise<readonly string[]>;
+
 export interface PolicySchemaOptions {
   /** The subgraph's SDL with the vocabulary (`loadSubgraphTypeDefs`). */
   typeDefs: DocumentNode;
   resolvers: GraphQLResolverMap<any>;
   /** By type name (`Trip`: from the parent row) or by `Type.field` (`Query.person`: from the arguments). */
   subjects: Record<string, SubjectOf>;
+  /** By type name or `Type.field`, like `subjects`: required for every type with personal fields. */
+  controllers: Record<string, ControllersOf>;
   /** Record conditions this subgraph's policies name, such as `work-trip`. */
   conditions?: Record<string, { description: string; evaluate: Condition }>;
   log: ErrorLog;
@@ -36,20 +44,32 @@ export function createPolicySchema(options: PolicySchemaOptions): PolicySchema {
   const conditions = options.conditions ?? {};
   const { policies, problems } = readFieldPolicies(options.typeDefs);
   const byCoordinate = new Map(policies.map((policy) => [policy.coordinate, policy]));
-  problems.push(...findUnenforceable(policies, byCoordinate, options.subjects, conditions));
+  problems.push(...findUnenforceable(policies, byCoordinate, options.subjects, options.controllers, conditions));
   if (problems.length > 0) throw new Error(`The schema's policy declarations are incomplete:\n- ${problems.join("\n- ")}`);
 
   const requirement = (name: string) => findRequirement(name, conditions) as RequirementDefinition;
   const subjectOf = (policy: FieldPolicy): SubjectOf | undefined => options.subjects[policy.coordinate] ?? options.subjects[policy.type];
+  const controllersOf = (policy: FieldPolicy): ControllersOf | undefined => options.controllers[policy.coordinate] ?? options.controllers[policy.type];
 
-  async function holds(policy: FieldPolicy, alternatives: PolicyAlternatives | null, subjectFrom: FieldPolicy, parent: unknown, args: Record<string, unknown>, context: WithPolicy) {
+  async function holds(
+    policy: FieldPolicy,
+    alternatives: PolicyAlternatives | null,
+    subjectFrom: FieldPolicy,
+    parent: unknown,
+    args: Record<string, unknown>,
+    context: WithPolicy,
+    mode: "read" | "write" = "read",
+  ) {
     let subject: Promise<string | null> | undefined;
+    let controllers: Promise<string[]> | undefined;
     const input = {
       policy: context.policy,
       field: policy,
       parent,
       args,
+      mode,
       subject: () => (subject ??= Promise.resolve(subjectOf(subjectFrom)?.(parent, args, context)).then((value) => value ?? null)),
+      controllers: () => (controllers ??= Promise.resolve(controllersOf(subjectFrom)?.(parent, args, context)).then((value) => [...(value ?? [])])),
     };
     for (const alternative of alternatives ?? []) {
       let all = true;
@@ -73,7 +93,7 @@ export function createPolicySchema(options: PolicySchemaOptions): PolicySchema {
         if (policy.writes) {
           for (const coordinate of policy.writes) {
             const target = byCoordinate.get(coordinate)!;
-            if (!(await holds(target, target.write, policy, parent, args, context))) return new PolicyDeniedError(coordinate, "write", target.write);
+            if (!(await holds(target, target.write, policy, parent, args, context, "write"))) return new PolicyDeniedError(coordinate, "write", target.write);
           }
           return true;
         }
@@ -94,6 +114,7 @@ export function createPolicySchema(options: PolicySchemaOptions): PolicySchema {
   for (const policy of policies) (ruleTree[policy.type] ??= {})[policy.field] = fieldRule(policy);
 
   const base = buildSubgraphSchema({ typeDefs: options.typeDefs, resolvers: options.resolvers });
+  hideUnreadableListItems(base, byCoordinate, holds);
   const schema = applyMiddleware(
     base,
     shield(ruleTree as IRules, { fallbackRule: deny, allowExternalErrors: false, fallbackError: createFallbackError(options.log) }),
@@ -101,11 +122,42 @@ export function createPolicySchema(options: PolicySchemaOptions): PolicySchema {
   return { schema, policies };
 }
 
+type Holds = (policy: FieldPolicy, alternatives: PolicyAlternatives | null, subjectFrom: FieldPolicy, parent: unknown, args: Record<string, unknown>, context: WithPolicy) => Promise<boolean>;
+
+/**
+ * A list shows only the records whose key the caller may read: each item of a list of a type
+ * with a declared `id` is kept only when that `id`'s read policy holds for the item. A record
+ * the caller may not read is left out without an error, so a list does not reveal that it
+ * exists (that anna is treated at another practice is itself health data). Everything else is
+ * still checked field by field.
+ */
+function hideUnreadableListItems(schema: GraphQLSchema, byCoordinate: Map<string, FieldPolicy>, holds: Holds) {
+  for (const type of Object.values(schema.getTypeMap())) {
+    if (!isObjectType(type) || type.name.startsWith("_")) continue;
+    for (const field of Object.values(type.getFields())) {
+      const unwrapped = isNonNullType(field.type) ? field.type.ofType : field.type;
+      const item = getNamedType(field.type);
+      const key = byCoordinate.get(`${item.name}.id`);
+      if (!isListType(unwrapped) || !isObjectType(item) || !key || isOpenToEveryone(key)) continue;
+      const resolve = field.resolve ?? defaultFieldResolver;
+      field.resolve = async (parent, args, context: WithPolicy, info) => {
+        const items: unknown = await resolve(parent, args, context, info);
+        if (!Array.isArray(items)) return items;
+        const readable = await Promise.all(items.map((record) => holds(key, key.read, key, record, {}, context)));
+        return items.filter((_, index) => readable[index]);
+      };
+    }
+  }
+}
+
+const isOpenToEveryone = (policy: FieldPolicy) => policy.read.some((alternative) => alternative.length === 1 && alternative[0] === "authenticated");
+
 /** Declarations that parse but could not be enforced: a lie an auditor would believe. */
 function findUnenforceable(
   policies: FieldPolicy[],
   byCoordinate: Map<string, FieldPolicy>,
   subjects: Record<string, SubjectOf>,
+  controllers: Record<string, ControllersOf>,
   conditions: Record<string, { description: string; evaluate: Condition }>,
 ): string[] {
   const problems: string[] = [];
@@ -118,11 +170,15 @@ function findUnenforceable(
     if (policy.personal && !subjects[policy.coordinate] && !subjects[policy.type]) {
       problems.push(`${policy.coordinate} is personal data but nothing tells whom a ${policy.type} is about (subjects)`);
     }
+    if (policy.personal && !controllers[policy.coordinate] && !controllers[policy.type]) {
+      problems.push(`${policy.coordinate} is personal data but nothing tells which organisation controls a ${policy.type} (controllers)`);
+    }
     for (const coordinate of policy.writes ?? []) {
       const target = byCoordinate.get(coordinate);
       if (!target) problems.push(`${policy.coordinate} writes ${coordinate}, which this subgraph does not declare`);
       else if (!target.write) problems.push(`${policy.coordinate} writes ${coordinate}, whose declaration lets nobody write it`);
       if (!subjects[policy.coordinate]) problems.push(`${policy.coordinate} writes personal data but nothing tells whose (subjects["${policy.coordinate}"])`);
+      if (!controllers[policy.coordinate]) problems.push(`${policy.coordinate} writes personal data but nothing tells whose record it is (controllers["${policy.coordinate}"])`);
     }
   }
   return problems;

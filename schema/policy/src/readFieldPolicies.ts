@@ -18,6 +18,8 @@ export interface PersonalData {
   /** ISO 8601 duration, e.g. P1Y. */
   retention: string;
   retentionFrom: string;
+  /** The consent purpose a CONSENT or EXPLICIT_CONSENT basis rests on. */
+  purpose?: string;
 }
 
 /** The declared policy of one field, read from the SDL: the one source of truth. */
@@ -43,6 +45,8 @@ export interface ReadFieldPoliciesResult {
 }
 
 const MUTATION = "Mutation";
+/** Lawful bases that hold only while the person's consent for a purpose does. */
+export const CONSENT_BASES = new Set(["CONSENT", "EXPLICIT_CONSENT"]);
 
 /** Reads every object field's declarations from SDL: a subgraph's type definitions or the supergraph. */
 export function readFieldPolicies(document: DocumentNode): ReadFieldPoliciesResult {
@@ -84,11 +88,16 @@ function readField(type: string, field: FieldDefinitionNode): FieldPolicy | stri
   const read = (accessArgs.read as PolicyAlternatives | undefined) ?? [];
   if (type !== MUTATION && read.length === 0) return `${coordinate} has an empty read policy: nobody could read it; say so with @access(read: [["nobody"]])`;
 
+  const personalArgs = personal ? (args(personal) as unknown as PersonalData) : null;
+  if (personalArgs && CONSENT_BASES.has(personalArgs.basis) && !personalArgs.purpose) {
+    return `${coordinate} rests on ${personalArgs.basis} but names no consent purpose: add purpose: "<ConsentPurpose id>" to @personal`;
+  }
+
   return {
     type,
     field: field.name.value,
     coordinate,
-    personal: personal ? (args(personal) as unknown as PersonalData) : null,
+    personal: personalArgs,
     read,
     write: (accessArgs.write as PolicyAlternatives | undefined) ?? null,
     writes: writes ? (args(writes).fields as string[]) : null,

@@ -1,13 +1,21 @@
 import type { FieldPolicy } from "./readFieldPolicies.ts";
+import { CONSENT_BASES } from "./readFieldPolicies.ts";
 import type { PolicyContext } from "./PolicyContext.ts";
+
+/** The organisation id of the platform itself: the controller of the records it decides over. */
+export const PLATFORM_CONTROLLER = "grondslag";
 
 export interface RequirementInput {
   policy: PolicyContext;
   /** The person the record is about; null when it is about nobody (or cannot be known). */
   subject: () => Promise<string | null>;
+  /** The organisations that control the record (usually one); empty when the field is not personal. */
+  controllers: () => Promise<string[]>;
   field: FieldPolicy;
   parent: unknown;
   args: Record<string, unknown>;
+  /** Whether the field is read or written: reads and writes by staff are recorded as such. */
+  mode: "read" | "write";
 }
 
 export type Requirement = (input: RequirementInput) => Promise<boolean> | boolean;
@@ -21,18 +29,90 @@ export interface RequirementDefinition {
   evaluate: Requirement;
 }
 
+/** Categories a support case opens to staff: who the person is and how to reach them, nothing else. */
+const SUPPORT_CATEGORIES = new Set(["IDENTITY", "CONTACT"]);
+
 const hasRole = (role: string): Requirement => ({ policy }) => policy.caller?.role === role;
 
-const isTherapistOf: Requirement = async ({ policy, subject }) => {
-  const { caller } = policy;
-  if (caller?.role !== "therapist" || !caller.personId) return false;
-  const person = await subject();
-  return person !== null && (await policy.lookups.therapistsOf.load(person)).has(caller.personId);
-};
+/** The caller's person id when the caller has the role, else undefined. */
+const personIn = (policy: PolicyContext, role: string) => (policy.caller?.role === role ? policy.caller.personId : undefined);
 
 const hasConsent = (purpose: string): Requirement => async ({ policy, subject }) => {
   const person = await subject();
   return person !== null && (await policy.lookups.consentsOf.load(person)).has(purpose);
+};
+
+/**
+ * Whether the record's lawful basis still holds for anyone but the person: no restriction of
+ * processing (GDPR Art. 18) is in force, and a consent basis has its consent. A controller and
+ * its processor both read through this, so a withdrawal stops both on the next request.
+ */
+async function basisHolds({ policy, subject, field }: RequirementInput): Promise<boolean> {
+  const person = await subject();
+  if (person === null) return false;
+  if ((await policy.lookups.openCasesOf.load(person)).some((open) => open.kind === "RESTRICTION")) return false;
+  const personal = field.personal;
+  if (personal && CONSENT_BASES.has(personal.basis)) return (await policy.lookups.consentsOf.load(person)).has(personal.purpose!);
+  return true;
+}
+
+/** A therapist of a practice that controls this record, with their own active care relationship with the person there. */
+const isTreatingTherapist: Requirement = async ({ policy, subject, controllers }) => {
+  const me = personIn(policy, "therapist");
+  const person = me && (await subject());
+  if (!me || !person) return false;
+  const relationships = (await policy.lookups.careRelationshipsOf.load(person)).filter((care) => care.active && care.therapistPersonId === me);
+  if (relationships.length === 0) return false;
+  const controlling = await controllers();
+  return relationships.some((care) => controlling.includes(care.practiceId));
+};
+
+const isTherapistOf: Requirement = async ({ policy, subject }) => {
+  const me = personIn(policy, "therapist");
+  const person = me && (await subject());
+  return !!person && (await policy.lookups.careRelationshipsOf.load(person)).some((care) => care.active && care.therapistPersonId === me);
+};
+
+const isEmployerOf: Requirement = async ({ policy, subject, controllers, field }) => {
+  const me = personIn(policy, "employer-admin");
+  const person = me && (await subject());
+  if (!me || !person) return false;
+  const [employee, admin] = await Promise.all([policy.lookups.membershipsOf.load(person), policy.lookups.membershipsOf.load(me)]);
+  const administered = new Set(admin.filter((membership) => membership.role === "employer_admin").map((membership) => membership.organisationId));
+  let employers = employee.filter((membership) => membership.role === "employee" && administered.has(membership.organisationId)).map((m) => m.organisationId);
+  // A record an employer controls (a membership, a report) is judged on that employer alone.
+  if (field.personal?.controller === "EMPLOYER") {
+    const controlling = await controllers();
+    employers = employers.filter((organisation) => controlling.includes(organisation));
+  }
+  return employers.length > 0;
+};
+
+const isProcessorOnInstruction: Requirement = async (input) => {
+  const { policy, subject, controllers, field, mode } = input;
+  const me = personIn(policy, "support");
+  const person = me && (await subject());
+  if (!me || !person) return false;
+  const open = (await policy.lookups.instructionsFor.load(person)).filter((instruction) => instruction.processorPersonId === null || instruction.processorPersonId === me);
+  // Reaching the person (Query.person) reads nothing personal: any open instruction about them will do.
+  if (!field.personal) return open.length > 0;
+  const controlling = await controllers();
+  const instruction = open.find((candidate) => candidate.categories.includes(field.personal!.category) && controlling.includes(candidate.controllerId));
+  if (!instruction || !(await basisHolds(input))) return false;
+  await policy.lookups.recordStaffAccess.load({ instructionId: instruction.id, caseId: null, readerId: me, personId: person, field: field.coordinate, access: mode });
+  return true;
+};
+
+const hasSupportCase = (kinds: string[] | null): Requirement => async ({ policy, subject, field, mode }) => {
+  const me = personIn(policy, "support");
+  const person = me && (await subject());
+  if (!me || !person) return false;
+  const open = (await policy.lookups.openCasesOf.load(person)).find((candidate) => kinds === null || kinds.includes(candidate.kind));
+  if (!open) return false;
+  if (!field.personal) return true;
+  if (!SUPPORT_CATEGORIES.has(field.personal.category) || field.personal.controller !== "PLATFORM") return false;
+  await policy.lookups.recordStaffAccess.load({ instructionId: null, caseId: open.id, readerId: me, personId: person, field: field.coordinate, access: mode });
+  return true;
 };
 
 /** The requirements DESIGN.md §4 names; `consent:<purpose>` and `partner:<name>` take a parameter. */
@@ -47,45 +127,43 @@ export const builtInRequirements: Record<string, RequirementDefinition> = {
     evaluate: async ({ policy, subject }) => policy.caller?.personId !== undefined && policy.caller.personId === (await subject()),
   },
   "therapist-of": {
-    description: "the caller is a therapist with an active care relationship with the person",
-    evaluate: isTherapistOf,
+    description:
+      "the caller is a therapist with their own active care relationship with the person, at any practice, and no restriction of processing is in force; for the platform's identity and contact records a therapist needs to treat, never for care records",
+    evaluate: async (input) => (await isTherapistOf(input)) && (await basisHolds(input)),
+  },
+  "treating-therapist": {
+    description:
+      "the caller is a therapist of the practice that controls this record, with their own active care relationship with the person at that practice",
+    evaluate: isTreatingTherapist,
   },
   "care-team": {
-    description: "the caller is a therapist with an active care relationship with the person, and the person has given consent for health data",
-    evaluate: async (input) => (await isTherapistOf(input)) && (await hasConsent("health-data")(input)),
+    description:
+      "treating-therapist, and the record's lawful basis still holds: the consent it rests on is given (not withdrawn, not expired) and no restriction of processing is in force",
+    evaluate: async (input) => (await isTreatingTherapist(input)) && (await basisHolds(input)),
   },
   "employer-of": {
-    description: "the caller administers an organisation that currently employs the person",
-    evaluate: async ({ policy, subject }) => {
-      const { caller } = policy;
-      if (caller?.role !== "employer-admin" || !caller.personId) return false;
-      const person = await subject();
-      if (person === null) return false;
-      const [employers, administered] = await Promise.all([
-        policy.lookups.employersOf.load(person),
-        policy.lookups.administeredBy.load(caller.personId),
-      ]);
-      return [...employers].some((organisation) => administered.has(organisation));
-    },
+    description:
+      "the caller administers an organisation that currently employs the person; on a record an employer controls (a membership, a report), that organisation must be the record's controller; and no restriction of processing is in force",
+    evaluate: async (input) => (await isEmployerOf(input)) && (await basisHolds(input)),
   },
-  "platform-staff": { description: "the caller is the platform's support staff", evaluate: hasRole("support") },
+  "platform-staff": {
+    description: "the caller is the platform's support staff; for operational data that is not personal only (a role alone never opens a personal field)",
+    evaluate: hasRole("support"),
+  },
   "processor-on-instruction": {
     description:
-      "the caller is support staff acting on an open, time-boxed instruction from the practice that controls the person's care data, covering this field's category; every read is recorded",
-    evaluate: async ({ policy, subject, field }) => {
-      const { caller } = policy;
-      if (caller?.role !== "support" || !caller.personId || !field.personal) return false;
-      const person = await subject();
-      if (person === null) return false;
-      const instruction = (await policy.lookups.instructionsFor.load(person)).find(
-        (candidate) =>
-          (candidate.processorPersonId === null || candidate.processorPersonId === caller.personId) &&
-          candidate.categories.includes(field.personal!.category),
-      );
-      if (!instruction) return false;
-      await policy.lookups.recordInstructedRead.load({ instructionId: instruction.id, readerId: caller.personId, personId: person, field: field.coordinate });
-      return true;
-    },
+      "the caller is support staff acting on an open, time-boxed instruction from the organisation that controls this record, naming them or any staff and covering this field's category, while the record's lawful basis still holds (a withdrawn consent or a restriction stops the processor as it stops the controller); every read is recorded",
+    evaluate: isProcessorOnInstruction,
+  },
+  "support-case": {
+    description:
+      "the caller is support staff and the person has an open support case or data-subject request; identity and contact data of records the platform controls only; every read is recorded",
+    evaluate: hasSupportCase(null),
+  },
+  "rectification-request": {
+    description:
+      "the caller is support staff and the person has an open rectification request (GDPR Art. 16); identity and contact data of records the platform controls only; every write is recorded",
+    evaluate: hasSupportCase(["RECTIFICATION"]),
   },
   "internal-service": { description: "the caller is one of the platform's own jobs (partner adapters recording what they sent, retention)", evaluate: hasRole("service") },
   "second-factor": {
@@ -93,7 +171,10 @@ export const builtInRequirements: Record<string, RequirementDefinition> = {
     evaluate: ({ policy }) => policy.caller?.authMethods?.includes("otp") ?? false,
   },
   auditor: { description: "the caller is an auditor: policy metadata, registers and logs, never personal values", evaluate: hasRole("auditor") },
-  researcher: { description: "the caller is a researcher: pseudonymised or aggregated views only", evaluate: hasRole("researcher") },
+  researcher: {
+    description: "the caller is a researcher: pseudonymised or aggregated views only, and only together with the person's consent:research",
+    evaluate: hasRole("researcher"),
+  },
 };
 
 /** Resolves a requirement name to its definition; undefined for a name nothing implements. */

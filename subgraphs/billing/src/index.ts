@@ -1,5 +1,5 @@
 import { createSubgraphStore } from "@grondslag/db";
-import { createPolicyContext, createPolicySchema, loadSubgraphTypeDefs } from "@grondslag/policy";
+import { createPolicyContext, createPolicySchema, loadSubgraphTypeDefs, PLATFORM_CONTROLLER } from "@grondslag/policy";
 import { scalarResolvers, type Subgraph, type SubgraphDeps } from "@grondslag/server";
 import type { BillingContext } from "./context.ts";
 import { createLoaders } from "./createLoaders.ts";
@@ -29,6 +29,8 @@ export function createSubgraph({ database, log }: SubgraphDeps): Subgraph<Billin
       InvoiceAddress: (address: InvoiceAddress) => address.personId,
       Money: (money: Money) => money.personId,
     },
+    // The platform sends these invoices and keeps its books: it controls all of them.
+    controllers: Object.fromEntries(["Person", "Invoice", "InvoiceLine", "InvoiceRecipient", "InvoiceAddress", "Money"].map((type) => [type, () => [PLATFORM_CONTROLLER]])),
     log,
   });
   return {

@@ -74,8 +74,11 @@ describe("consent subgraph", () => {
     });
   });
 
-  it("answers a person's consents in the order they were given (as support staff)", async () => {
-    const result = await run(consentsOf(["anna", "bram"], "id purpose { id title } lawfulBasis noticeVersion state givenAt withdrawnAt method active"), sam);
+  it("answers a person's consents in the order they were given", async () => {
+    const fields = "id purpose { id title } lawfulBasis noticeVersion state givenAt withdrawnAt method active";
+    const [annas, brams] = [await run(consentsOf(["anna"], fields), anna), await run(consentsOf(["bram"], fields), { subject: "bram", role: "subject", personId: "bram" })];
+    const result = { data: { _entities: [...(annas.data?._entities as unknown[]), ...(brams.data?._entities as unknown[])] } };
+    expect([annas.errors, brams.errors]).toEqual([undefined, undefined]);
     expect(result).toEqual({
       data: {
         _entities: [
@@ -101,6 +104,11 @@ describe("consent subgraph", () => {
                 id: "bram-sms-notifications", purpose: { id: "sms-notifications", title: "Notifications by SMS" },
                 lawfulBasis: "CONSENT", noticeVersion: "2026-03", state: "WITHDRAWN",
                 givenAt: "2026-05-11T09:05:00.000Z", withdrawnAt: "2026-10-02T19:21:00.000Z", method: "IN_APP", active: false,
+              },
+              {
+                id: "bram-health-data", purpose: { id: "health-data", title: "Health data for your therapy" },
+                lawfulBasis: "EXPLICIT_CONSENT", noticeVersion: "2026-09", state: "WITHDRAWN",
+                givenAt: "2026-09-14T10:00:00.000Z", withdrawnAt: "2026-09-30T18:40:00.000Z", method: "IN_APP", active: false,
               },
               {
                 id: "bram-gps-tracking", purpose: { id: "gps-tracking", title: "Trips recorded by GPS" },
@@ -147,7 +155,7 @@ describe("consent subgraph", () => {
       ])
       .onConflictDoNothing();
 
-    const result = await run(consentsOf(["expiry-fixture"], "id state active"), sam);
+    const result = await run(consentsOf(["expiry-fixture"], "id state active"), { subject: "expiry-fixture", role: "subject", personId: "expiry-fixture" });
     expect(result).toEqual({
       data: {
         _entities: [
@@ -209,20 +217,20 @@ describe("consent subgraph", () => {
     expect(result.data).toEqual({ _entities: [{ id: "anna", consents: null }] });
     expect(result.errors).toHaveLength(1);
     expect(result.errors?.[0]?.path).toEqual(["_entities", 0, "consents"]);
-    expect(result.errors?.[0]?.extensions).toEqual({ code: "UNAUTHORIZED_FIELD_OR_TYPE", field: "Person.consents", policy: "read: self | platform-staff" });
+    expect(result.errors?.[0]?.extensions).toEqual({ code: "UNAUTHORIZED_FIELD_OR_TYPE", field: "Person.consents", policy: "read: self" });
     expect(JSON.stringify(result.errors)).not.toMatch(/anna-health-data|anna-gps-tracking|health-data|gps-tracking|2026-09|2026-10/);
   });
 
-  it("resolves a batch of Person references with consents in a constant number of queries (as support staff)", async () => {
+  it("resolves a batch of Person references with consents in a constant number of queries, other people's costing none", async () => {
     database.resetQueryCount();
-    const one = await run(consentsOf(["anna"], "purpose { id }"), sam);
+    const one = await run(consentsOf(["anna"], "purpose { id }"));
     const oneCount = database.queryCount;
     database.resetQueryCount();
-    const six = await run(consentsOf(["anna", "bram", "tom", "mila", "eva", "sam"], "purpose { id }"), sam);
+    const six = await run(consentsOf(["anna", "bram", "tom", "mila", "eva", "sam"], "purpose { id }"));
     const sixCount = database.queryCount;
 
     expect(one.errors).toBeUndefined();
-    expect(six.errors).toBeUndefined();
+    expect(six.errors?.map((error) => error.extensions?.field)).toEqual(Array(5).fill("Person.consents"));
     expect((six.data?._entities as unknown[]).length).toBe(6);
     // consent records, purposes: one query each, however many people are asked for.
     expect(oneCount).toBe(2);
@@ -284,7 +292,7 @@ describe("consent subgraph", () => {
     expect(stored).toEqual([]);
   });
 
-  it("seeds idempotently, with the demo instruction for anna and none for bram", async () => {
+  it("seeds idempotently, with fysio-utrecht's instructions for anna and bram", async () => {
     expect(await subgraph.hasData()).toBe(true);
     const before = await run(consentsOf(["anna", "bram"], "id"));
     await subgraph.seedDemoData();
@@ -296,6 +304,57 @@ describe("consent subgraph", () => {
         reason: "Support ticket 4711: exercise video does not play", issuedBy: "tom",
         validFrom: new Date("2026-11-01T00:00:00Z"), validUntil: new Date("2027-01-31T00:00:00Z"), revokedAt: null,
       },
+      {
+        id: "fysio-utrecht-sam-bram", controllerId: "fysio-utrecht", processorPersonId: "sam", personId: "bram", categories: ["HEALTH"],
+        reason: "Support ticket 4790: compliance chart shows no data", issuedBy: "tom",
+        validFrom: new Date("2026-11-01T00:00:00Z"), validUntil: new Date("2027-01-31T00:00:00Z"), revokedAt: null,
+      },
     ]);
+  });
+});
+
+describe("support cases and data-subject requests", () => {
+  const bram = { subject: "bram", role: "subject", personId: "bram" } as const;
+  const casesOf = (id: string) => personsWith([id], "supportCases { id kind topic closedAt }");
+
+  it("lets only the person open a case, and staff read it while it is open, each read recorded", async () => {
+    const byStaff = await run(`mutation { openSupportCase(personId: "anna", kind: SUPPORT, topic: "x") { id } }`, sam);
+    expect(byStaff.data).toEqual({ openSupportCase: null });
+    expect(byStaff.errors?.[0]?.extensions).toEqual({ code: "UNAUTHORIZED_FIELD_OR_TYPE", field: "SupportCase.openedAt", policy: "write: self" });
+
+    // anna's only case was closed: staff see none of her cases.
+    const closed = await run(casesOf("anna"), sam);
+    expect(closed.data).toEqual({ _entities: [{ id: "anna", supportCases: null }] });
+
+    const opened = await run(`mutation { openSupportCase(personId: "anna", kind: RECTIFICATION, topic: "Mijn telefoonnummer klopt niet") { id kind dueAt } }`);
+    const caseId = (opened.data?.openSupportCase as { id: string; dueAt: string }).id;
+    expect((opened.data?.openSupportCase as { dueAt: string }).dueAt).toBe(new Date(NOW.getTime() + 30 * 86_400_000).toISOString());
+    const open = await run(casesOf("anna"), sam);
+    expect(open.errors).toBeUndefined();
+    expect((open.data?._entities as { supportCases: { id: string; kind: string }[] }[])[0]?.supportCases.map((c) => [c.id, c.kind])).toEqual([
+      ["case-anna-invoice", "SUPPORT"],
+      [caseId, "RECTIFICATION"],
+    ]);
+    const reads = await database.db.select().from(tables.instructedReads).where(eq(tables.instructedReads.caseId, caseId));
+    expect(new Set(reads.map((read) => `${read.readerId} ${read.access} ${read.field}`))).toEqual(
+      new Set(["sam read Person.supportCases", "sam read SupportCase.id", "sam read SupportCase.kind", "sam read SupportCase.topic", "sam read SupportCase.closedAt"]),
+    );
+
+    // Staff close it; from then on they read nothing, and cannot close it twice.
+    expect((await run(`mutation { closeSupportCase(caseId: "${caseId}") { id } }`, sam)).data).toEqual({ closeSupportCase: { id: caseId } });
+    const after = await run(casesOf("anna"), sam);
+    expect(after.data).toEqual({ _entities: [{ id: "anna", supportCases: null }] });
+    expect(after.errors?.[0]?.extensions?.policy).toBe("read: self | support-case");
+    expect(JSON.stringify(after.errors)).not.toMatch(/telefoonnummer|RECTIFICATION/);
+    const again = await run(`mutation { closeSupportCase(caseId: "${caseId}") { id } }`, sam);
+    expect(again.errors?.[0]?.extensions?.code).toBe("UNAUTHORIZED_FIELD_OR_TYPE");
+  });
+
+  it("refuses to close someone else's case, or one that does not exist, alike", async () => {
+    const others = await run(`mutation { closeSupportCase(caseId: "case-bram-login") { id } }`, anna);
+    const missing = await run(`mutation { closeSupportCase(caseId: "no-such-case") { id } }`, anna);
+    expect(others).toEqual(missing);
+    expect(others.errors?.[0]?.extensions?.code).toBe("UNAUTHORIZED_FIELD_OR_TYPE");
+    expect((await run(casesOf("bram"), bram)).data).toMatchObject({ _entities: [{ supportCases: [{ id: "case-bram-login", closedAt: null }] }] });
   });
 });

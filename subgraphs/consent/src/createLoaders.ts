@@ -2,7 +2,8 @@ import { byKey, groupByKey, type Database } from "@grondslag/db";
 import DataLoader from "dataloader";
 import { and, desc, inArray } from "drizzle-orm";
 import {
-  consentRecords, disclosures, instructedReads, purposes, type ConsentRecordRow, type DisclosureRow, type InstructedReadRow, type PurposeRow,
+  consentRecords, disclosures, instructedReads, purposes, supportCases,
+  type ConsentRecordRow, type DisclosureRow, type InstructedReadRow, type PurposeRow, type SupportCaseRow,
 } from "./db/tables.ts";
 
 /** One send to a partner, by the partner's name and its reference for the send. */
@@ -37,6 +38,16 @@ export function createLoaders(db: Database) {
           .from(instructedReads)
           .where(inArray(instructedReads.personId, [...personIds]))
           .orderBy(instructedReads.readAt, instructedReads.id),
+        (row) => row.personId,
+      ),
+    ),
+    supportCase: new DataLoader<string, SupportCaseRow | undefined>(async (ids) =>
+      byKey(ids, await db.select().from(supportCases).where(inArray(supportCases.id, [...ids])), (row) => row.id),
+    ),
+    supportCasesOfPerson: new DataLoader<string, SupportCaseRow[]>(async (personIds) =>
+      groupByKey(
+        personIds,
+        await db.select().from(supportCases).where(inArray(supportCases.personId, [...personIds])).orderBy(supportCases.openedAt, supportCases.id),
         (row) => row.personId,
       ),
     ),

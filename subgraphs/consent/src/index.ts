@@ -1,15 +1,18 @@
 import { createSubgraphStore } from "@grondslag/db";
-import { createPolicyContext, createPolicySchema, loadSubgraphTypeDefs } from "@grondslag/policy";
+import { createPolicyContext, createPolicySchema, loadSubgraphTypeDefs, PLATFORM_CONTROLLER } from "@grondslag/policy";
 import { scalarResolvers, type Subgraph, type SubgraphDeps } from "@grondslag/server";
 import type { ConsentContext } from "./context.ts";
 import { createLoaders } from "./createLoaders.ts";
 import type { Resolvers } from "./generated/resolvers.ts";
 import { seedDemoData } from "./db/seedDemoData.ts";
-import { purposes, type ConsentRecordRow, type DisclosureRow, type InstructedReadRow } from "./db/tables.ts";
+import { purposes, type ConsentRecordRow, type DisclosureRow, type InstructedReadRow, type SupportCaseRow } from "./db/tables.ts";
 import { readFieldPolicyRegister } from "./readFieldPolicyRegister.ts";
 import { ConsentPurpose } from "./resolvers/ConsentPurpose.ts";
 import { ConsentRecord } from "./resolvers/ConsentRecord.ts";
 import { Disclosure } from "./resolvers/Disclosure.ts";
+import { InstructedRead } from "./resolvers/InstructedRead.ts";
+import { personOfCase } from "./resolvers/createSupportCaseMutation.ts";
+import { SupportCase } from "./resolvers/SupportCase.ts";
 import { createMutation } from "./resolvers/Mutation.ts";
 import { Person } from "./resolvers/Person.ts";
 import { createQuery } from "./resolvers/Query.ts";
@@ -36,6 +39,8 @@ export function createSubgraph({ database, log, supergraphSdl, now = () => new D
       ConsentPurpose,
       ConsentRecord,
       Disclosure,
+      InstructedRead,
+      SupportCase,
     } satisfies Resolvers,
     // Whom each record is about, for rules such as `self`.
     subjects: {
@@ -49,7 +54,17 @@ export function createSubgraph({ database, log, supergraphSdl, now = () => new D
       // The person the send was about; null for an unknown reference, which a `self` would deny.
       "Mutation.recordPartnerStatus": async (_: unknown, args: { partner: string; reference: string }, { loaders }: ConsentContext) =>
         (await loaders.disclosureByReference.load({ partner: args.partner, reference: args.reference }))?.personId ?? null,
+      SupportCase: (supportCase: SupportCaseRow) => supportCase.personId,
+      "Mutation.openSupportCase": (_: unknown, args: { personId: string }) => args.personId,
+      "Mutation.closeSupportCase": (_: unknown, args: { caseId: string }, context: ConsentContext) => personOfCase(args.caseId, context),
     },
+    // The platform keeps the consent records, the logs and the cases: it controls all of them.
+    controllers: Object.fromEntries(
+      [
+        "Person", "ConsentRecord", "InstructedRead", "Disclosure", "SupportCase", "Mutation.giveConsent", "Mutation.withdrawConsent",
+        "Mutation.recordDisclosure", "Mutation.recordPartnerStatus", "Mutation.openSupportCase", "Mutation.closeSupportCase",
+      ].map((type) => [type, () => [PLATFORM_CONTROLLER]]),
+    ),
     log,
   });
   return {

@@ -1,5 +1,5 @@
 import { createSubgraphStore } from "@grondslag/db";
-import { createPolicyContext, createPolicySchema, loadSubgraphTypeDefs } from "@grondslag/policy";
+import { createPolicyContext, createPolicySchema, loadSubgraphTypeDefs, PLATFORM_CONTROLLER } from "@grondslag/policy";
 import { scalarResolvers, type Subgraph, type SubgraphDeps } from "@grondslag/server";
 import type { IdentityContext } from "./context.ts";
 import { createLoaders } from "./createLoaders.ts";
@@ -15,6 +15,7 @@ import { createSecondFactorMutation } from "./resolvers/secondFactorMutations.ts
 import type { SecondFactorChallenge, SecondFactorStatus } from "./secondFactor/secondFactorStatus.ts";
 
 export const name = "identity";
+const platform = () => [PLATFORM_CONTROLLER];
 export const typeDefs = loadSubgraphTypeDefs(new URL("./schema.graphql", import.meta.url));
 
 export interface IdentityDeps extends SubgraphDeps {
@@ -43,6 +44,21 @@ export function createSubgraph({ database, log, services, now = () => new Date()
       "Mutation.confirmPhoneEnrolment": (_: unknown, __: unknown, context: IdentityContext) => context.caller?.personId,
       "Mutation.startSecondFactorLogin": (_: unknown, __: unknown, context: IdentityContext) => context.caller?.personId,
       "Mutation.completeSecondFactorLogin": (_: unknown, __: unknown, context: IdentityContext) => context.caller?.personId,
+    },
+    // Which organisation controls each record: the platform keeps the person's account; a
+    // membership is its organisation's record of employment.
+    controllers: {
+      Person: platform,
+      PostalAddress: platform,
+      Membership: (membership: MembershipRow) => [membership.organisationId],
+      SecondFactorStatus: platform,
+      SecondFactorChallenge: platform,
+      SecondFactorSession: platform,
+      "Mutation.updateContactDetails": platform,
+      "Mutation.startPhoneEnrolment": platform,
+      "Mutation.confirmPhoneEnrolment": platform,
+      "Mutation.startSecondFactorLogin": platform,
+      "Mutation.completeSecondFactorLogin": platform,
     },
     log,
   });

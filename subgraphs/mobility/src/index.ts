@@ -1,5 +1,5 @@
 import { createSubgraphStore } from "@grondslag/db";
-import { createPolicyContext, createPolicySchema, loadSubgraphTypeDefs } from "@grondslag/policy";
+import { createPolicyContext, createPolicySchema, loadSubgraphTypeDefs, PLATFORM_CONTROLLER } from "@grondslag/policy";
 import { scalarResolvers, type Subgraph, type SubgraphDeps } from "@grondslag/server";
 import { conditions } from "./conditions.ts";
 import type { MobilityContext } from "./context.ts";
@@ -24,6 +24,16 @@ export function createSubgraph({ database, log }: SubgraphDeps): Subgraph<Mobili
       Person: (person: { id: string }) => person.id,
       MobilityCard: (card: MobilityCardRow) => card.personId,
       Trip: (trip: TripRow) => trip.personId,
+    },
+    // The platform controls cards and trips; the reimbursement report (`workTrips`) is also the
+    // record of each current employer that orders it.
+    controllers: {
+      Person: async (person: { id: string }, _: unknown, { policy }: MobilityContext) => [
+        PLATFORM_CONTROLLER,
+        ...(await policy.lookups.membershipsOf.load(person.id)).filter((m) => m.role === "employee").map((m) => m.organisationId),
+      ],
+      MobilityCard: () => [PLATFORM_CONTROLLER],
+      Trip: () => [PLATFORM_CONTROLLER],
     },
     conditions,
     log,

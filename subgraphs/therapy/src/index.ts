@@ -1,5 +1,6 @@
 import { createSubgraphStore } from "@grondslag/db";
 import { createPolicyContext, createPolicySchema, getToday, loadSubgraphTypeDefs } from "@grondslag/policy";
+import { practiceOfExercise, practiceOfProgram, practiceOfRelationship, practicesTreating } from "./controllersOf.ts";
 import { scalarResolvers, type Subgraph, type SubgraphDeps } from "@grondslag/server";
 import type { TherapyContext } from "./context.ts";
 import { createLoaders } from "./createLoaders.ts";
@@ -43,6 +44,18 @@ export function createSubgraph({ database, log }: SubgraphDeps): Subgraph<Therap
       ComplianceEntry: (entry: ComplianceEntryRow) => entry.patientId,
       "Mutation.recordCompliance": (_: unknown, args: { exerciseId: string }, context: TherapyContext) =>
         patientOfExercise(args.exerciseId, context),
+    },
+    // Which practice controls each record: the practice of the care relationship it hangs off.
+    // A Person here is the set of practices that treat them; its lists then show each caller
+    // only the records of the practice they may read for.
+    controllers: {
+      Person: (person: { id: string }, _: unknown, context: TherapyContext) => practicesTreating(person.id, context),
+      Therapist: (therapist: TherapistRow) => [therapist.practiceId],
+      CareRelationship: (relationship: CareRelationshipRow, _: unknown, context: TherapyContext) => practiceOfRelationship(relationship.id, context),
+      ExerciseProgram: (program: ExerciseProgramRow, _: unknown, context: TherapyContext) => practiceOfProgram(program.id, context),
+      Exercise: (exercise: ExerciseRow, _: unknown, context: TherapyContext) => practiceOfProgram(exercise.programId, context),
+      ComplianceEntry: (entry: ComplianceEntryRow, _: unknown, context: TherapyContext) => practiceOfExercise(entry.exerciseId, context),
+      "Mutation.recordCompliance": (_: unknown, args: { exerciseId: string }, context: TherapyContext) => practiceOfExercise(args.exerciseId, context),
     },
     log,
   });

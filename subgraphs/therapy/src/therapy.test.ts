@@ -1,8 +1,7 @@
 import type { Caller } from "@grondslag/auth";
-import type { Instruction } from "@grondslag/policy";
+import { createStaticPolicyLookups, type StaticPolicyFacts } from "@grondslag/policy";
 import { createLogger } from "@grondslag/server";
 import { getTestDatabase, resetDatabase, type TestDatabase } from "@grondslag/testing";
-import DataLoader from "dataloader";
 import { and, eq } from "drizzle-orm";
 import { graphql } from "graphql";
 import { beforeAll, describe, expect, it } from "vitest";
@@ -18,22 +17,33 @@ beforeAll(async () => {
   await resetDatabase(database, [subgraph]);
 });
 
-// Callers whose decisions need no look-up in another subgraph's tables: the subject themselves,
-// and callers whose every alternative fails on a role check. Policies that need such look-ups
-// (care-team, processor-on-instruction with an instruction) are tested across subgraphs in test/.
 const person = (id: string): Caller => ({ subject: id, role: "subject", personId: id });
 const anna = person("anna");
 const bram = person("bram");
 const sam: Caller = { subject: "sam", role: "support", personId: "sam", organisationId: "grondslag" };
+const therapist = (id: string, organisationId: string): Caller => ({ subject: id, role: "therapist", personId: id, organisationId });
+const tom = therapist("tom", "fysio-utrecht");
+const noor = therapist("noor", "oefen-amersfoort");
 
 const HEALTH_READ = "read: self | care-team | processor-on-instruction";
-const RELATIONSHIP_READ = "read: self | therapist-of | processor-on-instruction";
+const RELATIONSHIP_READ = "read: self | care-team | processor-on-instruction";
 
-async function run(source: string, caller: Caller | null, today = "2026-11-22") {
+// The facts other subgraphs publish for these rules, as in the demo data: therapy's own care
+// relationships (as its view publishes them), consent's consents and instructions.
+const care = (therapistPersonId: string, practiceId: string) => ({ therapistPersonId, practiceId, active: true });
+const demoFacts = (): StaticPolicyFacts => ({
+  careRelationships: { anna: [care("tom", "fysio-utrecht"), care("noor", "oefen-amersfoort")], bram: [care("tom", "fysio-utrecht")] },
+  consents: { anna: ["health-data", "gps-tracking"] },
+  instructions: {
+    anna: [{ id: "fysio-utrecht-sam-anna", controllerId: "fysio-utrecht", processorPersonId: "sam", categories: ["HEALTH"] }],
+    bram: [{ id: "fysio-utrecht-sam-bram", controllerId: "fysio-utrecht", processorPersonId: "sam", categories: ["HEALTH"] }],
+  },
+  recorded: [],
+});
+
+async function run(source: string, caller: Caller | null, today = "2026-11-22", facts: StaticPolicyFacts = demoFacts()) {
   const context = { ...subgraph.createContext(caller), today };
-  // processor-on-instruction looks for the practice's open instructions in consent's tables,
-  // which this database does not have: here the answer is that there are none.
-  context.policy.lookups.instructionsFor = new DataLoader<string, Instruction[]>(async (ids) => ids.map(() => []));
+  context.policy.lookups = createStaticPolicyLookups(facts);
   return graphql({ schema: subgraph.schema, source, contextValue: context });
 }
 
@@ -117,7 +127,9 @@ describe("therapy subgraph", () => {
 
   it("lists a person's own care relationships as patient, and none for a therapist or a stranger", async () => {
     const own = async (id: string) => (await run(entities("Person", [id], `{ id careRelationships { id therapist { id } active } }`), person(id))).data;
-    expect(await own("anna")).toEqual({ _entities: [{ id: "anna", careRelationships: [{ id: "tom-anna", therapist: { id: "tom" }, active: true }] }] });
+    expect(await own("anna")).toEqual({
+      _entities: [{ id: "anna", careRelationships: [{ id: "tom-anna", therapist: { id: "tom" }, active: true }, { id: "noor-anna", therapist: { id: "noor" }, active: true }] }],
+    });
     expect(await own("tom")).toEqual({ _entities: [{ id: "tom", careRelationships: [] }] });
     expect(await own("eva")).toEqual({ _entities: [{ id: "eva", careRelationships: [] }] });
   });
@@ -126,6 +138,8 @@ describe("therapy subgraph", () => {
     const result = await run(
       entities("Person", ["anna"], `{ id carePrograms { id title exercises { name } compliance { painScore } } careRelationships { id therapist { id } } }`),
       sam,
+      undefined,
+      { ...demoFacts(), instructions: {} },
     );
     expect(result.data).toEqual({ _entities: [{ id: "anna", carePrograms: null, careRelationships: null }] });
     expect(result.errors).toHaveLength(2);
@@ -137,6 +151,52 @@ describe("therapy subgraph", () => {
     );
     // The refusal names the field and the policy, never the record's values.
     expect(JSON.stringify(result.errors)).not.toMatch(/anna-knee|Knierevalidatie|Mini-squat|tom-anna|meniscus/);
+  });
+
+  it("shows each treating therapist only their own practice's programs of anna, and nothing of the other practice's", async () => {
+    const programs = `{ carePrograms { id title exercises { name } compliance { performedOn } careRelationship { id } } careRelationships { id } }`;
+    const asTom = await run(entities("Person", ["anna"], programs), tom);
+    expect(asTom.errors).toBeUndefined();
+    const tomSees = asTom.data?._entities as { carePrograms: { id: string; compliance: unknown[] }[]; careRelationships: { id: string }[] }[];
+    expect(tomSees[0]?.carePrograms.map((program) => program.id)).toEqual(["anna-knee"]);
+    expect(tomSees[0]?.careRelationships).toEqual([{ id: "tom-anna" }]);
+    expect(tomSees[0]?.carePrograms[0]?.compliance.length).toBe(27);
+    expect(JSON.stringify(asTom)).not.toMatch(/anna-posture|Houding|noor/);
+
+    const asNoor = await run(entities("Person", ["anna"], programs), noor);
+    const noorSees = asNoor.data?._entities as { carePrograms: { id: string }[]; careRelationships: { id: string }[] }[];
+    expect(noorSees[0]?.carePrograms.map((program) => program.id)).toEqual(["anna-posture"]);
+    expect(noorSees[0]?.careRelationships).toEqual([{ id: "noor-anna" }]);
+
+    // A record asked for by reference is still judged by its own practice.
+    const exercise = await run(entities("Person", ["anna"], `{ carePrograms { exercises { id } } }`), tom);
+    expect(JSON.stringify(exercise.data)).not.toContain("anna-posture");
+  });
+
+  it("lets instructed staff read only the instructing practice's records of anna, recording each field read", async () => {
+    const facts = demoFacts();
+    const result = await run(entities("Person", ["anna"], `{ carePrograms { id title } careRelationships { id } }`), sam, undefined, facts);
+    expect(result).toEqual({ data: { _entities: [{ carePrograms: [{ id: "anna-knee", title: "Knierevalidatie na meniscusoperatie" }], careRelationships: [{ id: "tom-anna" }] }] } });
+    const reads = new Set(facts.recorded!.map((read) => `${read.instructionId} ${read.field}`));
+    expect([...reads].sort()).toEqual([
+      "fysio-utrecht-sam-anna CareRelationship.id",
+      "fysio-utrecht-sam-anna ExerciseProgram.id",
+      "fysio-utrecht-sam-anna ExerciseProgram.title",
+      "fysio-utrecht-sam-anna Person.carePrograms",
+      "fysio-utrecht-sam-anna Person.careRelationships",
+    ]);
+  });
+
+  it("stops the care team and the instructed processor alike once the health-data consent is gone, but not the treatment record", async () => {
+    const withdrawn = { ...demoFacts(), consents: { anna: ["gps-tracking"] } };
+    for (const caller of [tom, sam]) {
+      const result = await run(entities("Person", ["anna"], `{ carePrograms { id } careRelationships { id } }`), caller, undefined, withdrawn);
+      expect(result.data).toEqual({ _entities: [{ carePrograms: null, careRelationships: [{ id: "tom-anna" }] }] });
+      expect(result.errors?.map((error) => error.extensions?.field)).toEqual(["Person.carePrograms"]);
+    }
+    // bram's consent was withdrawn before the instruction about him: it opens none of his programs.
+    const bramsProgram = await run(entities("Person", ["bram"], `{ carePrograms { id } }`), sam);
+    expect(bramsProgram.data).toEqual({ _entities: [{ carePrograms: null }] });
   });
 
   it("denies another patient anna's program, relationships and exercises", async () => {

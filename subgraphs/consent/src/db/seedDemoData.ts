@@ -1,5 +1,5 @@
 import type { Database } from "@grondslag/db";
-import { consentRecords, processingInstructions, purposes } from "./tables.ts";
+import { consentRecords, processingInstructions, purposes, supportCases } from "./tables.ts";
 
 /** The purpose catalogue and the demo cast's consents (DESIGN.md §8). Fixed ids, so tests can name them. */
 export async function seedDemoData(db: Database): Promise<void> {
@@ -45,7 +45,12 @@ export async function seedDemoData(db: Database): Promise<void> {
         id: "anna-gps-tracking", personId: "anna", purposeId: "gps-tracking", lawfulBasis: "consent",
         noticeVersion: "2026-09", state: "given", givenAt: new Date("2026-10-20T06:47:00Z"), method: "in_app",
       },
-      // bram has deliberately no health-data consent: the care-team policy must deny his therapy data.
+      // bram withdrew his health-data consent: the care team and the processor must both be denied his therapy data.
+      {
+        id: "bram-health-data", personId: "bram", purposeId: "health-data", lawfulBasis: "explicit_consent",
+        noticeVersion: "2026-09", state: "withdrawn", givenAt: new Date("2026-09-14T10:00:00Z"),
+        withdrawnAt: new Date("2026-09-30T18:40:00Z"), method: "in_app",
+      },
       {
         id: "bram-gps-tracking", personId: "bram", purposeId: "gps-tracking", lawfulBasis: "consent",
         noticeVersion: "2026-09", state: "given", givenAt: new Date("2026-09-15T17:30:00Z"), method: "web",
@@ -58,7 +63,9 @@ export async function seedDemoData(db: Database): Promise<void> {
     ])
     .onConflictDoNothing();
 
-  // fysio-utrecht, which treats anna, lets sam look into her support ticket; nobody may for bram.
+  // fysio-utrecht, which treats anna and bram, lets sam look into their support tickets: for anna
+  // it covers fysio-utrecht's records only (not oefen-amersfoort's); for bram it stays open
+  // after his consent was withdrawn, and must open nothing.
   await db
     .insert(processingInstructions)
     .values([
@@ -66,6 +73,23 @@ export async function seedDemoData(db: Database): Promise<void> {
         id: "fysio-utrecht-sam-anna", controllerId: "fysio-utrecht", processorPersonId: "sam", personId: "anna",
         categories: ["HEALTH"], reason: "Support ticket 4711: exercise video does not play", issuedBy: "tom",
         validFrom: new Date("2026-11-01T00:00:00Z"), validUntil: new Date("2027-01-31T00:00:00Z"),
+      },
+      {
+        id: "fysio-utrecht-sam-bram", controllerId: "fysio-utrecht", processorPersonId: "sam", personId: "bram",
+        categories: ["HEALTH"], reason: "Support ticket 4790: compliance chart shows no data", issuedBy: "tom",
+        validFrom: new Date("2026-11-01T00:00:00Z"), validUntil: new Date("2027-01-31T00:00:00Z"),
+      },
+    ])
+    .onConflictDoNothing();
+
+  // bram cannot log in and asked for help: his case is open. anna's question about an invoice was answered.
+  await db
+    .insert(supportCases)
+    .values([
+      { id: "case-bram-login", personId: "bram", kind: "support", topic: "Ik kan niet meer inloggen met mijn nieuwe telefoon.", openedAt: new Date("2026-11-20T09:14:00Z") },
+      {
+        id: "case-anna-invoice", personId: "anna", kind: "support", topic: "Vraag over de factuur van oktober.", openedAt: new Date("2026-11-02T13:00:00Z"),
+        closedAt: new Date("2026-11-03T08:30:00Z"), closedBy: "sam",
       },
     ])
     .onConflictDoNothing();

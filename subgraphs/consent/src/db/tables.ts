@@ -1,4 +1,5 @@
-import { index, pgSchema, primaryKey, text, timestamp } from "drizzle-orm/pg-core";
+import { sql } from "drizzle-orm";
+import { check, index, pgSchema, primaryKey, text, timestamp } from "drizzle-orm/pg-core";
 
 /** Everything consent owns lives in the `consent` Postgres schema; no other subgraph reads it. */
 export const consent = pgSchema("consent");
@@ -7,6 +8,8 @@ export const consentBasis = consent.enum("consent_basis", ["consent", "explicit_
 export const consentState = consent.enum("consent_state", ["given", "withdrawn", "expired"]);
 export const consentMethod = consent.enum("consent_method", ["in_app", "web", "paper", "guardian"]);
 export const disclosureOutcome = consent.enum("disclosure_outcome", ["sent", "failed"]);
+export const caseKind = consent.enum("case_kind", ["support", "access", "rectification", "erasure", "restriction", "portability", "objection"]);
+export const staffAccessMode = consent.enum("staff_access_mode", ["read", "write"]);
 
 export const purposes = consent.table("purpose", {
   id: text("id").primaryKey(),
@@ -64,21 +67,53 @@ export const processingInstructions = consent.table(
   (table) => [index("processing_instruction_person_idx").on(table.personId)],
 );
 
-/** One read of one field of one person made under an instruction: who read what, never the value. */
+/**
+ * A support case or a data-subject request (GDPR Art. 15-22) of one person. Opened by the person
+ * themself, so staff cannot grant themselves access: while it is open, support staff read the
+ * person's identity and contact data (`support-case`), each read recorded; an open rectification
+ * request also lets them correct it (`rectification-request`); an open restriction request stops
+ * every controller and processor but the person (`basisHolds`).
+ */
+export const supportCases = consent.table(
+  "support_case",
+  {
+    id: text("id").primaryKey(),
+    // No foreign key: the person lives in identity's schema.
+    personId: text("person_id").notNull(),
+    kind: caseKind("kind").notNull(),
+    // What the person asked, in their words; read by staff and the person only.
+    topic: text("topic").notNull(),
+    openedAt: timestamp("opened_at", { withTimezone: true }).notNull().defaultNow(),
+    // A data-subject request is answered within a month (GDPR Art. 12(3)); null for a support case.
+    dueAt: timestamp("due_at", { withTimezone: true }),
+    closedAt: timestamp("closed_at", { withTimezone: true }),
+    // The person id of who closed it: the person, or the staff member who handled it.
+    closedBy: text("closed_by"),
+  },
+  (table) => [index("support_case_person_idx").on(table.personId)],
+);
+
+/**
+ * One read or write of one field of one person made by platform staff under an instruction or
+ * a case: who, what and why, never the value. The table keeps its first name, `instructed_read`.
+ */
 export const instructedReads = consent.table(
   "instructed_read",
   {
     id: text("id").primaryKey(),
-    instructionId: text("instruction_id")
-      .notNull()
-      .references(() => processingInstructions.id),
+    instructionId: text("instruction_id").references(() => processingInstructions.id),
+    caseId: text("case_id").references(() => supportCases.id),
     readerId: text("reader_id").notNull(),
     personId: text("person_id").notNull(),
     // `Type.field`.
     field: text("field").notNull(),
+    access: staffAccessMode("access").notNull().default("read"),
     readAt: timestamp("read_at", { withTimezone: true }).notNull().defaultNow(),
   },
-  (table) => [index("instructed_read_person_idx").on(table.personId)],
+  (table) => [
+    index("instructed_read_person_idx").on(table.personId),
+    check("instructed_read_one_basis", sql`(${table.instructionId} is null) <> (${table.caseId} is null)`),
+  ],
 );
 
 /**
@@ -131,6 +166,7 @@ export type PurposeRow = typeof purposes.$inferSelect;
 export type ConsentRecordRow = typeof consentRecords.$inferSelect;
 export type ProcessingInstructionRow = typeof processingInstructions.$inferSelect;
 export type InstructedReadRow = typeof instructedReads.$inferSelect;
+export type SupportCaseRow = typeof supportCases.$inferSelect;
 export type DisclosureRow = typeof disclosures.$inferSelect;
 export type PartnerEventRow = typeof partnerEvents.$inferSelect;
 export type ConsentState = (typeof consentState.enumValues)[number];

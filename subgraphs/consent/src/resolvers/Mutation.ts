@@ -7,6 +7,7 @@ import { consentRecords, purposes, type ConsentRecordRow } from "../db/tables.ts
 import type { MutationResolvers } from "../generated/resolvers.ts";
 import { getConsentState } from "../getConsentState.ts";
 import { createDisclosureMutation } from "./createDisclosureMutation.ts";
+import { createSupportCaseMutation } from "./createSupportCaseMutation.ts";
 
 const consentArgs = z.object({
   personId: z.string().trim().min(1, "personId must not be empty").max(200, "personId is too long"),
@@ -79,5 +80,6 @@ export function createMutation(db: Database) {
     },
 
     ...createDisclosureMutation(db),
+    ...createSupportCaseMutation(db),
   } satisfies MutationResolvers;
 }

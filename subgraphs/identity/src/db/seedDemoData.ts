@@ -10,6 +10,9 @@ export async function seedDemoData(db: Database): Promise<void> {
       { id: "fysio-utrecht", name: "Fysiotherapie Utrecht Centrum", kind: "practice", country: "NL" },
       { id: "praktijk-gent", name: "Kinesitherapie Praktijk Gent", kind: "practice", country: "BE" },
       { id: "grondslag", name: "Grondslag Platform", kind: "platform", country: "NL" },
+      // A second practice that treats anna and a second employer of bram: what tom and eva must not see.
+      { id: "oefen-amersfoort", name: "Oefentherapie Amersfoort", kind: "practice", country: "NL" },
+      { id: "bakkerij-zon", name: "Bakkerij De Zon", kind: "employer", country: "NL" },
     ])
     .onConflictDoNothing();
 
@@ -38,6 +41,10 @@ export async function seedDemoData(db: Database): Promise<void> {
         id: "eva", givenName: "Eva", familyName: "Smit", initials: "E.", email: "eva@acme.nl",
         language: "nl", pseudonym: "psn_0e62b5c8",
       },
+      {
+        id: "noor", givenName: "Noor", familyName: "Hendriks", initials: "N.", email: "noor@oefen-amersfoort.nl",
+        phone: "+31334567890", language: "nl", pseudonym: "psn_a2f60c19",
+      },
       { id: "sam", givenName: "Sam", familyName: "Visser", initials: "S.", email: "sam@grondslag.nl", language: "en", pseudonym: "psn_d83f1a26" },
       { id: "audrey", givenName: "Audrey", familyName: "Claes", initials: "A.", email: "audrey@audit.example", language: "en", pseudonym: "psn_61c9e0b3" },
       { id: "rita", givenName: "Rita", familyName: "Mertens", initials: "R.", email: "rita@research.example", language: "en", pseudonym: "psn_4ab7d215" },
@@ -52,6 +59,8 @@ export async function seedDemoData(db: Database): Promise<void> {
       { id: "tom-fysio-utrecht", personId: "tom", organisationId: "fysio-utrecht", role: "therapist", startedOn: "2015-01-01" },
       { id: "mila-praktijk-gent", personId: "mila", organisationId: "praktijk-gent", role: "therapist", startedOn: "2018-06-01" },
       { id: "eva-acme", personId: "eva", organisationId: "acme", role: "employer_admin", employeeNumber: "E-0007", startedOn: "2017-02-01" },
+      { id: "noor-oefen-amersfoort", personId: "noor", organisationId: "oefen-amersfoort", role: "therapist", startedOn: "2020-01-01" },
+      { id: "bram-bakkerij-zon", personId: "bram", organisationId: "bakkerij-zon", role: "employee", employeeNumber: "Z-077", startedOn: "2024-04-01" },
       { id: "sam-grondslag", personId: "sam", organisationId: "grondslag", role: "support", startedOn: "2023-05-01" },
     ])
     .onConflictDoNothing();

@@ -22,6 +22,11 @@ const annaKneeDays: Record<string, { squat: Report; "leg-raise": Report; "step-u
   "2026-11-20": { squat: done(2, 4), "leg-raise": done(1, 3), "step-up": done(3, 5) },
 };
 
+const annaPostureDays: Record<string, { "chin-tuck": Report; "wall-angel": Report }> = {
+  "2026-11-03": { "chin-tuck": done(2, 3), "wall-angel": done(3, 4) },
+  "2026-11-10": { "chin-tuck": done(1, 3), "wall-angel": skipped() },
+};
+
 const bramBackDays: Record<string, { bridge: Report; "cat-camel": Report }> = {
   "2026-11-17": { bridge: done(3, 5), "cat-camel": done(2, 3) },
   "2026-11-19": { bridge: skipped(), "cat-camel": done(2, 3) },
@@ -43,13 +48,17 @@ function complianceRows(programId: string, patientId: string, days: Record<strin
   );
 }
 
-/** The therapy side of the demo cast (DESIGN.md §8): tom treats anna and bram; mila treats neither. */
+/**
+ * The therapy side of the demo cast (DESIGN.md §8): tom treats anna and bram at fysio-utrecht;
+ * noor treats anna at oefen-amersfoort; mila treats neither.
+ */
 export async function seedDemoData(db: Database): Promise<void> {
   await db
     .insert(practices)
     .values([
       { id: "fysio-utrecht", name: "Fysiotherapie Utrecht Centrum", city: "Utrecht", country: "NL" },
       { id: "praktijk-gent", name: "Kinesitherapie Praktijk Gent", city: "Gent", country: "BE" },
+      { id: "oefen-amersfoort", name: "Oefentherapie Amersfoort", city: "Amersfoort", country: "NL" },
     ])
     .onConflictDoNothing();
 
@@ -58,6 +67,7 @@ export async function seedDemoData(db: Database): Promise<void> {
     .values([
       { id: "tom", personId: "tom", practiceId: "fysio-utrecht", profession: "fysiotherapeut", registrationNumber: "19012345601" },
       { id: "mila", personId: "mila", practiceId: "praktijk-gent", profession: "kinesitherapeut", registrationNumber: "5-12345-67-527" },
+      { id: "noor", personId: "noor", practiceId: "oefen-amersfoort", profession: "oefentherapeut", registrationNumber: "OT-40417" },
     ])
     .onConflictDoNothing();
 
@@ -66,6 +76,8 @@ export async function seedDemoData(db: Database): Promise<void> {
     .values([
       { id: "tom-anna", therapistId: "tom", patientId: "anna", startedOn: "2026-10-05" },
       { id: "tom-bram", therapistId: "tom", patientId: "bram", startedOn: "2026-09-14" },
+      // anna is also treated at a second practice: its records are oefen-amersfoort's, not tom's.
+      { id: "noor-anna", therapistId: "noor", patientId: "anna", startedOn: "2026-10-20" },
     ])
     .onConflictDoNothing();
 
@@ -75,6 +87,10 @@ export async function seedDemoData(db: Database): Promise<void> {
       {
         id: "anna-knee", careRelationshipId: "tom-anna", patientId: "anna", title: "Knierevalidatie na meniscusoperatie",
         goal: "Zonder pijn traplopen en weer naar Utrecht Centraal fietsen", startedOn: "2026-11-02", endsOn: "2026-12-13",
+      },
+      {
+        id: "anna-posture", careRelationshipId: "noor-anna", patientId: "anna", title: "Houdingstraining bij nekklachten",
+        goal: "Een werkdag achter het scherm zonder nekpijn", startedOn: "2026-11-03",
       },
       {
         id: "bram-back", careRelationshipId: "tom-bram", patientId: "bram", title: "Lage rugklachten",
@@ -99,6 +115,14 @@ export async function seedDemoData(db: Database): Promise<void> {
         instructions: "Stap met het geopereerde been op de onderste traptree, strek de knie volledig en stap gecontroleerd terug. Gebruik de leuning als dat nodig is.",
       },
       {
+        id: "anna-posture-chin-tuck", programId: "anna-posture", position: 1, name: "Kin intrekken", sets: 3, repetitions: 10,
+        instructions: "Zit rechtop en trek de kin recht naar achteren, alsof je een dubbele kin maakt. Houd vijf tellen vast.",
+      },
+      {
+        id: "anna-posture-wall-angel", programId: "anna-posture", position: 2, name: "Muurengel", sets: 2, repetitions: 8,
+        instructions: "Sta met rug en armen tegen de muur en schuif de armen langzaam omhoog en omlaag zonder de muur los te laten.",
+      },
+      {
         id: "bram-back-bridge", programId: "bram-back", position: 1, name: "Bruggetje", sets: 3, repetitions: 10,
         instructions: "Lig op je rug met gebogen knieën. Til het bekken op tot romp en bovenbenen één lijn vormen en houd drie tellen vast.",
       },
@@ -111,6 +135,6 @@ export async function seedDemoData(db: Database): Promise<void> {
 
   await db
     .insert(complianceEntries)
-    .values([...complianceRows("anna-knee", "anna", annaKneeDays), ...complianceRows("bram-back", "bram", bramBackDays)])
+    .values([...complianceRows("anna-knee", "anna", annaKneeDays), ...complianceRows("anna-posture", "anna", annaPostureDays), ...complianceRows("bram-back", "bram", bramBackDays)])
     .onConflictDoNothing();
 }

@@ -1,0 +1,52 @@
+import type { Database } from "@grondslag/db";
+import { and, eq, isNull } from "drizzle-orm";
+import { GraphQLError } from "graphql";
+import { z } from "zod";
+import type { ConsentContext } from "../context.ts";
+import { caseKind, supportCases } from "../db/tables.ts";
+
+const DATA_SUBJECT_REQUEST_DAYS = 30;
+
+const openArgs = z.object({
+  personId: z.string().trim().min(1, "personId must not be empty").max(200, "personId is too long"),
+  kind: z.string().transform((kind) => kind.toLowerCase()).pipe(z.enum(caseKind.enumValues)),
+  topic: z.string().trim().min(1, "topic must not be empty").max(2000, "topic must be at most 2000 characters"),
+});
+const closeArgs = z.object({ caseId: z.string().trim().min(1, "caseId must not be empty").max(200, "caseId is too long") });
+
+const badInput = (message: string) => new GraphQLError(message, { extensions: { code: "BAD_USER_INPUT" } });
+
+function parse<T>(schema: z.ZodType<T>, args: unknown): T {
+  const parsed = schema.safeParse(args);
+  if (!parsed.success) throw badInput(parsed.error.issues.map((issue) => issue.message).join("; "));
+  return parsed.data;
+}
+
+/** The case's person: whose `self` opens and closes it, and whose open case lets staff in. */
+export async function personOfCase(caseId: unknown, { loaders }: ConsentContext): Promise<string | null> {
+  return typeof caseId === "string" ? ((await loaders.supportCase.load(caseId))?.personId ?? null) : null;
+}
+
+export function createSupportCaseMutation(db: Database) {
+  // Access was decided before these run, from the `write` policies of SupportCase.openedAt and .closedAt.
+  return {
+    openSupportCase: async (_: unknown, args: unknown, { loaders, now }: ConsentContext) => {
+      const { personId, kind, topic } = parse(openArgs, args);
+      const dueAt = kind === "support" ? null : new Date(now.getTime() + DATA_SUBJECT_REQUEST_DAYS * 86_400_000);
+      const [created] = await db.insert(supportCases).values({ id: crypto.randomUUID(), personId, kind, topic, openedAt: now, dueAt }).returning();
+      loaders.supportCasesOfPerson.clear(personId);
+      return created!;
+    },
+    closeSupportCase: async (_: unknown, args: unknown, { caller, loaders, now }: ConsentContext) => {
+      const { caseId } = parse(closeArgs, args);
+      const [closed] = await db
+        .update(supportCases)
+        .set({ closedAt: now, closedBy: caller?.personId ?? caller?.subject ?? null })
+        .where(and(eq(supportCases.id, caseId), isNull(supportCases.closedAt)))
+        .returning();
+      if (!closed) throw badInput("the case is already closed");
+      loaders.supportCase.clear(caseId);
+      return closed;
+    },
+  };
+}
