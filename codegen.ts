@@ -34,6 +34,7 @@ const subgraphs: Record<string, SubgraphTypes> = {
       ConsentPurpose: "../db/tables.ts#PurposeRow",
       ConsentRecord: "../db/tables.ts#ConsentRecordRow",
       InstructedRead: "../db/tables.ts#InstructedReadRow",
+      SupportCase: "../db/tables.ts#SupportCaseRow",
       Disclosure: "../db/tables.ts#DisclosureRow",
       FieldPolicy: "../readFieldPolicyRegister.ts#FieldPolicyEntry",
     },

@@ -18,9 +18,13 @@ export type Scalars = {
   _FieldSet: { input: unknown; output: unknown; }
 };
 
+/** The kind of controller (GDPR Art. 4(7)) of a record; the concrete one is resolved per record. */
 export type Controller =
+  /** The practice of the care relationship the record belongs to. */
   | 'CARE_PRACTICE'
+  /** The organisation of the membership, reimbursement or report the record belongs to. */
   | 'EMPLOYER'
+  /** The platform itself (the organisation `grondslag`). */
   | 'PLATFORM';
 
 export type DataCategory =
@@ -53,7 +57,7 @@ export type Invoice = {
   /** What the invoice is for; never contains personal data. */
   description?: Maybe<Scalars['String']['output']>;
   dueOn?: Maybe<Scalars['Date']['output']>;
-  /** The account the direct debit runs from; null when the invoice is paid otherwise. Staff handle invoices, not bank accounts. */
+  /** The account the direct debit runs from; null when the invoice is paid otherwise. */
   iban?: Maybe<Scalars['String']['output']>;
   id: Scalars['ID']['output'];
   issuedOn?: Maybe<Scalars['Date']['output']>;
@@ -128,7 +132,10 @@ export type Person = {
   __typename?: 'Person';
   /** The platform's key for the person; every subgraph joins on it. */
   id: Scalars['ID']['output'];
-  /** Direct invoices to this person, newest first; kept 7 years under the legal obligation. */
+  /**
+   * Direct invoices to this person, newest first; kept 7 years under the legal obligation. Only the
+   * person reads them through the graph: support cases open identity and contact data, not finances.
+   */
   invoices?: Maybe<Array<Invoice>>;
 };
 
@@ -292,6 +299,7 @@ export type PersonalDirectiveArgs = {
   basis: LawfulBasis;
   category: DataCategory;
   controller: Controller;
+  purpose?: Maybe<Scalars['String']['input']>;
   retention: Scalars['String']['input'];
   retentionFrom: RetentionEvent;
 };

@@ -23,9 +23,13 @@ export type AccountStatus =
   | 'CLOSED'
   | 'CLOSING';
 
+/** The kind of controller (GDPR Art. 4(7)) of a record; the concrete one is resolved per record. */
 export type Controller =
+  /** The practice of the care relationship the record belongs to. */
   | 'CARE_PRACTICE'
+  /** The organisation of the membership, reimbursement or report the record belongs to. */
   | 'EMPLOYER'
+  /** The platform itself (the organisation `grondslag`). */
   | 'PLATFORM';
 
 export type DataCategory =
@@ -66,7 +70,11 @@ export type LawfulBasis =
   /** GDPR Art. 6(1)(f). */
   | 'LEGITIMATE_INTEREST';
 
-/** A person's place in an organisation. */
+/**
+ * A person's place in an organisation, controlled by that organisation: an employer admin reads
+ * the memberships of the organisation they administer, never the person's memberships elsewhere.
+ * Support staff have no reason to read employment data and do not.
+ */
 export type Membership = {
   __typename?: 'Membership';
   /** The employer's own number for an employee; shared with the employer for reimbursement. */
@@ -96,7 +104,10 @@ export type Mutation = {
   startPhoneEnrolment?: Maybe<SecondFactorChallenge>;
   /** Sends the caller a one-time code for a second-factor login, by SMS to the enrolled phone or by mail. */
   startSecondFactorLogin?: Maybe<SecondFactorChallenge>;
-  /** Rectification (GDPR Art. 16) of a person's email address and phone number. */
+  /**
+   * Rectification (GDPR Art. 16) of a person's email address and phone number: by the person, or
+   * by support staff while the person's rectification request is open (each write recorded).
+   */
   updateContactDetails?: Maybe<Person>;
 };
 
@@ -144,12 +155,19 @@ export type OrganisationKind =
 
 export type Person = {
   __typename?: 'Person';
+  /** A therapist treats without the home address, so it is not theirs to read. */
   address?: Maybe<PostalAddress>;
   /** When the account was closed; retention periods run from here. */
   closedAt?: Maybe<Scalars['DateTime']['output']>;
+  /** Not for support cases: staff identify a person by name and contact data, and need no birth date for that. */
   dateOfBirth?: Maybe<Scalars['Date']['output']>;
+  /** Staff correct it only under the person's open rectification request; each such write is recorded. */
   email?: Maybe<Scalars['String']['output']>;
   familyName?: Maybe<Scalars['String']['output']>;
+  /**
+   * The employer is not given names: it knows its employees by employee number (DESIGN.md §5),
+   * and names come from its own records, not from the platform.
+   */
   givenName?: Maybe<Scalars['String']['output']>;
   /** The platform's key for the person; every subgraph joins on it. */
   id: Scalars['ID']['output'];
@@ -159,9 +177,17 @@ export type Person = {
   language?: Maybe<Scalars['String']['output']>;
   /** The address one-time codes go to by mail: the person's email address. */
   mailRecipient?: Maybe<Scalars['String']['output']>;
+  /**
+   * The person's memberships. An employer admin finds in it only the memberships of the
+   * organisation they administer: each Membership is controlled by its own organisation.
+   */
   memberships?: Maybe<Array<Membership>>;
+  /** Staff correct it only under the person's open rectification request; each such write is recorded. */
   phone?: Maybe<Scalars['String']['output']>;
-  /** A stable pseudonym for analytics and research; never reversible outside identity. */
+  /**
+   * A stable pseudonym for analytics and research; never reversible outside identity. A
+   * researcher reads it only of a person who gave research consent.
+   */
   pseudonym?: Maybe<Scalars['String']['output']>;
   /** Whether, and with what phone, the person has enrolled for second-factor login. */
   secondFactor?: Maybe<SecondFactorStatus>;
@@ -185,7 +211,9 @@ export type Query = {
   me?: Maybe<Person>;
   /**
    * A person by id, for callers with a relation to them. The answer is the same whether or not
-   * the id exists: a caller without a relation gets null and an error either way.
+   * the id exists: a caller without a relation gets null and an error either way. Support staff
+   * reach a person only while the person has an open case, or a controller's open instruction
+   * names them: a staff role alone reaches nobody.
    */
   person?: Maybe<Person>;
 };
@@ -398,6 +426,7 @@ export type PersonalDirectiveArgs = {
   basis: LawfulBasis;
   category: DataCategory;
   controller: Controller;
+  purpose?: Maybe<Scalars['String']['input']>;
   retention: Scalars['String']['input'];
   retentionFrom: RetentionEvent;
 };

@@ -27,9 +27,13 @@ export type CardStatus =
   | 'BLOCKED'
   | 'EXPIRED';
 
+/** The kind of controller (GDPR Art. 4(7)) of a record; the concrete one is resolved per record. */
 export type Controller =
+  /** The practice of the care relationship the record belongs to. */
   | 'CARE_PRACTICE'
+  /** The organisation of the membership, reimbursement or report the record belongs to. */
   | 'EMPLOYER'
+  /** The platform itself (the organisation `grondslag`). */
   | 'PLATFORM';
 
 export type DataCategory =
@@ -87,12 +91,19 @@ export type MobilityCard = {
 export type Person = {
   __typename?: 'Person';
   id: Scalars['ID']['output'];
+  /**
+   * The person's cards. Support staff do not read card numbers and chip ids: a support case opens
+   * identity and contact data only, and a card is blocked or replaced through the card issuer.
+   */
   mobilityCards?: Maybe<Array<MobilityCard>>;
   /** Newest first. */
   trips?: Maybe<Array<Trip>>;
   /**
    * The person's business and commute trips only, newest first: what the employer's
-   * reimbursement report is made from. Private trips are never in this list.
+   * reimbursement report is made from, controlled by the employer that orders it (with the
+   * platform as its processor). Private trips are never in this list. Read by an admin of a
+   * current employer of the person; a person with two employers has both see these trips, as no
+   * trip records which employer it was made for.
    */
   workTrips?: Maybe<Array<Trip>>;
 };
@@ -319,6 +330,7 @@ export type PersonalDirectiveArgs = {
   basis: LawfulBasis;
   category: DataCategory;
   controller: Controller;
+  purpose?: Maybe<Scalars['String']['input']>;
   retention: Scalars['String']['input'];
   retentionFrom: RetentionEvent;
 };

@@ -18,8 +18,11 @@ export type Scalars = {
 };
 
 /**
- * A therapist treating a patient. The controller link: the therapist's practice controls the
- * programs and compliance recorded under it, and retention runs from `endedOn`.
+ * A therapist treating a patient. The controller link: the therapist's practice controls this
+ * record and the programs and compliance recorded under it, and retention runs from `endedOn`.
+ * Being someone's patient is health data, but its basis is the treatment agreement itself
+ * (GDPR Art. 9(2)(h)), not the health-data consent: a practice knows whom it treats. It is read by
+ * the care team of *this* practice only, so one practice never learns of another's treatment.
  */
 export type CareRelationship = {
   __typename?: 'CareRelationship';
@@ -46,9 +49,13 @@ export type ComplianceEntry = {
   performedOn?: Maybe<Scalars['Date']['output']>;
 };
 
+/** The kind of controller (GDPR Art. 4(7)) of a record; the concrete one is resolved per record. */
 export type Controller =
+  /** The practice of the care relationship the record belongs to. */
   | 'CARE_PRACTICE'
+  /** The organisation of the membership, reimbursement or report the record belongs to. */
   | 'EMPLOYER'
+  /** The platform itself (the organisation `grondslag`). */
   | 'PLATFORM';
 
 export type DataCategory =
@@ -141,9 +148,17 @@ export type MutationRecordComplianceArgs = {
  */
 export type Person = {
   __typename?: 'Person';
-  /** Exercise programs in which this person is the patient, oldest first. */
+  /**
+   * Exercise programs in which this person is the patient, oldest first. Each program is its
+   * practice's record: a therapist or instructed staff find here only the programs of the
+   * practice whose care team they are, or that instructed them, and none after a withdrawal.
+   */
   carePrograms?: Maybe<Array<ExerciseProgram>>;
-  /** Care relationships in which this person is the patient, oldest first. Being someone's patient is health data. */
+  /**
+   * Care relationships in which this person is the patient, oldest first. Being someone's patient
+   * is health data: a therapist or instructed staff find here only those of the practice whose
+   * care team they are, or that instructed them.
+   */
   careRelationships?: Maybe<Array<CareRelationship>>;
   /** The platform's key for the person; every subgraph joins on it. */
   id: Scalars['ID']['output'];
@@ -346,6 +361,7 @@ export type PersonalDirectiveArgs = {
   basis: LawfulBasis;
   category: DataCategory;
   controller: Controller;
+  purpose?: Maybe<Scalars['String']['input']>;
   retention: Scalars['String']['input'];
   retentionFrom: RetentionEvent;
 };
