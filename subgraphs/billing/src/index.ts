@@ -3,9 +3,9 @@ import { createPolicyContext, createPolicySchema, loadSubgraphTypeDefs, PLATFORM
 import { scalarResolvers, type Subgraph, type SubgraphDeps } from "@grondslag/server";
 import type { BillingContext } from "./context.ts";
 import { createLoaders } from "./createLoaders.ts";
-import type { Resolvers } from "./generated/resolvers.ts";
 import { seedDemoData } from "./db/seedDemoData.ts";
 import { invoices, type InvoiceRow } from "./db/tables.ts";
+import type { Resolvers } from "./generated/resolvers.ts";
 import { Invoice } from "./resolvers/Invoice.ts";
 import { InvoiceLine, type PricedLine } from "./resolvers/InvoiceLine.ts";
 import { Person } from "./resolvers/Person.ts";

@@ -3,9 +3,9 @@ import { createPolicyContext, createPolicySchema, loadSubgraphTypeDefs, PLATFORM
 import { scalarResolvers, type Subgraph, type SubgraphDeps } from "@grondslag/server";
 import type { ConsentContext } from "./context.ts";
 import { createLoaders } from "./createLoaders.ts";
-import type { Resolvers } from "./generated/resolvers.ts";
 import { seedDemoData } from "./db/seedDemoData.ts";
 import { purposes, type ConsentRecordRow, type DisclosureRow, type InstructedReadRow, type SupportCaseRow } from "./db/tables.ts";
+import type { Resolvers } from "./generated/resolvers.ts";
 import { readFieldPolicyRegister } from "./readFieldPolicyRegister.ts";
 import { ConsentPurpose } from "./resolvers/ConsentPurpose.ts";
 import { ConsentRecord } from "./resolvers/ConsentRecord.ts";

@@ -3,9 +3,9 @@ import { createPolicyContext, createPolicySchema, loadSubgraphTypeDefs, PLATFORM
 import { scalarResolvers, type Subgraph, type SubgraphDeps } from "@grondslag/server";
 import type { IdentityContext } from "./context.ts";
 import { createLoaders } from "./createLoaders.ts";
-import type { Resolvers } from "./generated/resolvers.ts";
 import { seedDemoData } from "./db/seedDemoData.ts";
 import { persons, type MembershipRow } from "./db/tables.ts";
+import type { Resolvers } from "./generated/resolvers.ts";
 import { Membership } from "./resolvers/Membership.ts";
 import { createMutation } from "./resolvers/Mutation.ts";
 import { Organisation } from "./resolvers/Organisation.ts";

@@ -4,9 +4,9 @@ import { scalarResolvers, type Subgraph, type SubgraphDeps } from "@grondslag/se
 import { conditions } from "./conditions.ts";
 import type { MobilityContext } from "./context.ts";
 import { createLoaders } from "./createLoaders.ts";
-import type { Resolvers } from "./generated/resolvers.ts";
 import { seedDemoData } from "./db/seedDemoData.ts";
 import { mobilityCards, trips, type MobilityCardRow, type TripRow } from "./db/tables.ts";
+import type { Resolvers } from "./generated/resolvers.ts";
 import { MobilityCard } from "./resolvers/MobilityCard.ts";
 import { Person } from "./resolvers/Person.ts";
 import { Trip } from "./resolvers/Trip.ts";

@@ -4,9 +4,9 @@ import { practiceOfExercise, practiceOfProgram, practiceOfRelationship, practice
 import { scalarResolvers, type Subgraph, type SubgraphDeps } from "@grondslag/server";
 import type { TherapyContext } from "./context.ts";
 import { createLoaders } from "./createLoaders.ts";
-import type { Resolvers } from "./generated/resolvers.ts";
 import { seedDemoData } from "./db/seedDemoData.ts";
 import { practices, type CareRelationshipRow, type ComplianceEntryRow, type ExerciseProgramRow, type ExerciseRow, type TherapistRow } from "./db/tables.ts";
+import type { Resolvers } from "./generated/resolvers.ts";
 import { CareRelationship } from "./resolvers/CareRelationship.ts";
 import { ComplianceEntry } from "./resolvers/ComplianceEntry.ts";
 import { ExerciseProgram } from "./resolvers/ExerciseProgram.ts";
