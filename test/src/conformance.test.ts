@@ -2,7 +2,7 @@ import { personas, type Caller, type PersonaName } from "@grondslag/auth";
 import { loadSupergraphSdl, readGraphPolicy, type GraphFieldPolicy } from "@grondslag/supergraph";
 import { buildASTSchema, getNamedType, isObjectType, isScalarType, isEnumType, parse, type GraphQLObjectType, type GraphQLSchema } from "graphql";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { isAllowedByDeclaration } from "./policyOracle.ts";
+import { isAllowedByDeclaration, type Declared } from "./policyOracle.ts";
 import { postGraphQL, type GraphQLResponse } from "./postGraphQL.ts";
 import { startTestStack, type TestStack } from "./startTestStack.ts";
 
@@ -13,7 +13,7 @@ import { startTestStack, type TestStack } from "./startTestStack.ts";
 const supergraphSdl = loadSupergraphSdl();
 const schema: GraphQLSchema = buildASTSchema(parse(supergraphSdl), { assumeValidSDL: true });
 const policies = new Map<string, GraphFieldPolicy>(readGraphPolicy(supergraphSdl).map((policy) => [policy.coordinate, policy]));
-const PEOPLE = ["anna", "bram", "tom", "mila", "eva", "sam", "audrey", "rita"];
+const PEOPLE = ["anna", "bram", "tom", "mila", "eva", "sam", "audrey", "rita", "noor"];
 const PERSONAS = Object.keys(personas) as PersonaName[];
 /** Values that change as the sweep runs (its own reads are recorded): decisions checked, values not. */
 const VOLATILE = new Set(["Person.instructedReads", "Query.instructedReads"]);
@@ -45,6 +45,15 @@ interface Sweep {
   differences: string[];
 }
 
+const declared = (policy: GraphFieldPolicy): Declared | null =>
+  policy.personal ? { category: policy.category!, basis: policy.basis!, controller: policy.controller!, purpose: policy.purpose } : null;
+
+/** A list of a type whose key is not open to everyone shows only the records whose key the caller may read. */
+const keyPolicyOf = (type: GraphQLObjectType) => {
+  const key = policies.get(`${type.name}.id`);
+  return key && !key.read.some((alternative) => alternative.length === 1 && alternative[0] === "authenticated") ? key : undefined;
+};
+
 function errorAt(body: GraphQLResponse["body"], path: (string | number)[]) {
   const key = JSON.stringify(path);
   return body.errors?.find((error) => JSON.stringify(error.path) === key);
@@ -66,13 +75,17 @@ function compare(
   // Whom a record is about moves with the type: a Person is about itself, a Therapist about its person.
   if (type.name === "Person" && typeof truth?.id === "string") subject = truth.id;
   if (type.name === "Therapist") subject = ((truth?.person as Json | undefined)?.id as string | undefined) ?? subject;
+  // Which record this is, for whom controls it: the answer's id where it was readable, else the truth's.
+  const recordId = (typeof node.id === "string" ? node.id : typeof truth?.id === "string" ? truth.id : null) as string | null;
 
   for (const field of Object.values(type.getFields())) {
     if (!(field.name in node)) continue;
     const coordinate = `${type.name}.${field.name}`;
     const policy = policies.get(coordinate)!;
     const here = [...path, field.name];
-    const allowed = isAllowedByDeclaration(policy.read, { caller: personas[persona], subject, category: policy.category, record: truth });
+    const allowed = isAllowedByDeclaration(policy.read, {
+      caller: personas[persona], subject, personal: declared(policy), type: type.name, recordId, record: truth,
+    });
     const value = node[field.name];
     const error = errorAt(body, here);
     sweep.decisions += 1;
@@ -101,12 +114,48 @@ function compare(
       continue;
     }
     if (value === null) continue;
+    const key = keyPolicyOf(named);
+    if (Array.isArray(value) && key && Array.isArray(truthValue) && !isVolatile) {
+      compareFilteredList(sweep, persona, body, named, key, value as Json[], truthValue as Json[], subject, here);
+      continue;
+    }
     const items = Array.isArray(value) ? value : [value];
     const truths = Array.isArray(truthValue) ? truthValue : [truthValue];
     items.forEach((item, index) => {
       compare(sweep, persona, body, named, item as Json, (truths[index] as Json | undefined) ?? null, subject, Array.isArray(value) ? [...here, index] : here, isVolatile, truthSubject);
     });
   }
+}
+
+/**
+ * A list the caller may read holds exactly the records of the subject's own list whose key the
+ * declaration lets the caller read, in the subject's order; each is then compared field by field.
+ */
+function compareFilteredList(
+  sweep: Sweep,
+  persona: PersonaName,
+  body: GraphQLResponse["body"],
+  type: GraphQLObjectType,
+  key: GraphFieldPolicy,
+  items: Json[],
+  truths: Json[],
+  subject: string | null,
+  path: (string | number)[],
+) {
+  const itemSubject = (truth: Json) =>
+    type.name === "Person" ? (truth.id as string) : type.name === "Therapist" ? (((truth.person as Json | undefined)?.id as string | undefined) ?? subject) : subject;
+  const expected = truths.filter((truth) =>
+    isAllowedByDeclaration(key.read, { caller: personas[persona], subject: itemSubject(truth), personal: declared(key), type: type.name, recordId: truth.id as string, record: truth }),
+  );
+  sweep.decisions += truths.length;
+  if (expected.length < truths.length) markShadowed(sweep, persona, type);
+  const expectedIds = expected.map((truth) => truth.id);
+  const listedIds = items.map((item) => item.id);
+  if (JSON.stringify(expectedIds) !== JSON.stringify(listedIds)) {
+    sweep.differences.push(`${persona} ${path.join(".")}: declared to list ${expectedIds.length} of ${truths.length} records, listed ${listedIds.length} (${listedIds.join(", ")})`);
+    return;
+  }
+  items.forEach((item, index) => compare(sweep, persona, body, type, item, expected[index]!, subject, [...path, index], false, subject));
 }
 
 /** Fields below a denied one are unreadable for that persona on that path: record them as covered by the denial. */

@@ -1,29 +1,69 @@
 import type { Caller, PersonaName } from "@grondslag/auth";
 import type { PolicyAlternatives } from "@grondslag/policy";
 
+const PLATFORM = "grondslag";
+
 /**
  * The demo data's relations, written down by hand from DESIGN.md §8 and the seeds: the
- * conformance test's own statement of the facts, independent of the SQL the policy layer runs.
+ * conformance test's own statement of the facts, independent of the SQL the policy layer runs
+ * and of the controllers the subgraphs resolve.
  */
 export const demoFacts = {
-  /** Therapists with an active care relationship, by patient. */
-  careTeams: { anna: ["tom"], bram: ["tom"] } as Record<string, string[]>,
-  /** Given, unwithdrawn, unexpired consents, by person. */
+  /** Active care relationships: who treats whom, at which practice. */
+  care: [
+    { patient: "anna", therapist: "tom", practice: "fysio-utrecht" },
+    { patient: "anna", therapist: "noor", practice: "oefen-amersfoort" },
+    { patient: "bram", therapist: "tom", practice: "fysio-utrecht" },
+  ],
+  /** Given, unwithdrawn, unexpired consents, by person (bram withdrew health-data). */
   consents: { anna: ["health-data", "gps-tracking"], bram: ["gps-tracking"] } as Record<string, string[]>,
-  /** Current employers, by employee. */
-  employers: { anna: ["acme"], bram: ["acme"] } as Record<string, string[]>,
+  /** Current employers, by employee: bram also works at a bakery eva does not administer. */
+  employers: { anna: ["acme"], bram: ["acme", "bakkerij-zon"] } as Record<string, string[]>,
   /** Organisations administered, by employer admin. */
   administers: { eva: ["acme"] } as Record<string, string[]>,
-  /** Open instructions from a controlling practice: which staff may read which categories of whom. */
-  instructions: [{ person: "anna", staff: "sam", categories: ["HEALTH"] }],
+  /** Open instructions: which controller lets which staff read which categories of whom. */
+  instructions: [
+    { person: "anna", staff: "sam", controller: "fysio-utrecht", categories: ["HEALTH"] },
+    { person: "bram", staff: "sam", controller: "fysio-utrecht", categories: ["HEALTH"] },
+  ],
+  /** Open support cases and data-subject requests, by person (anna's one case is closed). */
+  openCases: { bram: ["SUPPORT"] } as Record<string, string[]>,
+  /** The practice that controls each therapy record, by the id its records start with. */
+  practiceOfRecord: {
+    "tom-anna": "fysio-utrecht",
+    "tom-bram": "fysio-utrecht",
+    "noor-anna": "oefen-amersfoort",
+    "anna-knee": "fysio-utrecht",
+    "anna-posture": "oefen-amersfoort",
+    "bram-back": "fysio-utrecht",
+  } as Record<string, string>,
+  /** The organisation of each membership. */
+  organisationOfMembership: {
+    "anna-acme": "acme", "bram-acme": "acme", "bram-bakkerij-zon": "bakkerij-zon", "eva-acme": "acme",
+    "tom-fysio-utrecht": "fysio-utrecht", "mila-praktijk-gent": "praktijk-gent", "noor-oefen-amersfoort": "oefen-amersfoort",
+    "sam-grondslag": PLATFORM,
+  } as Record<string, string>,
+  /** The practice of each therapist. */
+  practiceOfTherapist: { tom: "fysio-utrecht", mila: "praktijk-gent", noor: "oefen-amersfoort" } as Record<string, string>,
 };
+
+/** What a field declares about its data, as `@personal` says it; null for a field that is not personal. */
+export interface Declared {
+  category: string;
+  basis: string;
+  controller: string;
+  purpose?: string | null;
+}
 
 export interface OracleInput {
   caller: Caller;
   /** The person the record is about; null when none (reference data, logs reached from the root). */
   subject: string | null;
-  /** The field's data category, for instructions. */
-  category: string | null;
+  /** The field's declaration; null when it is not personal. */
+  personal: Declared | null;
+  /** The record's type and id, to know which organisation controls it. */
+  type: string;
+  recordId: string | null;
   /** The record as its subject sees it, for record conditions such as `work-trip`. */
   record: Record<string, unknown> | null;
 }
@@ -33,10 +73,30 @@ export function isAllowedByDeclaration(alternatives: PolicyAlternatives, input: 
   return alternatives.some((alternative) => alternative.every((name) => holds(name, input)));
 }
 
-function holds(name: string, { caller, subject, category, record }: OracleInput): boolean {
+/** The organisations controlling a record, from DESIGN.md §3: the platform, a practice, or an employer. */
+export function controllersOf({ type, recordId, subject, personal }: Pick<OracleInput, "type" | "recordId" | "subject" | "personal">): string[] {
+  if (!personal || personal.controller === "PLATFORM") return [PLATFORM];
+  if (type === "Person" && personal.controller === "CARE_PRACTICE") return demoFacts.care.filter((c) => c.patient === subject).map((c) => c.practice);
+  if (type === "Person" && personal.controller === "EMPLOYER") return demoFacts.employers[subject ?? ""] ?? [];
+  if (type === "Membership") return [demoFacts.organisationOfMembership[recordId ?? ""] ?? "unknown"];
+  if (type === "Therapist") return [demoFacts.practiceOfTherapist[recordId ?? ""] ?? "unknown"];
+  const prefix = Object.keys(demoFacts.practiceOfRecord).find((key) => recordId === key || recordId?.startsWith(`${key}-`));
+  return prefix ? [demoFacts.practiceOfRecord[prefix]!] : ["unknown"];
+}
+
+function holds(name: string, input: OracleInput): boolean {
+  const { caller, subject, personal, record } = input;
   const me = caller.personId;
+  const is = (role: string) => caller.role === role && me !== undefined;
   const has = (table: Record<string, string[]>, key: string | null | undefined, value: string | undefined) =>
     key != null && value !== undefined && (table[key] ?? []).includes(value);
+  const restricted = (demoFacts.openCases[subject ?? ""] ?? []).includes("RESTRICTION");
+  // A consent basis holds while its consent does; any basis stops under a restriction.
+  const basisHolds = () =>
+    !restricted && (!personal || !["CONSENT", "EXPLICIT_CONSENT"].includes(personal.basis) || has(demoFacts.consents, subject, personal.purpose ?? undefined));
+  const controllers = () => controllersOf(input);
+  const treats = () => demoFacts.care.some((c) => c.patient === subject && c.therapist === me && controllers().includes(c.practice));
+
   const consent = /^consent:(.+)$/.exec(name)?.[1];
   if (consent) return has(demoFacts.consents, subject, consent);
   if (name.startsWith("partner:")) return caller.role === name;
@@ -48,15 +108,31 @@ function holds(name: string, { caller, subject, category, record }: OracleInput)
     case "self":
       return me !== undefined && me === subject;
     case "therapist-of":
-      return caller.role === "therapist" && has(demoFacts.careTeams, subject, me);
+      return is("therapist") && demoFacts.care.some((c) => c.patient === subject && c.therapist === me) && !restricted;
+    case "treating-therapist":
+      return is("therapist") && treats();
     case "care-team":
-      return caller.role === "therapist" && has(demoFacts.careTeams, subject, me) && has(demoFacts.consents, subject, "health-data");
-    case "employer-of":
-      return caller.role === "employer-admin" && (demoFacts.employers[subject ?? ""] ?? []).some((organisation) => has(demoFacts.administers, me, organisation));
+      return is("therapist") && treats() && basisHolds();
+    case "employer-of": {
+      if (!is("employer-admin")) return false;
+      let employers = (demoFacts.employers[subject ?? ""] ?? []).filter((organisation) => has(demoFacts.administers, me, organisation));
+      if (personal?.controller === "EMPLOYER") employers = employers.filter((organisation) => controllers().includes(organisation));
+      return employers.length > 0 && !restricted;
+    }
     case "platform-staff":
       return caller.role === "support";
-    case "processor-on-instruction":
-      return caller.role === "support" && demoFacts.instructions.some((i) => i.person === subject && i.staff === me && category !== null && i.categories.includes(category));
+    case "processor-on-instruction": {
+      const open = demoFacts.instructions.filter((i) => is("support") && i.person === subject && i.staff === me);
+      if (!personal) return open.length > 0;
+      return open.some((i) => i.categories.includes(personal.category) && controllers().includes(i.controller)) && basisHolds();
+    }
+    case "support-case":
+    case "rectification-request": {
+      const kinds = demoFacts.openCases[subject ?? ""] ?? [];
+      const open = is("support") && (name === "support-case" ? kinds.length > 0 : kinds.includes("RECTIFICATION"));
+      if (!open || !personal) return open;
+      return ["IDENTITY", "CONTACT"].includes(personal.category) && personal.controller === "PLATFORM";
+    }
     case "auditor":
     case "researcher":
       return caller.role === name;

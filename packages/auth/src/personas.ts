@@ -6,6 +6,8 @@ export const personas = {
   bram: { subject: "bram", role: "subject", personId: "bram" },
   tom: { subject: "tom", role: "therapist", personId: "tom", organisationId: "fysio-utrecht" },
   mila: { subject: "mila", role: "therapist", personId: "mila", organisationId: "praktijk-gent" },
+  /** Treats anna at a second practice: what she sees of anna, tom must not, and the other way round. */
+  noor: { subject: "noor", role: "therapist", personId: "noor", organisationId: "oefen-amersfoort" },
   eva: { subject: "eva", role: "employer-admin", personId: "eva", organisationId: "acme" },
   sam: { subject: "sam", role: "support", personId: "sam", organisationId: "grondslag" },
   audrey: { subject: "audrey", role: "auditor", personId: "audrey" },

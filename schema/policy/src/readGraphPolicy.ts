@@ -14,6 +14,8 @@ export interface GraphFieldPolicy {
   category: string | null;
   basis: string | null;
   controller: string | null;
+  /** The consent purpose a CONSENT or EXPLICIT_CONSENT basis rests on. */
+  purpose: string | null;
   retention: { keep: string; from: string } | null;
   read: PolicyAlternatives;
   /** As read: `self | employer-of & work-trip`; null on a mutation, whose access is its `writes`. */
@@ -62,6 +64,7 @@ export function readGraphPolicy(supergraphSdl: string): GraphFieldPolicy[] {
         category: policy.personal?.category ?? null,
         basis: policy.personal?.basis ?? null,
         controller: policy.personal?.controller ?? null,
+        purpose: policy.personal?.purpose ?? null,
         retention: policy.personal ? { keep: policy.personal.retention, from: policy.personal.retentionFrom } : null,
         read: policy.read,
         readPolicy: policy.writes ? null : formatPolicy(policy.read),

@@ -10,6 +10,7 @@ export interface FieldPolicyEntry {
   category: string | null;
   basis: string | null;
   controller: string | null;
+  purpose: string | null;
   retention: string | null;
   retentionFrom: string | null;
   read: string | null;
@@ -34,6 +35,7 @@ export function readFieldPolicyRegister(supergraphSdl: string | undefined): Fiel
       category: policy.category,
       basis: policy.basis,
       controller: policy.controller,
+      purpose: policy.purpose,
       retention: policy.retention?.keep ?? null,
       retentionFrom: policy.retention?.from ?? null,
       read: policy.readPolicy,
