@@ -160,6 +160,8 @@ export type FieldPolicy = {
   field: Scalars['String']['output'];
   /** True when the field is declared personal data. */
   personal: Scalars['Boolean']['output'];
+  /** The ConsentPurpose a consent basis rests on; null for other bases. */
+  purpose?: Maybe<Scalars['String']['output']>;
   /** Who may read it, e.g. 'self | care-team'; null on a mutation, whose access is what it writes. */
   read?: Maybe<Scalars['String']['output']>;
   /** An ISO 8601 duration; null for a field that is not personal. */
@@ -589,6 +591,7 @@ export type FieldPolicyResolvers<ContextType = ConsentContext, ParentType extend
   coordinate?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   field?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   personal?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  purpose?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   read?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   retention?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   retentionFrom?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
