@@ -4,7 +4,9 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 npx -y pnpm@10 --silent db:generate >/dev/null
-changes=$(git status --porcelain -- 'subgraphs/*/drizzle')
+# `/*` and all untracked files: a pathspec's `*` must match the whole path, so the bare folder
+# pattern matched no file in it and this check could never fail.
+changes=$(git status --porcelain --untracked-files=all -- 'subgraphs/*/drizzle/*')
 if [ -n "$changes" ]; then
   echo "The committed migrations are stale; drizzle-kit generated:" >&2
   echo "$changes" >&2

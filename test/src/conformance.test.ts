@@ -237,6 +237,7 @@ describe("conformance: every field, every persona, against its declaration", () 
     const readable = policies.size - writeOnly.length;
     const direct = [...sweep.checked].length;
     const underDenial = [...sweep.shadowed].filter((pair) => !sweep.checked.has(pair)).length;
+    // eslint-disable-next-line no-console -- the coverage summary is this test's report in the CI log, not a log line.
     console.log(
       `conformance: ${PERSONAS.length} personas × ${readable} fields = ${PERSONAS.length * readable} persona × field pairs; ` +
         `${direct} observed directly, ${underDenial} covered by a denied parent; ${sweep.decisions} field decisions compared on ${PEOPLE.length} people; ` +

@@ -24,6 +24,7 @@ const ANNA_EVERYWHERE = /* GraphQL */ `
   }
 `;
 
+// eslint-disable-next-line no-restricted-properties -- names the database the suite runs on, as getTestDatabase chooses it.
 describe(`one query through the gateway (${process.env.DATABASE_URL ? "PostgreSQL" : "PGlite"})`, () => {
   it("returns anna's data from all five subgraphs in one answer", async () => {
     const { status, body } = await postGraphQL(graph.gatewayUrl, ANNA_EVERYWHERE, await graph.tokenFor("anna"));

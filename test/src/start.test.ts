@@ -10,6 +10,7 @@ import { postGraphQL } from "./postGraphQL.ts";
 // development keys created on first start, Ctrl-C to stop, and the data kept across restarts.
 const stackDir = fileURLToPath(new URL("../../stack", import.meta.url));
 const dataDir = mkdtempSync(join(tmpdir(), "grondslag-start-"));
+// eslint-disable-next-line no-restricted-properties -- the child is `pnpm start` itself: it inherits this environment, as from a shell.
 const env = { ...process.env, DATA_DIR: dataDir, GATEWAY_PORT: "0", SUBGRAPH_PORT_BASE: "0", LOG_LEVEL: "info", DATABASE_URL: "", NODE_ENV: "development" };
 afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
 

@@ -7,4 +7,5 @@ export type { SubgraphServer, SubgraphServerOptions } from "./createSubgraphServ
 export { requireCaller, unauthenticated } from "./requireCaller.ts";
 export { loadTypeDefs } from "./loadTypeDefs.ts";
 export { DateScalar, DateTimeScalar, scalarResolvers } from "./scalars.ts";
+export { toGraphQLEnum } from "./toGraphQLEnum.ts";
 export type { PlatformServices, Subgraph, SubgraphContext, SubgraphDeps, SubgraphModule } from "./Subgraph.ts";

@@ -5,6 +5,7 @@ import type { BillingContext } from "./context.ts";
 import { createLoaders } from "./createLoaders.ts";
 import { seedDemoData } from "./db/seedDemoData.ts";
 import { invoices, type InvoiceRow } from "./db/tables.ts";
+import type { Resolvers } from "./generated/resolvers.ts";
 import { Invoice } from "./resolvers/Invoice.ts";
 import { InvoiceLine, type PricedLine } from "./resolvers/InvoiceLine.ts";
 import { Person } from "./resolvers/Person.ts";
@@ -17,7 +18,7 @@ export const typeDefs = loadSubgraphTypeDefs(new URL("./schema.graphql", import.
 export function createSubgraph({ database, log }: SubgraphDeps): Subgraph<BillingContext> {
   const { schema } = createPolicySchema({
     typeDefs,
-    resolvers: { ...scalarResolvers, Person, Invoice, InvoiceLine } as never,
+    resolvers: { ...scalarResolvers, Person, Invoice, InvoiceLine } satisfies Resolvers,
     // Whom each record is about, for rules such as `self`: everything on an invoice is about
     // the person it was sent to, and the resolvers hand that person on to what they build.
     subjects: {

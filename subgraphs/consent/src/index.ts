@@ -5,6 +5,7 @@ import type { ConsentContext } from "./context.ts";
 import { createLoaders } from "./createLoaders.ts";
 import { seedDemoData } from "./db/seedDemoData.ts";
 import { purposes, type ConsentRecordRow, type DisclosureRow, type InstructedReadRow, type SupportCaseRow } from "./db/tables.ts";
+import type { Resolvers } from "./generated/resolvers.ts";
 import { readFieldPolicyRegister } from "./readFieldPolicyRegister.ts";
 import { ConsentPurpose } from "./resolvers/ConsentPurpose.ts";
 import { ConsentRecord } from "./resolvers/ConsentRecord.ts";
@@ -40,7 +41,7 @@ export function createSubgraph({ database, log, supergraphSdl, now = () => new D
       Disclosure,
       InstructedRead,
       SupportCase,
-    } as never,
+    } satisfies Resolvers,
     // Whom each record is about, for rules such as `self`.
     subjects: {
       Person: (person: { id: string }) => person.id,

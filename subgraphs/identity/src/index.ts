@@ -5,6 +5,7 @@ import type { IdentityContext } from "./context.ts";
 import { createLoaders } from "./createLoaders.ts";
 import { seedDemoData } from "./db/seedDemoData.ts";
 import { persons, type MembershipRow } from "./db/tables.ts";
+import type { Resolvers } from "./generated/resolvers.ts";
 import { Membership } from "./resolvers/Membership.ts";
 import { createMutation } from "./resolvers/Mutation.ts";
 import { Organisation } from "./resolvers/Organisation.ts";
@@ -27,7 +28,7 @@ export function createSubgraph({ database, log, services, now = () => new Date()
   const Mutation = { ...createMutation(database.db), ...createSecondFactorMutation({ db: database.db, services, log, now }) };
   const { schema } = createPolicySchema({
     typeDefs,
-    resolvers: { ...scalarResolvers, Query, Mutation, Person, Organisation, Membership } as never,
+    resolvers: { ...scalarResolvers, Query, Mutation, Person, Organisation, Membership } satisfies Resolvers,
     // Whom each record is about, for rules such as `self` and `employer-of`.
     subjects: {
       Person: (person: { id: string }) => person.id,

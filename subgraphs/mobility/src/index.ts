@@ -6,6 +6,7 @@ import type { MobilityContext } from "./context.ts";
 import { createLoaders } from "./createLoaders.ts";
 import { seedDemoData } from "./db/seedDemoData.ts";
 import { mobilityCards, trips, type MobilityCardRow, type TripRow } from "./db/tables.ts";
+import type { Resolvers } from "./generated/resolvers.ts";
 import { MobilityCard } from "./resolvers/MobilityCard.ts";
 import { Person } from "./resolvers/Person.ts";
 import { Trip } from "./resolvers/Trip.ts";
@@ -17,7 +18,7 @@ export const typeDefs = loadSubgraphTypeDefs(new URL("./schema.graphql", import.
 export function createSubgraph({ database, log }: SubgraphDeps): Subgraph<MobilityContext> {
   const { schema } = createPolicySchema({
     typeDefs,
-    resolvers: { ...scalarResolvers, Person, MobilityCard, Trip } as never,
+    resolvers: { ...scalarResolvers, Person, MobilityCard, Trip } satisfies Resolvers,
     // Whom each record is about, for rules such as `self` and `employer-of`.
     subjects: {
       Person: (person: { id: string }) => person.id,

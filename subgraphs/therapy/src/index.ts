@@ -6,6 +6,7 @@ import type { TherapyContext } from "./context.ts";
 import { createLoaders } from "./createLoaders.ts";
 import { seedDemoData } from "./db/seedDemoData.ts";
 import { practices, type CareRelationshipRow, type ComplianceEntryRow, type ExerciseProgramRow, type ExerciseRow, type TherapistRow } from "./db/tables.ts";
+import type { Resolvers } from "./generated/resolvers.ts";
 import { CareRelationship } from "./resolvers/CareRelationship.ts";
 import { ComplianceEntry } from "./resolvers/ComplianceEntry.ts";
 import { ExerciseProgram } from "./resolvers/ExerciseProgram.ts";
@@ -30,7 +31,7 @@ export function createSubgraph({ database, log }: SubgraphDeps): Subgraph<Therap
       CareRelationship,
       ExerciseProgram,
       ComplianceEntry,
-    } as never,
+    } satisfies Resolvers,
     // Whom each record is about, for rules such as `self` and `care-team`: the patient, except
     // for a Therapist, which is about the therapist. An Exercise knows only its program.
     subjects: {

@@ -1,5 +1,7 @@
+import { toGraphQLEnum } from "@grondslag/server";
 import type { BillingContext } from "../context.ts";
 import type { InvoiceRow } from "../db/tables.ts";
+import type { InvoiceResolvers } from "../generated/resolvers.ts";
 import type { PricedLine } from "./InvoiceLine.ts";
 import type { InvoiceRecipient, Money } from "./values.ts";
 
@@ -10,7 +12,7 @@ async function loadPricedLines(invoice: InvoiceRow, loaders: BillingContext["loa
 }
 
 export const Invoice = {
-  status: (invoice: InvoiceRow) => invoice.status.toUpperCase(),
+  status: (invoice: InvoiceRow) => toGraphQLEnum(invoice.status),
   total: async (invoice: InvoiceRow, _: unknown, { loaders }: BillingContext): Promise<Money> => {
     const lines = await loaders.linesOfInvoice.load(invoice.id);
     const amountCents = lines.reduce((sum, line) => sum + line.quantity * line.unitAmountCents, 0);
@@ -22,4 +24,4 @@ export const Invoice = {
     address: { personId: invoice.personId, street: invoice.street, postalCode: invoice.postalCode, city: invoice.city, country: invoice.country },
   }),
   lines: (invoice: InvoiceRow, _: unknown, { loaders }: BillingContext) => loadPricedLines(invoice, loaders),
-};
+} satisfies InvoiceResolvers;

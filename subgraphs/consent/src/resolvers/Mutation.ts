@@ -4,6 +4,7 @@ import { GraphQLError } from "graphql";
 import { z } from "zod";
 import type { ConsentContext } from "../context.ts";
 import { consentRecords, purposes, type ConsentRecordRow } from "../db/tables.ts";
+import type { MutationResolvers } from "../generated/resolvers.ts";
 import { getConsentState } from "../getConsentState.ts";
 import { createDisclosureMutation } from "./createDisclosureMutation.ts";
 import { createSupportCaseMutation } from "./createSupportCaseMutation.ts";
@@ -80,5 +81,5 @@ export function createMutation(db: Database) {
 
     ...createDisclosureMutation(db),
     ...createSupportCaseMutation(db),
-  };
+  } satisfies MutationResolvers;
 }

@@ -1,4 +1,5 @@
 import type { ConsentContext } from "../context.ts";
+import type { PersonResolvers } from "../generated/resolvers.ts";
 
 export const Person = {
   // identity owns the person; consent only needs the id to look its records up.
@@ -7,4 +8,4 @@ export const Person = {
   instructedReads: (person: { id: string }, _: unknown, { loaders }: ConsentContext) => loaders.instructedReadsOfPerson.load(person.id),
   supportCases: (person: { id: string }, _: unknown, { loaders }: ConsentContext) => loaders.supportCasesOfPerson.load(person.id),
   disclosures: (person: { id: string }, _: unknown, { loaders }: ConsentContext) => loaders.disclosuresOfPerson.load(person.id),
-};
+} satisfies PersonResolvers;

@@ -2,6 +2,7 @@ import type { Database } from "@grondslag/db";
 import { desc } from "drizzle-orm";
 import type { ConsentContext } from "../context.ts";
 import { disclosures, instructedReads } from "../db/tables.ts";
+import type { QueryResolvers } from "../generated/resolvers.ts";
 import type { FieldPolicyEntry } from "../readFieldPolicyRegister.ts";
 import { builtInRequirements } from "@grondslag/policy";
 
@@ -20,5 +21,5 @@ export function createQuery(db: Database, fieldPolicies: FieldPolicyEntry[]) {
     fieldPolicies: () => fieldPolicies,
     policyRequirements: () => policyRequirements,
     disclosures: () => db.select().from(disclosures).orderBy(desc(disclosures.occurredAt), desc(disclosures.id)),
-  };
+  } satisfies QueryResolvers;
 }

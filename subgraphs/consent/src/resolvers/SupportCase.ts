@@ -1,5 +1,7 @@
+import { toGraphQLEnum } from "@grondslag/server";
 import type { SupportCaseRow } from "../db/tables.ts";
+import type { SupportCaseResolvers } from "../generated/resolvers.ts";
 
 export const SupportCase = {
-  kind: (supportCase: SupportCaseRow) => supportCase.kind.toUpperCase(),
-};
+  kind: (supportCase: SupportCaseRow) => toGraphQLEnum(supportCase.kind),
+} satisfies SupportCaseResolvers;

@@ -4,6 +4,7 @@ import { GraphQLError } from "graphql";
 import { z } from "zod";
 import type { ConsentContext } from "../context.ts";
 import { disclosures, partnerEvents, type DisclosureRow } from "../db/tables.ts";
+import type { MutationResolvers } from "../generated/resolvers.ts";
 import { movesDeliveryStatusForward } from "../getDeliveryStatusMove.ts";
 
 /** GDPR Art. 6/9 bases, as the policy vocabulary's LawfulBasis names them. */
@@ -105,5 +106,5 @@ export function createDisclosureMutation(db: Database) {
       loaders.disclosuresOfPerson.clear(answer.personId);
       return answer;
     },
-  };
+  } satisfies MutationResolvers;
 }

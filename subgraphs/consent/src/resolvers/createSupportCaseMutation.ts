@@ -4,6 +4,7 @@ import { GraphQLError } from "graphql";
 import { z } from "zod";
 import type { ConsentContext } from "../context.ts";
 import { caseKind, supportCases } from "../db/tables.ts";
+import type { MutationResolvers } from "../generated/resolvers.ts";
 
 const DATA_SUBJECT_REQUEST_DAYS = 30;
 
@@ -48,5 +49,5 @@ export function createSupportCaseMutation(db: Database) {
       loaders.supportCase.clear(caseId);
       return closed;
     },
-  };
+  } satisfies MutationResolvers;
 }

@@ -4,6 +4,7 @@ import { GraphQLError } from "graphql";
 import { z } from "zod";
 import type { IdentityContext } from "../context.ts";
 import { persons } from "../db/tables.ts";
+import type { MutationResolvers } from "../generated/resolvers.ts";
 
 const contactDetails = z.object({
   personId: z.string().min(1),
@@ -29,5 +30,5 @@ export function createMutation(db: Database) {
       loaders.person.clear(personId);
       return { id: personId };
     },
-  };
+  } satisfies MutationResolvers;
 }

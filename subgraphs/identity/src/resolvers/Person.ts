@@ -1,5 +1,7 @@
+import { toGraphQLEnum } from "@grondslag/server";
 import type { IdentityContext } from "../context.ts";
 import type { PersonRow } from "../db/tables.ts";
+import type { PersonResolvers } from "../generated/resolvers.ts";
 import { toSecondFactorStatus } from "../secondFactor/secondFactorStatus.ts";
 
 type PersonReference = { id: string };
@@ -22,7 +24,10 @@ export const Person = {
   language: column("language"),
   pseudonym: column("pseudonym"),
   closedAt: column("closedAt"),
-  status: async (person: PersonReference, _: unknown, context: IdentityContext) => (await load(person, context))?.status.toUpperCase() ?? null,
+  status: async (person: PersonReference, _: unknown, context: IdentityContext) => {
+    const row = await load(person, context);
+    return row ? toGraphQLEnum(row.status) : null;
+  },
   address: async (person: PersonReference, _: unknown, context: IdentityContext) => {
     const row = await load(person, context);
     return row?.street && row.postalCode && row.city && row.country
@@ -38,4 +43,4 @@ export const Person = {
   secondFactor: async (person: PersonReference, _: unknown, context: IdentityContext) =>
     (await load(person, context)) ? toSecondFactorStatus(person.id, await context.loaders.secondFactor.load(person.id)) : null,
   memberships: (person: PersonReference, _: unknown, { loaders }: IdentityContext) => loaders.membershipsOfPerson.load(person.id),
-};
+} satisfies PersonResolvers;

@@ -3,6 +3,7 @@ import { GraphQLError } from "graphql";
 import { z } from "zod";
 import type { IdentityContext } from "../context.ts";
 import { secondFactors } from "../db/tables.ts";
+import type { MutationResolvers } from "../generated/resolvers.ts";
 import { badInput, notConfigured } from "../secondFactor/rules.ts";
 import { toSecondFactorChallenge, toSecondFactorStatus } from "../secondFactor/secondFactorStatus.ts";
 import { requireOtpKey, startChallenge, type SecondFactorDeps } from "../secondFactor/startChallenge.ts";
@@ -90,5 +91,5 @@ export function createSecondFactorMutation(deps: SecondFactorDeps) {
       if ("refusal" in outcome) throw outcome.refusal;
       return { personId, token: outcome.session.token, expiresAt: outcome.session.expiresAt };
     },
-  };
+  } satisfies MutationResolvers;
 }

@@ -1,4 +1,5 @@
 import type { MobilityContext } from "../context.ts";
+import type { PersonResolvers } from "../generated/resolvers.ts";
 
 /** Identity owns Person; here a reference is all we need, so resolving one costs no query. */
 export const Person = {
@@ -7,4 +8,4 @@ export const Person = {
   trips: (person: { id: string }, _: unknown, { loaders }: MobilityContext) => loaders.tripsOfPerson.load(person.id),
   // A subset by meaning (business and commute), the same for every caller.
   workTrips: (person: { id: string }, _: unknown, { loaders }: MobilityContext) => loaders.workTripsOfPerson.load(person.id),
-};
+} satisfies PersonResolvers;

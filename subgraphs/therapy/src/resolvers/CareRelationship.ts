@@ -1,5 +1,6 @@
 import type { TherapyContext } from "../context.ts";
 import type { CareRelationshipRow } from "../db/tables.ts";
+import type { CareRelationshipResolvers } from "../generated/resolvers.ts";
 
 export const CareRelationship = {
   therapist: (relationship: CareRelationshipRow, _: unknown, { loaders }: TherapyContext) =>
@@ -8,4 +9,4 @@ export const CareRelationship = {
   // ISO dates compare correctly as strings. A relationship ending today has ended.
   active: (relationship: CareRelationshipRow, _: unknown, { today }: TherapyContext) =>
     relationship.endedOn === null || relationship.endedOn > today,
-};
+} satisfies CareRelationshipResolvers;

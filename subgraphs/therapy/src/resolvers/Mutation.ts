@@ -3,6 +3,7 @@ import { GraphQLError } from "graphql";
 import { z } from "zod";
 import type { TherapyContext } from "../context.ts";
 import { complianceEntries } from "../db/tables.ts";
+import type { MutationResolvers } from "../generated/resolvers.ts";
 
 const score = (name: string) =>
   z.number().int(`${name} must be a whole number`).min(0, `${name} must be 0 to 10`).max(10, `${name} must be 0 to 10`).nullish();
@@ -46,5 +47,5 @@ export function createMutation(db: Database) {
       loaders.complianceOfProgram.clear(program.id);
       return entry;
     },
-  };
+  } satisfies MutationResolvers;
 }

@@ -1,4 +1,5 @@
 import type { TherapyContext } from "../context.ts";
+import type { PersonResolvers } from "../generated/resolvers.ts";
 
 /** identity owns Person; therapy only adds the care a person receives as a patient. */
 export const Person = {
@@ -6,4 +7,4 @@ export const Person = {
   carePrograms: (person: { id: string }, _: unknown, { loaders }: TherapyContext) => loaders.programsOfPatient.load(person.id),
   careRelationships: (person: { id: string }, _: unknown, { loaders }: TherapyContext) =>
     loaders.careRelationshipsOfPatient.load(person.id),
-};
+} satisfies PersonResolvers;
