@@ -269,6 +269,25 @@ describe("controllers and processors", () => {
     }
   });
 
+  it("stops every controller and processor, but not the person, while a restriction of processing is in force", async () => {
+    const { schema } = createPolicySchema(options());
+    const before = facts.cases.anna;
+    facts.cases.anna = [{ id: "r1", kind: "RESTRICTION" }];
+    try {
+      for (const caller of [tom, sam]) {
+        const result = await graphql({ schema, source: `{ patient(id: "anna") { diagnosis } }`, contextValue: contextFor(caller) });
+        // tom does not even reach her (therapist-of stops too); sam reaches her on the case, and reads nothing of her health.
+        expect(result.data).toEqual(caller === tom ? { patient: null } : { patient: { diagnosis: null } });
+        expect(result.errors?.map((error) => error.extensions?.code)).toEqual(["UNAUTHORIZED_FIELD_OR_TYPE"]);
+      }
+      const own = await graphql({ schema, source: `{ patient(id: "anna") { diagnosis } }`, contextValue: contextFor(anna) });
+      expect(own).toEqual({ data: { patient: { diagnosis: "meniscus tear" } } });
+    } finally {
+      if (before) facts.cases.anna = before;
+      else delete facts.cases.anna;
+    }
+  });
+
   it("lets support read contact data only while the person has an open case, never health data", async () => {
     const { schema } = createPolicySchema(options());
     recorded.length = 0;
