@@ -6,5 +6,7 @@ export { createSubgraphServer } from "./createSubgraphServer.ts";
 export type { SubgraphServer, SubgraphServerOptions } from "./createSubgraphServer.ts";
 export { requireCaller, unauthenticated } from "./requireCaller.ts";
 export { loadTypeDefs } from "./loadTypeDefs.ts";
+export { checkScalarInput, isCalendarDay, isIsoInstant, MAX_ID_LENGTH, MAX_STRING_LENGTH } from "./checkScalarInput.ts";
+export { validateInput, InputLiteralsRule } from "./validateInput.ts";
 export { DateScalar, DateTimeScalar, scalarResolvers } from "./scalars.ts";
 export type { PlatformServices, Subgraph, SubgraphContext, SubgraphDeps, SubgraphModule } from "./Subgraph.ts";
