@@ -17,7 +17,7 @@ const ANNA_EVERYWHERE = /* GraphQL */ `
       memberships { organisation { id } employeeNumber }
       carePrograms { title exercises { name } compliance { done } }
       mobilityCards { engravedNumber kind }
-      trips { purpose distanceKm }
+      trips(first: 100) { nodes { purpose distanceKm } }
       invoices { number status total { amountCents currency } }
       consents { purpose { id } state active }
     }
@@ -39,7 +39,7 @@ describe(`one query through the gateway (${process.env.DATABASE_URL ? "PostgreSQ
     expect(me.carePrograms[0]?.compliance.length).toBeGreaterThan(5);
     // mobility
     expect(me.mobilityCards).toEqual([{ engravedNumber: expect.stringMatching(/^3528\d{12}$/), kind: "PERSONAL" }]);
-    const purposes = new Set((me.trips as { purpose: string }[]).map((trip) => trip.purpose));
+    const purposes = new Set((me.trips as unknown as { nodes: { purpose: string }[] }).nodes.map((trip) => trip.purpose));
     expect(purposes).toEqual(new Set(["BUSINESS", "COMMUTE", "PRIVATE"]));
     // billing
     expect(me.invoices).toContainEqual({ number: "GS-2026-000123", status: "PAID", total: { amountCents: 2340, currency: "EUR" } });

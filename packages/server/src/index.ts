@@ -8,5 +8,7 @@ export { requireCaller, unauthenticated } from "./requireCaller.ts";
 export { loadTypeDefs } from "./loadTypeDefs.ts";
 export { checkScalarInput, isCalendarDay, isIsoInstant, MAX_ID_LENGTH, MAX_STRING_LENGTH } from "./checkScalarInput.ts";
 export { validateInput, InputLiteralsRule } from "./validateInput.ts";
+export { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, decodeCursor, encodeCursor, readPageArgs, toConnection } from "./toConnection.ts";
+export type { Connection, PageArgs } from "./toConnection.ts";
 export { DateScalar, DateTimeScalar, scalarResolvers } from "./scalars.ts";
 export type { PlatformServices, Subgraph, SubgraphContext, SubgraphDeps, SubgraphModule } from "./Subgraph.ts";

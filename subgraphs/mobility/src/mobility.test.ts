@@ -81,9 +81,9 @@ describe("mobility subgraph", () => {
   it("lists anna's trips newest first: an unconfirmed GPS ride, then her card's check-in/out", async () => {
     const [person] = await persons(
       ["anna"],
-      "trips { id source startedAt endedAt startPlace endPlace distanceKm mode purpose travellerRole co2Grams costCents confirmedAt card { id } }",
+      "trips(first: 100) { nodes { id source startedAt endedAt startPlace endPlace distanceKm mode purpose travellerRole co2Grams costCents confirmedAt card { id } } }",
     );
-    const trips = person?.trips as TripAnswer[];
+    const trips = (person?.trips as { nodes: unknown }).nodes as TripAnswer[];
     expect(trips).toHaveLength(36);
     expect(trips.at(-1)?.id).toBe("anna-trip-2026-10-26-am");
     expect(trips.slice(0, 2)).toEqual([
@@ -123,8 +123,8 @@ describe("mobility subgraph", () => {
   });
 
   it("records anna's business drive as a manual car trip with her as driver", async () => {
-    const [person] = await persons(["anna"], "trips { id purpose source mode travellerRole distanceKm co2Grams costCents }");
-    const business = (person?.trips as TripAnswer[]).filter((trip) => trip.purpose === "BUSINESS");
+    const [person] = await persons(["anna"], "trips(first: 100) { nodes { id purpose source mode travellerRole distanceKm co2Grams costCents } }");
+    const business = ((person?.trips as { nodes: unknown }).nodes as TripAnswer[]).filter((trip) => trip.purpose === "BUSINESS");
     const drive = { purpose: "BUSINESS", source: "MANUAL", mode: "CAR", travellerRole: "DRIVER", distanceKm: 58.7, co2Grams: 10566, costCents: null };
     expect(business).toEqual([
       { id: "anna-trip-2026-11-12-pm", ...drive },
@@ -133,8 +133,8 @@ describe("mobility subgraph", () => {
   });
 
   it("gives bram GPS e-bike commutes and a private ride as passenger, and no card", async () => {
-    const [person] = await persons(["bram"], "mobilityCards { id } trips { id source mode purpose travellerRole distanceKm co2Grams }", bram);
-    const trips = person?.trips as TripAnswer[];
+    const [person] = await persons(["bram"], "mobilityCards { id } trips(first: 100) { nodes { id source mode purpose travellerRole distanceKm co2Grams } }", bram);
+    const trips = (person?.trips as { nodes: unknown }).nodes as TripAnswer[];
     expect(person?.mobilityCards).toEqual([]);
     expect(trips).toHaveLength(7);
     expect(trips[0]).toEqual({
@@ -146,8 +146,8 @@ describe("mobility subgraph", () => {
   });
 
   it("answers empty lists for a person who never travelled with the platform", async () => {
-    expect(await persons(["tom"], "id mobilityCards { id } trips { id } workTrips { id }", tom)).toEqual([
-      { id: "tom", mobilityCards: [], trips: [], workTrips: [] },
+    expect(await persons(["tom"], "id mobilityCards { id } trips(first: 100) { nodes { id } } workTrips(first: 100) { nodes { id } }", tom)).toEqual([
+      { id: "tom", mobilityCards: [], trips: { nodes: [] }, workTrips: { nodes: [] } },
     ]);
   });
 
@@ -172,9 +172,9 @@ describe("mobility subgraph", () => {
   });
 
   it("lists only anna's business and commute trips as workTrips, newest first", async () => {
-    const [person] = await persons(["anna"], "trips { id purpose } workTrips { id purpose startedAt }");
-    const trips = person?.trips as TripAnswer[];
-    const workTrips = person?.workTrips as (TripAnswer & { startedAt: string })[];
+    const [person] = await persons(["anna"], "trips(first: 100) { nodes { id purpose } } workTrips(first: 100) { nodes { id purpose startedAt } }");
+    const trips = (person?.trips as { nodes: unknown }).nodes as TripAnswer[];
+    const workTrips = (person?.workTrips as { nodes: unknown }).nodes as (TripAnswer & { startedAt: string })[];
     expect(trips.map((trip) => trip.purpose)).toContain("PRIVATE");
     expect(workTrips).toHaveLength(32);
     expect(new Set(workTrips.map((trip) => trip.purpose))).toEqual(new Set(["BUSINESS", "COMMUTE"]));
@@ -183,7 +183,7 @@ describe("mobility subgraph", () => {
   });
 
   it("lets support staff read anna's cards but not her trips: null and an error that names the policy, not the data", async () => {
-    const result = await run(entities(["anna"], "mobilityCards { engravedNumber status } trips { id startPlace } workTrips { id }"), sam);
+    const result = await run(entities(["anna"], "mobilityCards { engravedNumber status } trips(first: 100) { nodes { id startPlace } } workTrips(first: 100) { nodes { id } }"), sam);
     expect(result.data).toEqual({ _entities: [{ mobilityCards: [{ engravedNumber: "3528000012345678", status: "ACTIVE" }], trips: null, workTrips: null }] });
     expect(errorsOf(result)).toEqual(
       expect.arrayContaining([
@@ -197,7 +197,7 @@ describe("mobility subgraph", () => {
   });
 
   it("refuses a partner anna's cards and trips, and another traveller her trips", async () => {
-    const partner = await run(entities(["anna"], "id mobilityCards { id } trips { id } workTrips { id }"), twilio);
+    const partner = await run(entities(["anna"], "id mobilityCards { id } trips(first: 100) { nodes { id } } workTrips(first: 100) { nodes { id } }"), twilio);
     expect(partner.data).toEqual({ _entities: [{ id: "anna", mobilityCards: null, trips: null, workTrips: null }] });
     expect(errorsOf(partner).map((error) => [error.field, error.policy])).toEqual(
       expect.arrayContaining([
@@ -206,17 +206,17 @@ describe("mobility subgraph", () => {
         ["Person.workTrips", "read: self | employer-of"],
       ]),
     );
-    const other = await run(entities(["anna"], "trips { id } workTrips { id }"), bram);
+    const other = await run(entities(["anna"], "trips(first: 100) { nodes { id } } workTrips(first: 100) { nodes { id } }"), bram);
     expect(other.data).toEqual({ _entities: [{ trips: null, workTrips: null }] });
     expect(JSON.stringify([partner.errors, other.errors])).not.toMatch(/anna-trip|anna-card|3528/);
   });
 
   it("gives anna's employer date and time, purpose and kilometres of her work trips, nothing else", async () => {
     const result = await run(
-      entities(["anna"], "workTrips { id startedAt endedAt purpose distanceKm startPlace mode costCents card { id } }"),
+      entities(["anna"], "workTrips(first: 100) { nodes { id startedAt endedAt purpose distanceKm startPlace mode costCents card { id } } }"),
       evaContext(),
     );
-    const workTrips = (result.data?._entities as { workTrips: Record<string, unknown>[] }[])[0]?.workTrips;
+    const workTrips = (result.data?._entities as { workTrips: { nodes: Record<string, unknown>[] } }[])[0]?.workTrips.nodes;
     expect(workTrips).toHaveLength(32);
     expect(workTrips?.[0]).toEqual({
       id: "anna-trip-2026-11-20-pm", startedAt: "2026-11-20T16:19:00.000Z", endedAt: "2026-11-20T16:43:00.000Z",
@@ -231,8 +231,8 @@ describe("mobility subgraph", () => {
     // As if workTrips' filter were broken: hand the employer all of anna's trips.
     const context = evaContext();
     context.loaders.workTripsOfPerson = context.loaders.tripsOfPerson;
-    const result = await run(entities(["anna"], "workTrips { id startedAt purpose distanceKm }"), context);
-    const listed = (result.data?._entities as { workTrips: Record<string, unknown>[] }[])[0]?.workTrips ?? [];
+    const result = await run(entities(["anna"], "workTrips(first: 100) { nodes { id startedAt purpose distanceKm } }"), context);
+    const listed = (result.data?._entities as { workTrips: { nodes: Record<string, unknown>[] } }[])[0]?.workTrips.nodes ?? [];
     expect(listed).toHaveLength(36);
     expect(listed.filter((trip) => trip.purpose !== null)).toHaveLength(32);
     expect(listed[0]).toEqual({ id: null, startedAt: null, purpose: null, distanceKm: null }); // the private GPS ride of 20 November
@@ -240,7 +240,7 @@ describe("mobility subgraph", () => {
     const errors = errorsOf(result);
     expect(errors).toHaveLength(4 * 4);
     expect(new Set(errors.map((error) => error.policy))).toEqual(new Set(["read: self | employer-of & work-trip"]));
-    expect(errors[0]).toMatchObject({ path: ["_entities", 0, "workTrips", 0, expect.any(String)], code: "UNAUTHORIZED_FIELD_OR_TYPE" });
+    expect(errors[0]).toMatchObject({ path: ["_entities", 0, "workTrips", "nodes", 0, expect.any(String)], code: "UNAUTHORIZED_FIELD_OR_TYPE" });
     expect(JSON.stringify(result.errors)).not.toMatch(/anna-trip|Galgenwaard|Slot Zuylen|Amsterdam|PRIVATE/);
   });
 
@@ -261,17 +261,109 @@ describe("mobility subgraph", () => {
 
   it("loads anna's 36 trips with their cards, her card list and her work trips in one query each (as anna)", async () => {
     database.resetQueryCount();
-    const [person] = await persons(["anna"], "trips { card { engravedNumber } } workTrips { id } mobilityCards { id }");
-    expect((person?.trips as unknown[]).length).toBe(36);
+    const [person] = await persons(["anna"], "trips(first: 100) { nodes { card { engravedNumber } } } workTrips(first: 100) { nodes { id } } mobilityCards { id }");
+    expect(((person?.trips as { nodes: unknown }).nodes as unknown[]).length).toBe(36);
     // trips, work trips, cards of the person, cards of the trips; `self` reads the rows already loaded.
     expect(database.queryCount).toBe(4);
+  });
+
+  describe("pages of trips", () => {
+    type TripPage = { edges: { cursor: string; node: { id: string } }[]; nodes: { id: string }[]; pageInfo: { hasNextPage: boolean; endCursor: string | null } };
+    const page = async (args: string, caller: Caller | Context = anna, field = "trips") => {
+      const result = await run(entities(["anna"], `${field}${args} { edges { cursor node { id } } nodes { id } pageInfo { hasNextPage endCursor } }`), caller);
+      return { result, page: (result.data?._entities as Record<string, TripPage | null>[] | undefined)?.[0]?.[field] };
+    };
+
+    it("pages through anna's 36 trips ten at a time, in the order of the whole list, each trip once", async () => {
+      const [person] = await persons(["anna"], "trips(first: 100) { nodes { id } }");
+      const all = (person?.trips as { nodes: { id: string }[] }).nodes.map((trip) => trip.id);
+      const seen: string[] = [];
+      let after: string | null = null;
+      for (let pageNumber = 1; ; pageNumber++) {
+        const { result, page: current } = await page(after ? `(first: 10, after: "${after}")` : "(first: 10)");
+        expect(result.errors).toBeUndefined();
+        expect(current!.nodes).toEqual(current!.edges.map((edge) => edge.node));
+        expect(current!.pageInfo.endCursor).toBe(current!.edges.at(-1)!.cursor);
+        seen.push(...current!.nodes.map((trip) => trip.id));
+        expect(current!.pageInfo.hasNextPage).toBe(pageNumber < 4);
+        if (!current!.pageInfo.hasNextPage) break;
+        after = current!.pageInfo.endCursor;
+      }
+      expect(seen).toEqual(all);
+      expect(seen).toHaveLength(36);
+    });
+
+    it("gives 20 trips when no page size is asked for, and continues from an edge's cursor", async () => {
+      const { page: first } = await page("");
+      expect(first!.nodes).toHaveLength(20);
+      expect(first!.pageInfo.hasNextPage).toBe(true);
+      const { page: next } = await page(`(first: 2, after: "${first!.edges[4]!.cursor}")`);
+      expect(next!.nodes).toEqual(first!.nodes.slice(5, 7));
+    });
+
+    it("refuses a page larger than 100 and a cursor it did not make, naming the argument", async () => {
+      for (const [args, argument] of [["(first: 101)", "first"], ["(first: -1)", "first"], ['(after: "bm9uc2Vuc2U")', "after"], ['(after: "not a cursor!")', "after"]] as const) {
+        const { result } = await page(args);
+        expect(result.data).toEqual({ _entities: [{ trips: null }] });
+        expect(errorsOf(result)).toEqual([expect.objectContaining({ path: ["_entities", 0, "trips"], code: "BAD_USER_INPUT", argument })]);
+      }
+    });
+
+    it("ends the list at a cursor of someone else's trip or of a trip that does not exist, telling neither apart", async () => {
+      const { page: bramsPage } = await page("(first: 1)", bram);
+      expect(bramsPage).toBeNull(); // bram may not read anna's trips at all
+      const [bramsTrips] = await persons(["bram"], "trips(first: 1) { pageInfo { endCursor } }", bram);
+      const bramsCursor = (bramsTrips?.trips as TripPage).pageInfo.endCursor!;
+      const missing = Buffer.from("grondslag:v1:no-such-trip").toString("base64url");
+      for (const cursor of [bramsCursor, missing]) {
+        const { result, page: current } = await page(`(after: "${cursor}")`);
+        expect(result.errors).toBeUndefined();
+        expect(current).toEqual({ edges: [], nodes: [], pageInfo: { hasNextPage: false, endCursor: null } });
+      }
+    });
+
+    it("pages anna's work trips for her employer, with the policy still applied to every trip on the page", async () => {
+      const { result, page: first } = await page("(first: 5)", evaContext(), "workTrips");
+      expect(result.errors).toBeUndefined();
+      expect(first!.nodes.map((trip) => trip.id)).toEqual(["anna-trip-2026-11-20-pm", "anna-trip-2026-11-20-am", "anna-trip-2026-11-19-pm", "anna-trip-2026-11-19-am", "anna-trip-2026-11-17-pm"]);
+      // As if workTrips' filter were broken: the private ride on the page is still refused, field by field.
+      const context = evaContext();
+      context.loaders.workTripsOfPerson = context.loaders.tripsOfPerson;
+      const { result: leaky, page: leakyPage } = await page("(first: 2)", context, "workTrips");
+      expect(leakyPage!.nodes).toEqual([{ id: null }, { id: "anna-trip-2026-11-20-pm" }]);
+      expect(errorsOf(leaky).map((error) => error.policy)).toEqual(["read: self | employer-of & work-trip", "read: self | employer-of & work-trip"]);
+    });
+
+    it("loads one page of several persons' work trips in one query, and in two after a cursor", async () => {
+      // Eva as employer of both anna and bram (stubbed as in evaContext): the rules cost no query.
+      const employerOfBoth = () => {
+        const context = evaContext();
+        context.policy.lookups.employersOf = new DataLoader(async (ids) => ids.map(() => new Set(["acme"])));
+        return context;
+      };
+      const count = async (ids: string[], args: string) => {
+        database.resetQueryCount();
+        const result = await run(entities(ids, `workTrips${args} { nodes { id } pageInfo { endCursor } }`), employerOfBoth());
+        expect(result.errors).toBeUndefined();
+        return { queries: database.queryCount, pages: (result.data?._entities as { workTrips: TripPage }[]).map((person) => person.workTrips) };
+      };
+      const one = await count(["anna"], "(first: 3)");
+      const two = await count(["anna", "bram"], "(first: 3)");
+      expect(two.pages.map((page) => page.nodes.length)).toEqual([3, 3]);
+      expect(one.queries).toBe(1);
+      expect(two.queries).toBe(1);
+      const after = await count(["anna", "bram"], `(first: 3, after: "${one.pages[0]!.pageInfo.endCursor}")`);
+      // The cursor is anna's: her list goes on, bram's ends (a cursor belongs to one list).
+      expect(after.pages.map((page) => page.nodes.length)).toEqual([3, 0]);
+      expect(after.queries).toBe(2);
+    });
   });
 
   it("seeds idempotently", async () => {
     expect(await subgraph.hasData()).toBe(true);
     await subgraph.seedDemoData();
-    const [person] = await persons(["anna"], "mobilityCards { id } trips { id }");
+    const [person] = await persons(["anna"], "mobilityCards { id } trips(first: 100) { nodes { id } }");
     expect(person?.mobilityCards).toEqual([{ id: "anna-card" }]);
-    expect(person?.trips).toHaveLength(36);
+    expect((person?.trips as { nodes: unknown[] }).nodes).toHaveLength(36);
   });
 });
