@@ -18,7 +18,7 @@ const ANNA_EVERYWHERE = /* GraphQL */ `
       carePrograms { title exercises { name } compliance { done } }
       mobilityCards { engravedNumber kind }
       trips(first: 100) { nodes { purpose distanceKm } }
-      invoices { number status total { amountCents currency } }
+      invoices { nodes { number status total { amountCents currency } } }
       consents { purpose { id } state active }
     }
   }
@@ -42,7 +42,7 @@ describe(`one query through the gateway (${process.env.DATABASE_URL ? "PostgreSQ
     const purposes = new Set((me.trips as unknown as { nodes: { purpose: string }[] }).nodes.map((trip) => trip.purpose));
     expect(purposes).toEqual(new Set(["BUSINESS", "COMMUTE", "PRIVATE"]));
     // billing
-    expect(me.invoices).toContainEqual({ number: "GS-2026-000123", status: "PAID", total: { amountCents: 2340, currency: "EUR" } });
+    expect((me.invoices as unknown as { nodes: unknown[] }).nodes).toContainEqual({ number: "GS-2026-000123", status: "PAID", total: { amountCents: 2340, currency: "EUR" } });
     // consent
     expect(me.consents).toEqual([
       { purpose: { id: "health-data" }, state: "GIVEN", active: true },

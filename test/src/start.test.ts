@@ -59,9 +59,9 @@ describe("pnpm start", () => {
     expect(token.status).toBe(0);
     expect(token.stdout.trim()).toMatch(/^[\w-]+\.[\w-]+\.[\w-]+$/);
 
-    const { body } = await postGraphQL(first.gatewayUrl, `{ me { id trips { nodes { id } } invoices { number } consents { state } } }`, token.stdout.trim());
+    const { body } = await postGraphQL(first.gatewayUrl, `{ me { id trips { nodes { id } } invoices { nodes { number } } consents { state } } }`, token.stdout.trim());
     expect(body.errors).toBeUndefined();
-    expect(body.data?.me).toMatchObject({ id: "anna", invoices: expect.arrayContaining([{ number: "GS-2026-000123" }]) });
+    expect(body.data?.me).toMatchObject({ id: "anna", invoices: { nodes: expect.arrayContaining([{ number: "GS-2026-000123" }]) } });
     expect(first.output()).toContain("seeded the demo cast into an empty store");
     expect(await interrupt(first.child)).toBe(0);
 

@@ -1,5 +1,6 @@
-import { and, eq, gt, lt, or, sql, type SQL } from "drizzle-orm";
-import type { PgColumn } from "drizzle-orm/pg-core";
+import { and, eq, getTableColumns, gt, inArray, lt, lte, or, sql, type SQL } from "drizzle-orm";
+import type { PgColumn, PgTable } from "drizzle-orm/pg-core";
+import type { Database } from "./createDatabase.ts";
 
 /** One page of one parent's list: `first` items after the item with id `after` (null: from the start). */
 export interface PageKey {
@@ -66,4 +67,41 @@ export function keysetAfter(order: KeysetOrder, values: readonly unknown[]): SQL
   const beyond = head.direction === "asc" ? gt(head.column as PgColumn, value) : lt(head.column as PgColumn, value);
   if (rest.length === 0) return beyond;
   return or(beyond, and(eq(head.column as PgColumn, value), keysetAfter(rest, values.slice(1))))!;
+}
+
+export interface PagedList<T extends PgTable> {
+  table: T;
+  /** The column naming the list a row belongs to (the person, the program). */
+  parent: PgColumn;
+  /** The list's order over the table's own columns, ending with its unique id. */
+  order: KeysetOrder;
+  id: PgColumn;
+  /** Rows of the table that are not in the list at all (work trips: no private trip is loaded). */
+  filter?: SQL;
+}
+
+/**
+ * Up to `limit` rows of each parent's list, after the row `after`: one query for all the
+ * parents, ranking each parent's rows with a window function, plus one to find where `after`
+ * stands. A cursor of a row that is gone, or of another parent's list, ends the list: the
+ * answer never tells whether such a row exists.
+ */
+export async function selectPage<T extends PgTable>(db: Database, list: PagedList<T>, parentIds: string[], limit: number, after: string | null): Promise<T["$inferSelect"][]> {
+  let beyond: SQL | undefined;
+  if (after !== null) {
+    const keys = Object.fromEntries(list.order.map(({ column }, index) => [`k${index}`, column as PgColumn]));
+    const [cursor] = (await db.select({ parent: list.parent, ...keys }).from(list.table as PgTable).where(eq(list.id, after))) as Record<string, unknown>[];
+    if (!cursor || !parentIds.includes(cursor.parent as string)) return [];
+    parentIds = [cursor.parent as string];
+    beyond = keysetAfter(list.order, list.order.map((_, index) => cursor[`k${index}`]));
+  }
+  // Typed as any table: drizzle's generic select types do not follow a generic table.
+  const table = list.table as PgTable;
+  const ranked = db
+    .select({ ...getTableColumns(table), rank: rankWithin(list.parent, list.order).as("page_rank") })
+    .from(table)
+    .where(and(inArray(list.parent, parentIds), list.filter, beyond))
+    .as("ranked");
+  const rows = (await db.select().from(ranked).where(lte(ranked.rank, limit)).orderBy(ranked.rank)) as (T["$inferSelect"] & { rank: unknown })[];
+  return rows.map(({ rank: _, ...row }) => row as T["$inferSelect"]);
 }
