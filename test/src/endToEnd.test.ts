@@ -15,7 +15,7 @@ const ANNA_EVERYWHERE = /* GraphQL */ `
       givenName
       familyName
       memberships { organisation { id } employeeNumber }
-      carePrograms { title exercises { name } compliance { done } }
+      carePrograms { title exercises { name } compliance { nodes { done } } }
       mobilityCards { engravedNumber kind }
       trips(first: 100) { nodes { purpose distanceKm } }
       invoices { nodes { number status total { amountCents currency } } }
@@ -29,14 +29,14 @@ describe(`one query through the gateway (${process.env.DATABASE_URL ? "PostgreSQ
     const { status, body } = await postGraphQL(graph.gatewayUrl, ANNA_EVERYWHERE, await graph.tokenFor("anna"));
     expect(status).toBe(200);
     expect(body.errors).toBeUndefined();
-    const me = body.data?.me as { carePrograms: { exercises: unknown[]; compliance: unknown[] }[] } & Record<string, unknown[]>;
+    const me = body.data?.me as { carePrograms: { exercises: unknown[]; compliance: { nodes: unknown[] } }[] } & Record<string, unknown[]>;
 
     // identity
     expect(me).toMatchObject({ id: "anna", givenName: "Anna", familyName: "de Vries", memberships: [{ organisation: { id: "acme" }, employeeNumber: "E-1001" }] });
     // therapy
     expect(me.carePrograms).toEqual([expect.objectContaining({ title: "Knierevalidatie na meniscusoperatie" })]);
     expect(me.carePrograms[0]?.exercises).toHaveLength(3);
-    expect(me.carePrograms[0]?.compliance.length).toBeGreaterThan(5);
+    expect(me.carePrograms[0]?.compliance.nodes.length).toBeGreaterThan(5);
     // mobility
     expect(me.mobilityCards).toEqual([{ engravedNumber: expect.stringMatching(/^3528\d{12}$/), kind: "PERSONAL" }]);
     const purposes = new Set((me.trips as unknown as { nodes: { purpose: string }[] }).nodes.map((trip) => trip.purpose));

@@ -28,11 +28,11 @@ const PERSONAL_VALUES = /Anna|de Vries|Bram|Jansen|anna@|bram@|\+316|Knierevalid
 
 describe("therapy data and the care team", () => {
   it("tom reads anna's program and compliance: she is his patient and has given health-data consent", async () => {
-    const body = await as("tom", `{ person(id: "anna") { givenName carePrograms { title exercises { name } compliance { performedOn done painScore } } } }`);
+    const body = await as("tom", `{ person(id: "anna") { givenName carePrograms { title exercises { name } compliance { nodes { performedOn done painScore } } } } }`);
     expect(body.errors).toBeUndefined();
-    const programs = (body.data?.person as { carePrograms: { title: string; compliance: unknown[] }[] }).carePrograms;
+    const programs = (body.data?.person as { carePrograms: { title: string; compliance: { nodes: unknown[] } }[] }).carePrograms;
     expect(programs.map((program) => program.title)).toEqual(["Knierevalidatie na meniscusoperatie"]);
-    expect(programs[0]?.compliance.length).toBeGreaterThan(5);
+    expect(programs[0]?.compliance.nodes.length).toBeGreaterThan(5);
   });
 
   it("tom reads none of bram's health data: bram has not consented, though he is tom's patient", async () => {
@@ -84,7 +84,7 @@ describe("platform staff and instructions from the controller", () => {
   });
 
   it("sam reads anna's program under the open instruction from tom's practice, and each field read is recorded", async () => {
-    const body = await as("sam", `{ person(id: "anna") { carePrograms { title compliance { painScore } } } }`);
+    const body = await as("sam", `{ person(id: "anna") { carePrograms { title compliance { nodes { painScore } } } } }`);
     expect(body.errors).toBeUndefined();
     expect(body.data?.person).toMatchObject({ carePrograms: [{ title: "Knierevalidatie na meniscusoperatie" }] });
 

@@ -25,8 +25,7 @@ export type KeysetOrder = readonly { column: PgColumn | SQL; direction: "asc" | 
  */
 export async function loadPages<R>(
   keys: readonly PageKey[],
-  fetch: (parentIds: string[], limit: number, after: string | null) => Promise<R[]>,
-  parentOf: (row: R) => string,
+  fetch: (parentIds: string[], limit: number, after: string | null) => Promise<{ parentId: string; row: R }[]>,
 ): Promise<Page<R>[]> {
   const groups = new Map<string, PageKey[]>();
   for (const key of keys) {
@@ -39,7 +38,7 @@ export async function loadPages<R>(
       const { first, after } = group[0]!;
       const rows = await fetch([...new Set(group.map((key) => key.parentId))], first + 1, after);
       const byParent = new Map<string, R[]>();
-      for (const row of rows) byParent.set(parentOf(row), [...(byParent.get(parentOf(row)) ?? []), row]);
+      for (const { parentId, row } of rows) byParent.set(parentId, [...(byParent.get(parentId) ?? []), row]);
       for (const key of group) {
         const own = byParent.get(key.parentId) ?? [];
         pages.set(key, { nodes: own.slice(0, first), hasNextPage: own.length > first });
@@ -50,7 +49,7 @@ export async function loadPages<R>(
 }
 
 /** `row_number()` of a row within its parent's list, in the list's order: keep those up to the limit. */
-export function rankWithin(parent: PgColumn, order: KeysetOrder): SQL<number> {
+export function rankWithin(parent: PgColumn | SQL, order: KeysetOrder): SQL<number> {
   const terms = sql.join(order.map(({ column, direction }) => sql`${column} ${sql.raw(direction)}`), sql`, `);
   return sql<number>`row_number() over (partition by ${parent} order by ${terms})`;
 }
@@ -71,9 +70,9 @@ export function keysetAfter(order: KeysetOrder, values: readonly unknown[]): SQL
 
 export interface PagedList<T extends PgTable> {
   table: T;
-  /** The column naming the list a row belongs to (the person, the program). */
-  parent: PgColumn;
-  /** The list's order over the table's own columns, ending with its unique id. */
+  /** What names the list a row belongs to (the person, the program): a column, or a correlated subquery. */
+  parent: PgColumn | SQL;
+  /** The list's order over the table's rows (columns or correlated subqueries), ending with its unique id. */
   order: KeysetOrder;
   id: PgColumn;
   /** Rows of the table that are not in the list at all (work trips: no private trip is loaded). */
@@ -86,11 +85,17 @@ export interface PagedList<T extends PgTable> {
  * stands. A cursor of a row that is gone, or of another parent's list, ends the list: the
  * answer never tells whether such a row exists.
  */
-export async function selectPage<T extends PgTable>(db: Database, list: PagedList<T>, parentIds: string[], limit: number, after: string | null): Promise<T["$inferSelect"][]> {
+export async function selectPage<T extends PgTable>(
+  db: Database,
+  list: PagedList<T>,
+  parentIds: string[],
+  limit: number,
+  after: string | null,
+): Promise<{ parentId: string; row: T["$inferSelect"] }[]> {
   let beyond: SQL | undefined;
   if (after !== null) {
     const keys = Object.fromEntries(list.order.map(({ column }, index) => [`k${index}`, column as PgColumn]));
-    const [cursor] = (await db.select({ parent: list.parent, ...keys }).from(list.table as PgTable).where(eq(list.id, after))) as Record<string, unknown>[];
+    const [cursor] = (await db.select({ parent: list.parent as PgColumn, ...keys }).from(list.table as PgTable).where(eq(list.id, after))) as Record<string, unknown>[];
     if (!cursor || !parentIds.includes(cursor.parent as string)) return [];
     parentIds = [cursor.parent as string];
     beyond = keysetAfter(list.order, list.order.map((_, index) => cursor[`k${index}`]));
@@ -98,10 +103,10 @@ export async function selectPage<T extends PgTable>(db: Database, list: PagedLis
   // Typed as any table: drizzle's generic select types do not follow a generic table.
   const table = list.table as PgTable;
   const ranked = db
-    .select({ ...getTableColumns(table), rank: rankWithin(list.parent, list.order).as("page_rank") })
+    .select({ ...getTableColumns(table), pageParent: sql<string>`${list.parent}`.as("page_parent"), rank: rankWithin(list.parent, list.order).as("page_rank") })
     .from(table)
-    .where(and(inArray(list.parent, parentIds), list.filter, beyond))
+    .where(and(inArray(list.parent as SQL, parentIds), list.filter, beyond))
     .as("ranked");
-  const rows = (await db.select().from(ranked).where(lte(ranked.rank, limit)).orderBy(ranked.rank)) as (T["$inferSelect"] & { rank: unknown })[];
-  return rows.map(({ rank: _, ...row }) => row as T["$inferSelect"]);
+  const rows = (await db.select().from(ranked).where(lte(ranked.rank, limit)).orderBy(ranked.rank)) as (T["$inferSelect"] & { pageParent: string; rank: unknown })[];
+  return rows.map(({ pageParent, rank: _, ...row }) => ({ parentId: pageParent, row: row as T["$inferSelect"] }));
 }

@@ -7,7 +7,7 @@ import { invoiceLines, invoices, type InvoiceLineRow, type InvoiceRow } from "./
 export function createLoaders(db: Database) {
   return {
     invoicesOfPerson: new DataLoader<PageKey, Page<InvoiceRow>, string>(
-      (keys) => loadPages(keys, (ids, limit, after) => selectPage(db, INVOICES, ids, limit, after), (row) => row.personId),
+      (keys) => loadPages(keys, (ids, limit, after) => selectPage(db, INVOICES, ids, limit, after)),
       { cacheKeyFn: (key) => JSON.stringify([key.parentId, key.first, key.after]) },
     ),
     // Shared by `Invoice.lines` and `Invoice.total`, so asking for both costs one query.

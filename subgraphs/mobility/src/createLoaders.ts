@@ -21,12 +21,12 @@ export function createLoaders(db: Database) {
         (row) => row.personId,
       ),
     ),
-    tripsOfPerson: new DataLoader<PageKey, Page<TripRow>, string>((keys) => loadPages(keys, (ids, limit, after) => selectPage(db, TRIPS, ids, limit, after), (row) => row.personId), {
+    tripsOfPerson: new DataLoader<PageKey, Page<TripRow>, string>((keys) => loadPages(keys, (ids, limit, after) => selectPage(db, TRIPS, ids, limit, after)), {
       cacheKeyFn: pageCacheKey,
     }),
     // Filtered in the query: a request for work trips never loads a private trip.
     workTripsOfPerson: new DataLoader<PageKey, Page<TripRow>, string>(
-      (keys) => loadPages(keys, (ids, limit, after) => selectPage(db, { ...TRIPS, filter: inArray(trips.purpose, [...WORK_TRIP_PURPOSES]) }, ids, limit, after), (row) => row.personId),
+      (keys) => loadPages(keys, (ids, limit, after) => selectPage(db, { ...TRIPS, filter: inArray(trips.purpose, [...WORK_TRIP_PURPOSES]) }, ids, limit, after)),
       { cacheKeyFn: pageCacheKey },
     ),
   };
