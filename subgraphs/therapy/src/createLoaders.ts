@@ -72,10 +72,18 @@ export function createLoaders(db: Database) {
       for (const row of rows) exercise.prime(row.id, row);
       return groupByKey(programIds, rows, (row) => row.programId);
     }),
-    // A page of each program's reports; their exercises come from the exercise loader, one
-    // query for the page (none when the program's exercises were asked for too, which prime it).
+    // A page of each program's reports, and the exercises they report on, primed so that
+    // `ComplianceEntry.exercise` costs no query: two queries a page, however many programs.
     complianceOfProgram: new DataLoader<PageKey, Page<ComplianceEntryRow>, string>(
-      (keys) => loadPages(keys, (ids, limit, after) => selectPage(db, COMPLIANCE, ids, limit, after)),
+      (keys) =>
+        loadPages(keys, async (ids, limit, after) => {
+          const entries = await selectPage(db, COMPLIANCE, ids, limit, after);
+          const exerciseIds = [...new Set(entries.map(({ row }) => row.exerciseId))];
+          if (exerciseIds.length > 0) {
+            for (const row of await db.select().from(exercises).where(inArray(exercises.id, exerciseIds))) exercise.prime(row.id, row);
+          }
+          return entries;
+        }),
       { cacheKeyFn: (key) => JSON.stringify([key.parentId, key.first, key.after]) },
     ),
   };
