@@ -68,3 +68,35 @@ describe(`one query through the gateway (${process.env.DATABASE_URL ? "PostgreSQ
     expect(body).toEqual({ data: { me: null } });
   });
 });
+
+describe("lists a page at a time, through the gateway", () => {
+  const TRIPS = /* GraphQL */ `query Trips($first: Int, $after: String) { me { trips(first: $first, after: $after) { nodes { id } pageInfo { hasNextPage endCursor } } } }`;
+  type TripsAnswer = { me: { trips: { nodes: { id: string }[]; pageInfo: { hasNextPage: boolean; endCursor: string } } | null } };
+
+  it("pages through anna's trips with the cursor the gateway hands back", async () => {
+    const token = await graph.tokenFor("anna");
+    const ids: string[] = [];
+    let after: string | null = null;
+    do {
+      const { body } = await postGraphQL(graph.gatewayUrl, TRIPS, token, { first: 25, after });
+      expect(body.errors).toBeUndefined();
+      const trips = (body.data as TripsAnswer).me.trips!;
+      ids.push(...trips.nodes.map((trip) => trip.id));
+      after = trips.pageInfo.hasNextPage ? trips.pageInfo.endCursor : null;
+    } while (after);
+    expect(ids).toHaveLength(36);
+    expect(new Set(ids).size).toBe(36);
+  });
+
+  it("refuses a page larger than 100 and a malformed cursor, naming the argument, and keeps the rest of the answer", async () => {
+    const token = await graph.tokenFor("anna");
+    for (const [variables, argument] of [[{ first: 1000 }, "first"], [{ after: "%%%" }, "after"]] as const) {
+      const { status, body } = await postGraphQL(graph.gatewayUrl, TRIPS, token, variables);
+      expect(status).toBe(200);
+      expect(body.data).toEqual({ me: { trips: null } });
+      expect(body.errors?.map((error) => ({ path: error.path, code: error.extensions?.code, argument: error.extensions?.argument }))).toEqual([
+        { path: ["me", "trips"], code: "BAD_USER_INPUT", argument },
+      ]);
+    }
+  });
+});
