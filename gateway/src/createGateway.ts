@@ -2,7 +2,7 @@ import type { IncomingMessage, Server } from "node:http";
 import { ApolloGateway, RemoteGraphQLDataSource } from "@apollo/gateway";
 import { ApolloServer } from "@apollo/server";
 import { InvalidTokenError, readBearerToken, type Caller, type TokenSigner, type TokenVerifier } from "@grondslag/auth";
-import { createHttpServer, serveApollo, unauthenticated, type Logger, type RouteHandler } from "@grondslag/server";
+import { createHttpServer, serveApollo, unauthenticated, validateInput, type Logger, type RouteHandler } from "@grondslag/server";
 
 export interface GatewayContext {
   caller: Caller;
@@ -52,8 +52,12 @@ export function createGateway(options: GatewayOptions): Gateway {
         },
       }),
   });
+  // Malformed ids, days and strings are refused here, before a query plan is made for them.
+  const input = validateInput();
   const apollo = new ApolloServer<GatewayContext>({
     gateway,
+    validationRules: input.validationRules,
+    plugins: [input.plugin],
     logger: log,
     includeStacktraceInErrorResponses: false,
     // The process owns shutdown (stack/src/main.ts); Apollo's own signal handler would race it.

@@ -28,7 +28,7 @@ Grondslag is running on ${store}.
   Health:   ${gatewayUrl.replace(/\/graphql$/, "/health")}
   Token:    TOKEN=$(npx -y pnpm@10 --silent token anna)
   Try:      curl -s ${gatewayUrl} -H "authorization: Bearer $TOKEN" -H 'content-type: application/json' \\
-              -d '{"query":"{ me { givenName trips { purpose distanceKm } consents { purpose { id } state } } }"}'
+              -d '{"query":"{ me { givenName trips(first: 5) { nodes { purpose distanceKm } pageInfo { hasNextPage endCursor } } consents { purpose { id } state } } }"}'
 
 Press Ctrl-C to stop.
 `);

@@ -1,6 +1,6 @@
 import { personas, type Caller, type PersonaName } from "@grondslag/auth";
 import { loadSupergraphSdl, readGraphPolicy, type GraphFieldPolicy } from "@grondslag/supergraph";
-import { buildASTSchema, getNamedType, isObjectType, isScalarType, isEnumType, parse, type GraphQLObjectType, type GraphQLSchema } from "graphql";
+import { buildASTSchema, getNamedType, isObjectType, isScalarType, isEnumType, isNonNullType, parse, type GraphQLField, type GraphQLObjectType, type GraphQLSchema } from "graphql";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { isAllowedByDeclaration, type Declared } from "./policyOracle.ts";
 import { postGraphQL, type GraphQLResponse } from "./postGraphQL.ts";
@@ -18,10 +18,13 @@ const PERSONAS = Object.keys(personas) as PersonaName[];
 /** Values that change as the sweep runs (its own reads are recorded): decisions checked, values not. */
 const VOLATILE = new Set(["Person.instructedReads", "Query.instructedReads"]);
 
+/** Fields asked without arguments: none, or only optional ones such as a page's `first` and `after` (the first page is swept). */
+const withoutArguments = (field: GraphQLField<unknown, unknown>) => field.args.every((arg) => !isNonNullType(arg.type) || arg.defaultValue !== undefined);
+
 /** All fields of a type, nested; a type already on the path gets its leaf fields only. */
 function selectionOf(type: GraphQLObjectType, path: string[] = [type.name]): string {
   return Object.values(type.getFields())
-    .filter((field) => field.args.length === 0)
+    .filter(withoutArguments)
     .map((field) => {
       const named = getNamedType(field.type);
       if (!isObjectType(named)) return field.name;
@@ -35,7 +38,7 @@ function selectionOf(type: GraphQLObjectType, path: string[] = [type.name]): str
 }
 
 const personSelection = selectionOf(schema.getType("Person") as GraphQLObjectType);
-const rootLists = Object.values(schema.getQueryType()!.getFields()).filter((field) => field.args.length === 0 && field.name !== "me");
+const rootLists = Object.values(schema.getQueryType()!.getFields()).filter((field) => withoutArguments(field) && field.name !== "me");
 
 type Json = Record<string, unknown>;
 interface Sweep {

@@ -15,10 +15,10 @@ const ANNA_EVERYWHERE = /* GraphQL */ `
       givenName
       familyName
       memberships { organisation { id } employeeNumber }
-      carePrograms { title exercises { name } compliance { done } }
+      carePrograms { title exercises { name } compliance { nodes { done } } }
       mobilityCards { engravedNumber kind }
-      trips { purpose distanceKm }
-      invoices { number status total { amountCents currency } }
+      trips(first: 100) { nodes { purpose distanceKm } }
+      invoices { nodes { number status total { amountCents currency } } }
       consents { purpose { id } state active }
     }
   }
@@ -30,7 +30,7 @@ describe(`one query through the gateway (${process.env.DATABASE_URL ? "PostgreSQ
     const { status, body } = await postGraphQL(graph.gatewayUrl, ANNA_EVERYWHERE, await graph.tokenFor("anna"));
     expect(status).toBe(200);
     expect(body.errors).toBeUndefined();
-    const me = body.data?.me as { carePrograms: { exercises: unknown[]; compliance: unknown[] }[] } & Record<string, unknown[]>;
+    const me = body.data?.me as { carePrograms: { exercises: unknown[]; compliance: { nodes: unknown[] } }[] } & Record<string, unknown[]>;
 
     // identity
     expect(me).toMatchObject({ id: "anna", givenName: "Anna", familyName: "de Vries", memberships: [{ organisation: { id: "acme" }, employeeNumber: "E-1001" }] });
@@ -41,13 +41,13 @@ describe(`one query through the gateway (${process.env.DATABASE_URL ? "PostgreSQ
       expect.objectContaining({ title: "Houdingstraining bij nekklachten" }),
     ]);
     expect(me.carePrograms[0]?.exercises).toHaveLength(3);
-    expect(me.carePrograms[0]?.compliance.length).toBeGreaterThan(5);
+    expect(me.carePrograms[0]?.compliance.nodes.length).toBeGreaterThan(5);
     // mobility
     expect(me.mobilityCards).toEqual([{ engravedNumber: expect.stringMatching(/^3528\d{12}$/), kind: "PERSONAL" }]);
-    const purposes = new Set((me.trips as { purpose: string }[]).map((trip) => trip.purpose));
+    const purposes = new Set((me.trips as unknown as { nodes: { purpose: string }[] }).nodes.map((trip) => trip.purpose));
     expect(purposes).toEqual(new Set(["BUSINESS", "COMMUTE", "PRIVATE"]));
     // billing
-    expect(me.invoices).toContainEqual({ number: "GS-2026-000123", status: "PAID", total: { amountCents: 2340, currency: "EUR" } });
+    expect((me.invoices as unknown as { nodes: unknown[] }).nodes).toContainEqual({ number: "GS-2026-000123", status: "PAID", total: { amountCents: 2340, currency: "EUR" } });
     // consent
     expect(me.consents).toEqual([
       { purpose: { id: "health-data" }, state: "GIVEN", active: true },
@@ -72,5 +72,37 @@ describe(`one query through the gateway (${process.env.DATABASE_URL ? "PostgreSQ
   it("answers `me` with null for a caller that is not a person", async () => {
     const { body } = await postGraphQL(graph.gatewayUrl, `{ me { id } }`, await graph.tokenFor("twilio"));
     expect(body).toEqual({ data: { me: null } });
+  });
+});
+
+describe("lists a page at a time, through the gateway", () => {
+  const TRIPS = /* GraphQL */ `query Trips($first: Int, $after: String) { me { trips(first: $first, after: $after) { nodes { id } pageInfo { hasNextPage endCursor } } } }`;
+  type TripsAnswer = { me: { trips: { nodes: { id: string }[]; pageInfo: { hasNextPage: boolean; endCursor: string } } | null } };
+
+  it("pages through anna's trips with the cursor the gateway hands back", async () => {
+    const token = await graph.tokenFor("anna");
+    const ids: string[] = [];
+    let after: string | null = null;
+    do {
+      const { body } = await postGraphQL(graph.gatewayUrl, TRIPS, token, { first: 25, after });
+      expect(body.errors).toBeUndefined();
+      const trips = (body.data as TripsAnswer).me.trips!;
+      ids.push(...trips.nodes.map((trip) => trip.id));
+      after = trips.pageInfo.hasNextPage ? trips.pageInfo.endCursor : null;
+    } while (after);
+    expect(ids).toHaveLength(36);
+    expect(new Set(ids).size).toBe(36);
+  });
+
+  it("refuses a page larger than 100 and a malformed cursor, naming the argument, and keeps the rest of the answer", async () => {
+    const token = await graph.tokenFor("anna");
+    for (const [variables, argument] of [[{ first: 1000 }, "first"], [{ after: "%%%" }, "after"]] as const) {
+      const { status, body } = await postGraphQL(graph.gatewayUrl, TRIPS, token, variables);
+      expect(status).toBe(200);
+      expect(body.data).toEqual({ me: { trips: null } });
+      expect(body.errors?.map((error) => ({ path: error.path, code: error.extensions?.code, argument: error.extensions?.argument }))).toEqual([
+        { path: ["me", "trips"], code: "BAD_USER_INPUT", argument },
+      ]);
+    }
   });
 });

@@ -28,11 +28,11 @@ const PERSONAL_VALUES = /Anna|de Vries|Bram|Jansen|anna@|bram@|\+316|Knierevalid
 
 describe("therapy data and the care team", () => {
   it("tom reads anna's program and compliance: she is his patient and has given health-data consent", async () => {
-    const body = await as("tom", `{ person(id: "anna") { givenName carePrograms { title exercises { name } compliance { performedOn done painScore } } } }`);
+    const body = await as("tom", `{ person(id: "anna") { givenName carePrograms { title exercises { name } compliance { nodes { performedOn done painScore } } } } }`);
     expect(body.errors).toBeUndefined();
-    const programs = (body.data?.person as { carePrograms: { title: string; compliance: unknown[] }[] }).carePrograms;
+    const programs = (body.data?.person as { carePrograms: { title: string; compliance: { nodes: unknown[] } }[] }).carePrograms;
     expect(programs.map((program) => program.title)).toEqual(["Knierevalidatie na meniscusoperatie"]);
-    expect(programs[0]?.compliance.length).toBeGreaterThan(5);
+    expect(programs[0]?.compliance.nodes.length).toBeGreaterThan(5);
   });
 
   it("tom reads none of bram's health data: bram has not consented, though he is tom's patient", async () => {
@@ -54,11 +54,11 @@ describe("therapy data and the care team", () => {
 
 describe("the employer", () => {
   it("eva reads anna's business and commute trips, date, purpose and kilometres only, and no therapy field", async () => {
-    const body = await as("eva", `{ person(id: "anna") { workTrips { purpose startedAt distanceKm } trips { purpose } carePrograms { title } careRelationships { startedOn } memberships { employeeNumber } } }`);
-    const person = body.data?.person as { workTrips: { purpose: string; startedAt: string; distanceKm: number }[] };
-    expect(person.workTrips.length).toBeGreaterThan(10);
-    expect(new Set(person.workTrips.map((trip) => trip.purpose))).toEqual(new Set(["BUSINESS", "COMMUTE"]));
-    expect(person.workTrips.every((trip) => trip.startedAt && trip.distanceKm > 0)).toBe(true);
+    const body = await as("eva", `{ person(id: "anna") { workTrips(first: 100) { nodes { purpose startedAt distanceKm } } trips { nodes { purpose } } carePrograms { title } careRelationships { startedOn } memberships { employeeNumber } } }`);
+    const workTrips = (body.data?.person as { workTrips: { nodes: { purpose: string; startedAt: string; distanceKm: number }[] } }).workTrips.nodes;
+    expect(workTrips.length).toBeGreaterThan(10);
+    expect(new Set(workTrips.map((trip) => trip.purpose))).toEqual(new Set(["BUSINESS", "COMMUTE"]));
+    expect(workTrips.every((trip) => trip.startedAt && trip.distanceKm > 0)).toBe(true);
     expect(body.data?.person).toMatchObject({ trips: null, carePrograms: null, careRelationships: null, memberships: [{ employeeNumber: "E-1001" }] });
     expect(denials(body)).toEqual({
       "person.trips": "read: self",
@@ -68,8 +68,8 @@ describe("the employer", () => {
   });
 
   it("eva gets no trip's places, even of a work trip", async () => {
-    const body = await as("eva", `{ person(id: "anna") { workTrips { startPlace } } }`);
-    const trips = (body.data?.person as { workTrips: { startPlace: string | null }[] }).workTrips;
+    const body = await as("eva", `{ person(id: "anna") { workTrips(first: 100) { nodes { startPlace } } } }`);
+    const trips = (body.data?.person as { workTrips: { nodes: { startPlace: string | null }[] } }).workTrips.nodes;
     expect(trips.every((trip) => trip.startPlace === null)).toBe(true);
     expect(new Set(Object.values(denials(body)))).toEqual(new Set(["read: self"]));
     expect(JSON.stringify(body.errors)).not.toMatch(PERSONAL_VALUES);
@@ -77,7 +77,7 @@ describe("the employer", () => {
 });
 
 describe("controllers: each practice's records are its own", () => {
-  const programs = `{ person(id: "anna") { carePrograms { id title exercises { name } compliance { performedOn painScore } } careRelationships { id } } }`;
+  const programs = `{ person(id: "anna") { carePrograms { id title exercises { name } compliance { nodes { performedOn painScore } } } careRelationships { id } } }`;
 
   it("tom reads anna's program at fysio-utrecht and nothing of her program at oefen-amersfoort; noor the other way round", async () => {
     const tom = await as("tom", programs);
@@ -131,7 +131,7 @@ describe("controllers: each practice's records are its own", () => {
   });
 
   it("anna withdraws health-data consent: on the next request neither tom nor sam reads her health data; she gives it again and both do", async () => {
-    const healthOfAnna = `{ person(id: "anna") { carePrograms { title compliance { painScore } } } }`;
+    const healthOfAnna = `{ person(id: "anna") { carePrograms { title compliance { nodes { painScore } } } } }`;
     const withdrawn = await as("anna", `mutation { withdrawConsent(personId: "anna", purposeId: "health-data") { state } }`);
     expect(withdrawn.data).toEqual({ withdrawConsent: { state: "WITHDRAWN" } });
     for (const persona of ["tom", "sam"] as const) {
@@ -244,8 +244,8 @@ describe("a subgraph called directly holds the same rules", () => {
   });
 
   it("mobility: eva reads anna's work trips but not her trips", async () => {
-    const body = await direct("mobility", "eva", `{ _entities(representations: [{ __typename: "Person", id: "anna" }]) { ... on Person { trips { id } workTrips { purpose } } } }`);
+    const body = await direct("mobility", "eva", `{ _entities(representations: [{ __typename: "Person", id: "anna" }]) { ... on Person { trips { nodes { id } } workTrips(first: 100) { nodes { purpose } } } } }`);
     expect(denials(body)).toEqual({ "_entities.0.trips": "read: self" });
-    expect((body.data?._entities as { workTrips: unknown[] }[])[0]?.workTrips.length).toBeGreaterThan(10);
+    expect((body.data?._entities as { workTrips: { nodes: unknown[] } }[])[0]?.workTrips.nodes.length).toBeGreaterThan(10);
   });
 });

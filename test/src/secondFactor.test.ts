@@ -81,15 +81,15 @@ describe("second-factor login by SMS", () => {
   });
 
   it("records each send in the disclosure log: anna reads hers, eva cannot", async () => {
-    const own = await as("anna", `{ me { disclosures { partner fields purpose basis outcome reference } } }`);
+    const own = await as("anna", `{ me { disclosures { nodes { partner fields purpose basis outcome reference } } } }`);
     expect(own.errors).toBeUndefined();
-    expect((own.data?.me as { disclosures: unknown[] }).disclosures).toEqual(
+    expect((own.data?.me as { disclosures: { nodes: unknown[] } }).disclosures.nodes).toEqual(
       expect.arrayContaining([
         { partner: "twilio", fields: ["Person.smsRecipient"], purpose: "second-factor-login", basis: "CONTRACT", outcome: "SENT", reference: "SM-enrol" },
         { partner: "twilio", fields: ["Person.smsRecipient"], purpose: "second-factor-login", basis: "CONTRACT", outcome: "SENT", reference: "SM-login" },
       ]),
     );
-    const eva = await as("eva", `{ person(id: "anna") { disclosures { partner } } }`);
+    const eva = await as("eva", `{ person(id: "anna") { disclosures { nodes { partner } } } }`);
     expect(eva.data).toEqual({ person: { disclosures: null } });
     expect(eva.errors?.[0]?.extensions).toMatchObject({ code: "UNAUTHORIZED_FIELD_OR_TYPE", field: "Person.disclosures" });
   });
@@ -146,7 +146,7 @@ describe("Twilio's delivery status callbacks", () => {
     });
   const delivered = { MessageSid: "SM-login", MessageStatus: "delivered", AccountSid: ACCOUNT };
   const statusOfLogin = async () =>
-    ((await as("audrey", `{ disclosures { reference deliveryStatus } }`)).data?.disclosures as { reference: string; deliveryStatus: string | null }[]).find(
+    ((await as("audrey", `{ disclosures(first: 100) { nodes { reference deliveryStatus } } }`)).data?.disclosures as { nodes: { reference: string; deliveryStatus: string | null }[] }).nodes.find(
       (disclosure) => disclosure.reference === "SM-login",
     )?.deliveryStatus;
 
@@ -154,9 +154,9 @@ describe("Twilio's delivery status callbacks", () => {
     const signature = twilio.getExpectedTwilioSignature(TOKEN, STATUS_URL, delivered);
     expect((await callback(delivered, signature)).status).toBe(204);
     expect(await statusOfLogin()).toBe("delivered");
-    const log = await as("audrey", `{ disclosures { id reference deliveryStatus } }`);
+    const log = await as("audrey", `{ disclosures(first: 100) { nodes { id reference deliveryStatus } } }`);
     expect((await callback(delivered, signature)).status).toBe(204);
-    expect(await as("audrey", `{ disclosures { id reference deliveryStatus } }`)).toEqual(log);
+    expect(await as("audrey", `{ disclosures(first: 100) { nodes { id reference deliveryStatus } } }`)).toEqual(log);
   });
 
   it("refuses unsigned and wrongly signed callbacks", async () => {

@@ -60,15 +60,15 @@ describe("pnpm start", () => {
     expect(token.status).toBe(0);
     expect(token.stdout.trim()).toMatch(/^[\w-]+\.[\w-]+\.[\w-]+$/);
 
-    const { body } = await postGraphQL(first.gatewayUrl, `{ me { id trips { id } invoices { number } consents { state } } }`, token.stdout.trim());
+    const { body } = await postGraphQL(first.gatewayUrl, `{ me { id trips { nodes { id } } invoices { nodes { number } } consents { state } } }`, token.stdout.trim());
     expect(body.errors).toBeUndefined();
-    expect(body.data?.me).toMatchObject({ id: "anna", invoices: expect.arrayContaining([{ number: "GS-2026-000123" }]) });
+    expect(body.data?.me).toMatchObject({ id: "anna", invoices: { nodes: expect.arrayContaining([{ number: "GS-2026-000123" }]) } });
     expect(first.output()).toContain("seeded the demo cast into an empty store");
     expect(await interrupt(first.child)).toBe(0);
 
     // The same token still works after a restart: the keys and the data were kept on disk.
     const second = await start();
-    const again = await postGraphQL(second.gatewayUrl, `{ me { id trips { id } } }`, token.stdout.trim());
+    const again = await postGraphQL(second.gatewayUrl, `{ me { id trips { nodes { id } } } }`, token.stdout.trim());
     expect(again.body.data?.me).toEqual(body.data?.me && { id: "anna", trips: (body.data.me as { trips: unknown }).trips });
     expect(second.output()).not.toContain("seeded the demo cast");
     expect(await interrupt(second.child)).toBe(0);

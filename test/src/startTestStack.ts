@@ -1,5 +1,5 @@
 import { createKeyPair, createLocalJWKSet, createTokenSigner, createTokenVerifier, personas, type Caller, type PersonaName, type SigningKeyPair } from "@grondslag/auth";
-import { createLogger } from "@grondslag/server";
+import { createLogger, type Logger } from "@grondslag/server";
 import { createStack, type PartnerConfig, type Stack } from "@grondslag/stack";
 import { getTestDatabase, resetDatabase, type TestDatabase } from "@grondslag/testing";
 
@@ -24,12 +24,12 @@ export interface TestStack {
  * The whole graph on free loopback ports, over the suite's one database (reset and seeded
  * with the demo cast), with a test issuer instead of the development key files.
  */
-export async function startTestStack(options: { partners?: PartnerConfig } = {}): Promise<TestStack> {
+export async function startTestStack(options: { partners?: PartnerConfig; log?: Logger } = {}): Promise<TestStack> {
   const database = await getTestDatabase();
   const [issuerKey, gatewayKey] = await Promise.all([createKeyPair(), createKeyPair()]);
   const verifyToken = createTokenVerifier({ keys: createLocalJWKSet({ keys: [issuerKey.publicJwk] }), issuer: TEST_ISSUER, audience: TEST_AUDIENCE });
   const issue = createTokenSigner({ key: issuerKey, issuer: TEST_ISSUER, audience: TEST_AUDIENCE, ttlSeconds: 300 });
-  const log = createLogger({ level: "silent" });
+  const log = options.log ?? createLogger({ level: "silent" });
 
   const stack = await createStack({
     database,

@@ -1,4 +1,4 @@
-import { pino, type Logger as PinoLogger } from "pino";
+import { pino, type DestinationStream, type Logger as PinoLogger } from "pino";
 
 export type Logger = PinoLogger;
 
@@ -7,6 +7,8 @@ export interface LoggerOptions {
   level?: string;
   /** Extra fields on every line, such as the service name. */
   base?: Record<string, unknown>;
+  /** Where lines go. Default stdout; tests pass a stream to read what was logged. */
+  destination?: DestinationStream;
 }
 
 /**
@@ -14,7 +16,7 @@ export interface LoggerOptions {
  * last line of defence so a token or a code never reaches a log even if someone logs it.
  */
 export function createLogger(options: LoggerOptions = {}): Logger {
-  return pino({
+  const settings = {
     level: options.level ?? "info",
     base: options.base ?? {},
     serializers: { err: serializeError },
@@ -22,7 +24,8 @@ export function createLogger(options: LoggerOptions = {}): Logger {
       paths: ["req.headers.authorization", "headers.authorization", "authorization", "token", "*.token"],
       censor: "[redacted]",
     },
-  });
+  };
+  return options.destination ? pino(settings, options.destination) : pino(settings);
 }
 
 /** A query's parameters, a database error's detail, a partner's message: where values hide. */

@@ -5,6 +5,7 @@ import { createHttpServer, serveApollo } from "./createHttpServer.ts";
 import type { Logger } from "./createLogger.ts";
 import { requireCaller, unauthenticated } from "./requireCaller.ts";
 import type { Subgraph, SubgraphContext } from "./Subgraph.ts";
+import { validateInput } from "./validateInput.ts";
 
 export interface SubgraphServerOptions {
   /** Verifies the caller the gateway forwards (its short-lived, gateway-signed token). */
@@ -23,9 +24,12 @@ export interface SubgraphServer {
 
 export function createSubgraphServer(subgraph: Subgraph, options: SubgraphServerOptions): SubgraphServer {
   const log = options.log.child({ subgraph: subgraph.name });
+  // The gateway checks input too; a subgraph checks again because it can be called directly.
+  const input = validateInput();
   const apollo = new ApolloServer<SubgraphContext>({
     schema: subgraph.schema,
-    plugins: [requireCaller()],
+    validationRules: input.validationRules,
+    plugins: [requireCaller(), input.plugin],
     logger: log,
     // Subgraphs are reached only through the gateway; their own error detail stays in the log.
     includeStacktraceInErrorResponses: false,

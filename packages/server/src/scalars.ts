@@ -1,6 +1,8 @@
 import { GraphQLError, GraphQLScalarType, Kind } from "graphql";
+import { isCalendarDay, isIsoInstant } from "./checkScalarInput.ts";
 
-const ISO_DATE = /^\d{4}-\d{2}-\d{2}$/;
+// The parse functions refuse what PostgreSQL would refuse (a year 0, February 30th, an instant
+// `new Date` guesses at), so a bad value is the caller's error and never a database error.
 
 /** An instant, sent as an ISO 8601 string in UTC. */
 export const DateTimeScalar = new GraphQLScalarType<Date, string>({
@@ -12,12 +14,11 @@ export const DateTimeScalar = new GraphQLScalarType<Date, string>({
     return date.toISOString();
   },
   parseValue(value) {
-    const date = typeof value === "string" ? new Date(value) : new Date(Number.NaN);
-    if (Number.isNaN(date.getTime())) throw new GraphQLError("DateTime must be an ISO 8601 string");
-    return date;
+    if (typeof value !== "string" || !isIsoInstant(value)) throw new GraphQLError("DateTime must be an ISO 8601 date and time with an offset, such as 2026-11-01T14:05:00Z");
+    return new Date(value);
   },
   parseLiteral(ast) {
-    if (ast.kind !== Kind.STRING) throw new GraphQLError("DateTime must be an ISO 8601 string");
+    if (ast.kind !== Kind.STRING) throw new GraphQLError("DateTime must be an ISO 8601 date and time with an offset, such as 2026-11-01T14:05:00Z");
     return this.parseValue!(ast.value) as Date;
   },
 });
@@ -28,15 +29,15 @@ export const DateScalar = new GraphQLScalarType<string, string>({
   description: "A calendar day, YYYY-MM-DD.",
   serialize(value) {
     const day = value instanceof Date ? value.toISOString().slice(0, 10) : String(value);
-    if (!ISO_DATE.test(day)) throw new GraphQLError("Date cannot represent this value");
+    if (!isCalendarDay(day)) throw new GraphQLError("Date cannot represent this value");
     return day;
   },
   parseValue(value) {
-    if (typeof value !== "string" || !ISO_DATE.test(value)) throw new GraphQLError("Date must be YYYY-MM-DD");
+    if (typeof value !== "string" || !isCalendarDay(value)) throw new GraphQLError("Date must be a calendar day YYYY-MM-DD");
     return value;
   },
   parseLiteral(ast) {
-    if (ast.kind !== Kind.STRING || !ISO_DATE.test(ast.value)) throw new GraphQLError("Date must be YYYY-MM-DD");
+    if (ast.kind !== Kind.STRING || !isCalendarDay(ast.value)) throw new GraphQLError("Date must be a calendar day YYYY-MM-DD");
     return ast.value;
   },
 });

@@ -126,7 +126,9 @@ type Holds = (policy: FieldPolicy, alternatives: PolicyAlternatives | null, subj
 
 /**
  * A list shows only the records whose key the caller may read: each item of a list of a type
- * with a declared `id` is kept only when that `id`'s read policy holds for the item. A record
+ * with a declared `id` (or each edge of a connection, by its node) is kept only when that
+ * `id`'s read policy holds for the record. A page may then hold fewer than `first` records;
+ * its cursors still move through the whole list. A record
  * the caller may not read is left out without an error, so a list does not reveal that it
  * exists (that anna is treated at another practice is itself health data). Everything else is
  * still checked field by field.
@@ -137,13 +139,18 @@ function hideUnreadableListItems(schema: GraphQLSchema, byCoordinate: Map<string
     for (const field of Object.values(type.getFields())) {
       const unwrapped = isNonNullType(field.type) ? field.type.ofType : field.type;
       const item = getNamedType(field.type);
-      const key = byCoordinate.get(`${item.name}.id`);
-      if (!isListType(unwrapped) || !isObjectType(item) || !key || isOpenToEveryone(key)) continue;
+      if (!isListType(unwrapped) || !isObjectType(item)) continue;
+      // A connection's edges are judged by their node, as its nodes are: both lists hold the same records.
+      const edgeNode = item.getFields().node;
+      const recordType = edgeNode ? getNamedType(edgeNode.type) : item;
+      const recordOf = edgeNode ? (edge: unknown) => (edge as { node?: unknown } | null)?.node : (record: unknown) => record;
+      const key = byCoordinate.get(`${recordType.name}.id`);
+      if (!key || isOpenToEveryone(key)) continue;
       const resolve = field.resolve ?? defaultFieldResolver;
       field.resolve = async (parent, args, context: WithPolicy, info) => {
         const items: unknown = await resolve(parent, args, context, info);
         if (!Array.isArray(items)) return items;
-        const readable = await Promise.all(items.map((record) => holds(key, key.read, key, record, {}, context)));
+        const readable = await Promise.all(items.map((entry) => holds(key, key.read, key, recordOf(entry), {}, context)));
         return items.filter((_, index) => readable[index]);
       };
     }

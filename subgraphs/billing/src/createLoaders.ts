@@ -1,21 +1,14 @@
-import { groupByKey, type Database } from "@grondslag/db";
+import { groupByKey, loadPages, selectPage, type Database, type Page, type PagedList, type PageKey } from "@grondslag/db";
 import DataLoader from "dataloader";
-import { asc, desc, inArray } from "drizzle-orm";
+import { asc, inArray } from "drizzle-orm";
 import { invoiceLines, invoices, type InvoiceLineRow, type InvoiceRow } from "./db/tables.ts";
 
 /** One set per request: each loader turns the N look-ups of a request into one query. */
 export function createLoaders(db: Database) {
   return {
-    invoicesOfPerson: new DataLoader<string, InvoiceRow[]>(async (personIds) =>
-      groupByKey(
-        personIds,
-        await db
-          .select()
-          .from(invoices)
-          .where(inArray(invoices.personId, [...personIds]))
-          .orderBy(desc(invoices.issuedOn), desc(invoices.number)),
-        (row) => row.personId,
-      ),
+    invoicesOfPerson: new DataLoader<PageKey, Page<InvoiceRow>, string>(
+      (keys) => loadPages(keys, (ids, limit, after) => selectPage(db, INVOICES, ids, limit, after)),
+      { cacheKeyFn: (key) => JSON.stringify([key.parentId, key.first, key.after]) },
     ),
     // Shared by `Invoice.lines` and `Invoice.total`, so asking for both costs one query.
     linesOfInvoice: new DataLoader<string, InvoiceLineRow[]>(async (invoiceIds) =>
@@ -31,5 +24,16 @@ export function createLoaders(db: Database) {
     ),
   };
 }
+
+/** A person's invoices newest first; the id breaks ties so every page is stable. */
+const INVOICES = {
+  table: invoices,
+  parent: invoices.personId,
+  id: invoices.id,
+  order: [
+    { column: invoices.issuedOn, direction: "desc" },
+    { column: invoices.id, direction: "desc" },
+  ],
+} satisfies PagedList<typeof invoices>;
 
 export type Loaders = ReturnType<typeof createLoaders>;

@@ -1,4 +1,4 @@
-import { byKey, groupByKey, type Database } from "@grondslag/db";
+import { byKey, groupByKey, loadPages, selectPage, type Database, type Page, type PagedList, type PageKey } from "@grondslag/db";
 import DataLoader from "dataloader";
 import { and, desc, inArray } from "drizzle-orm";
 import {
@@ -52,16 +52,9 @@ export function createLoaders(db: Database) {
       ),
     ),
     /** Newest first: "who received my data" reads from the latest send back. */
-    disclosuresOfPerson: new DataLoader<string, DisclosureRow[]>(async (personIds) =>
-      groupByKey(
-        personIds,
-        await db
-          .select()
-          .from(disclosures)
-          .where(inArray(disclosures.personId, [...personIds]))
-          .orderBy(desc(disclosures.occurredAt), desc(disclosures.id)),
-        (row) => row.personId,
-      ),
+    disclosuresOfPerson: new DataLoader<PageKey, Page<DisclosureRow>, string>(
+      (keys) => loadPages(keys, (ids, limit, after) => selectPage(db, DISCLOSURES, ids, limit, after)),
+      { cacheKeyFn: (key) => JSON.stringify([key.parentId, key.first, key.after]) },
     ),
     /** The newest disclosure of a send, by (partner, reference): whom a partner's webhook is about. */
     disclosureByReference: new DataLoader<PartnerReference, DisclosureRow | undefined, string>(
@@ -89,5 +82,16 @@ export function createLoaders(db: Database) {
 function referenceKey({ partner, reference }: PartnerReference): string {
   return JSON.stringify([partner, reference]);
 }
+
+/** A person's disclosures newest first; the id breaks ties so every page is stable. */
+export const DISCLOSURES = {
+  table: disclosures,
+  parent: disclosures.personId,
+  id: disclosures.id,
+  order: [
+    { column: disclosures.occurredAt, direction: "desc" },
+    { column: disclosures.id, direction: "desc" },
+  ],
+} satisfies PagedList<typeof disclosures>;
 
 export type Loaders = ReturnType<typeof createLoaders>;

@@ -46,7 +46,7 @@ const STATUS = /* GraphQL */ `
 const ALL_FIELDS = "id partner fields purpose basis outcome reference deliveryStatus occurredAt";
 const disclosuresOf = (ids: string[], fields = ALL_FIELDS) => /* GraphQL */ `{
   _entities(representations: [${ids.map((id) => `{ __typename: "Person", id: "${id}" }`).join(", ")}]) {
-    ... on Person { id disclosures { ${fields} } }
+    ... on Person { id disclosures { nodes { ${fields} } } }
   }
 }`;
 
@@ -97,7 +97,7 @@ describe("the disclosure log", () => {
         _entities: [
           {
             id: "anna",
-            disclosures: [
+            disclosures: { nodes: [
               {
                 id: expect.any(String), partner: "twilio", fields: ["Person.phone"], purpose: "appointment-reminder", basis: "CONSENT",
                 outcome: "FAILED", reference: null, deliveryStatus: null, occurredAt: T3.toISOString(),
@@ -106,7 +106,7 @@ describe("the disclosure log", () => {
                 id: annasFirst, partner: "twilio", fields: ["Person.phone", "Person.givenName"], purpose: "second-factor-login", basis: "CONTRACT",
                 outcome: "SENT", reference: "SM0001", deliveryStatus: null, occurredAt: T1.toISOString(),
               },
-            ],
+            ] },
           },
         ],
       },
@@ -117,19 +117,34 @@ describe("the disclosure log", () => {
     const person = await run(disclosuresOf(["anna", "bram"], "id purpose"), audrey);
     expect(person.errors).toBeUndefined();
     expect(person.data?._entities).toEqual([
-      { id: "anna", disclosures: [{ id: expect.any(String), purpose: "appointment-reminder" }, { id: annasFirst, purpose: "second-factor-login" }] },
-      { id: "bram", disclosures: [{ id: bramsFirst, purpose: "invoice-mail" }] },
+      { id: "anna", disclosures: { nodes: [{ id: expect.any(String), purpose: "appointment-reminder" }, { id: annasFirst, purpose: "second-factor-login" }] } },
+      { id: "bram", disclosures: { nodes: [{ id: bramsFirst, purpose: "invoice-mail" }] } },
     ]);
-    const log = await run(`{ disclosures { id partner purpose occurredAt } }`, audrey);
+    const log = await run(`{ disclosures { nodes { id partner purpose occurredAt } } }`, audrey);
     expect(log).toEqual({
       data: {
-        disclosures: [
+        disclosures: { nodes: [
           { id: expect.any(String), partner: "twilio", purpose: "appointment-reminder", occurredAt: T3.toISOString() },
           { id: bramsFirst, partner: "twilio", purpose: "invoice-mail", occurredAt: T2.toISOString() },
           { id: annasFirst, partner: "twilio", purpose: "second-factor-login", occurredAt: T1.toISOString() },
-        ],
+        ] },
       },
     });
+  });
+
+  it("pages the whole log for an auditor, newest first, and refuses a page larger than 100 or a cursor it did not make", async () => {
+    type LogPage = { nodes: { id: string }[]; pageInfo: { hasNextPage: boolean; endCursor: string | null } };
+    const page = async (args: string) => (await run(`{ disclosures${args} { nodes { id } pageInfo { hasNextPage endCursor } } }`, audrey));
+    const first = (await page("(first: 2)")).data?.disclosures as LogPage;
+    expect(first.nodes.map((disclosure) => disclosure.id).slice(1)).toEqual([bramsFirst]);
+    expect(first.pageInfo.hasNextPage).toBe(true);
+    const second = (await page(`(first: 2, after: "${first.pageInfo.endCursor}")`)).data?.disclosures as LogPage;
+    expect(second).toEqual({ nodes: [{ id: annasFirst }], pageInfo: { hasNextPage: false, endCursor: expect.any(String) } });
+    for (const [args, argument] of [["(first: 101)", "first"], ['(after: "bm9wZQ")', "after"]] as const) {
+      const refused = await page(args);
+      expect(refused.data).toEqual({ disclosures: null });
+      expect(refused.errors?.map((error) => error.extensions)).toEqual([expect.objectContaining({ code: "BAD_USER_INPUT", argument })]);
+    }
   });
 
   it("denies anyone else a person's disclosures, and everyone but auditors the whole log", async () => {
@@ -143,7 +158,7 @@ describe("the disclosure log", () => {
     // anna reads her own, not bram's.
     expect((await run(disclosuresOf(["bram"]), anna)).data).toEqual({ _entities: [{ id: "bram", disclosures: null }] });
     for (const caller of [anna, eva, sam, service]) {
-      const result = await run(`{ disclosures { id } }`, caller);
+      const result = await run(`{ disclosures { nodes { id } } }`, caller);
       expect(result.data).toEqual({ disclosures: null });
       expect(result.errors?.[0]?.extensions).toEqual({ code: "UNAUTHORIZED_FIELD_OR_TYPE", field: "Query.disclosures", policy: "read: auditor" });
     }
@@ -193,7 +208,7 @@ describe("the disclosure log", () => {
 
     // The person reads the status.
     const read = await run(disclosuresOf(["anna"], "reference deliveryStatus"), anna);
-    expect(read.data?._entities).toEqual([{ id: "anna", disclosures: [{ reference: null, deliveryStatus: null }, { reference: "SM0001", deliveryStatus: "delivered" }] }]);
+    expect(read.data?._entities).toEqual([{ id: "anna", disclosures: { nodes: [{ reference: null, deliveryStatus: null }, { reference: "SM0001", deliveryStatus: "delivered" }] } }]);
   });
 
   it("does not let a late status regress a final one", async () => {

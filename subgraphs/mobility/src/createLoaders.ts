@@ -1,6 +1,6 @@
-import { byKey, groupByKey, type Database } from "@grondslag/db";
+import { byKey, groupByKey, loadPages, selectPage, type Database, type Page, type PagedList, type PageKey } from "@grondslag/db";
 import DataLoader from "dataloader";
-import { and, desc, inArray } from "drizzle-orm";
+import { inArray } from "drizzle-orm";
 import { WORK_TRIP_PURPOSES } from "./conditions.ts";
 import { mobilityCards, trips, type MobilityCardRow, type TripRow } from "./db/tables.ts";
 
@@ -21,30 +21,28 @@ export function createLoaders(db: Database) {
         (row) => row.personId,
       ),
     ),
-    tripsOfPerson: new DataLoader<string, TripRow[]>(async (personIds) =>
-      groupByKey(
-        personIds,
-        await db
-          .select()
-          .from(trips)
-          .where(inArray(trips.personId, [...personIds]))
-          .orderBy(desc(trips.startedAt), desc(trips.id)),
-        (row) => row.personId,
-      ),
-    ),
+    tripsOfPerson: new DataLoader<PageKey, Page<TripRow>, string>((keys) => loadPages(keys, (ids, limit, after) => selectPage(db, TRIPS, ids, limit, after)), {
+      cacheKeyFn: pageCacheKey,
+    }),
     // Filtered in the query: a request for work trips never loads a private trip.
-    workTripsOfPerson: new DataLoader<string, TripRow[]>(async (personIds) =>
-      groupByKey(
-        personIds,
-        await db
-          .select()
-          .from(trips)
-          .where(and(inArray(trips.personId, [...personIds]), inArray(trips.purpose, [...WORK_TRIP_PURPOSES])))
-          .orderBy(desc(trips.startedAt), desc(trips.id)),
-        (row) => row.personId,
-      ),
+    workTripsOfPerson: new DataLoader<PageKey, Page<TripRow>, string>(
+      (keys) => loadPages(keys, (ids, limit, after) => selectPage(db, { ...TRIPS, filter: inArray(trips.purpose, [...WORK_TRIP_PURPOSES]) }, ids, limit, after)),
+      { cacheKeyFn: pageCacheKey },
     ),
   };
 }
+
+/** A person's trips newest first; the id breaks ties so the order, and so every page, is stable. */
+const TRIPS = {
+  table: trips,
+  parent: trips.personId,
+  id: trips.id,
+  order: [
+    { column: trips.startedAt, direction: "desc" },
+    { column: trips.id, direction: "desc" },
+  ],
+} satisfies PagedList<typeof trips>;
+
+const pageCacheKey = (key: PageKey) => JSON.stringify([key.parentId, key.first, key.after]);
 
 export type Loaders = ReturnType<typeof createLoaders>;

@@ -90,9 +90,9 @@ describe("mobility subgraph", () => {
   it("lists anna's trips newest first: an unconfirmed GPS ride, then her card's check-in/out", async () => {
     const [person] = await persons(
       ["anna"],
-      "trips { id source startedAt endedAt startPlace endPlace distanceKm mode purpose travellerRole co2Grams costCents confirmedAt card { id } }",
+      "trips(first: 100) { nodes { id source startedAt endedAt startPlace endPlace distanceKm mode purpose travellerRole co2Grams costCents confirmedAt card { id } } }",
     );
-    const trips = person?.trips as TripAnswer[];
+    const trips = (person?.trips as { nodes: unknown }).nodes as TripAnswer[];
     expect(trips).toHaveLength(36);
     expect(trips.at(-1)?.id).toBe("anna-trip-2026-10-26-am");
     expect(trips.slice(0, 2)).toEqual([
@@ -132,8 +132,8 @@ describe("mobility subgraph", () => {
   });
 
   it("records anna's business drive as a manual car trip with her as driver", async () => {
-    const [person] = await persons(["anna"], "trips { id purpose source mode travellerRole distanceKm co2Grams costCents }");
-    const business = (person?.trips as TripAnswer[]).filter((trip) => trip.purpose === "BUSINESS");
+    const [person] = await persons(["anna"], "trips(first: 100) { nodes { id purpose source mode travellerRole distanceKm co2Grams costCents } }");
+    const business = ((person?.trips as { nodes: unknown }).nodes as TripAnswer[]).filter((trip) => trip.purpose === "BUSINESS");
     const drive = { purpose: "BUSINESS", source: "MANUAL", mode: "CAR", travellerRole: "DRIVER", distanceKm: 58.7, co2Grams: 10566, costCents: null };
     expect(business).toEqual([
       { id: "anna-trip-2026-11-12-pm", ...drive },
@@ -142,8 +142,8 @@ describe("mobility subgraph", () => {
   });
 
   it("gives bram GPS e-bike commutes and a private ride as passenger, and no card", async () => {
-    const [person] = await persons(["bram"], "mobilityCards { id } trips { id source mode purpose travellerRole distanceKm co2Grams }", bram);
-    const trips = person?.trips as TripAnswer[];
+    const [person] = await persons(["bram"], "mobilityCards { id } trips(first: 100) { nodes { id source mode purpose travellerRole distanceKm co2Grams } }", bram);
+    const trips = (person?.trips as { nodes: unknown }).nodes as TripAnswer[];
     expect(person?.mobilityCards).toEqual([]);
     expect(trips).toHaveLength(7);
     expect(trips[0]).toEqual({
@@ -155,8 +155,8 @@ describe("mobility subgraph", () => {
   });
 
   it("answers empty lists for a person who never travelled with the platform", async () => {
-    expect(await persons(["tom"], "id mobilityCards { id } trips { id } workTrips { id }", tom)).toEqual([
-      { id: "tom", mobilityCards: [], trips: [], workTrips: [] },
+    expect(await persons(["tom"], "id mobilityCards { id } trips(first: 100) { nodes { id } } workTrips(first: 100) { nodes { id } }", tom)).toEqual([
+      { id: "tom", mobilityCards: [], trips: { nodes: [] }, workTrips: { nodes: [] } },
     ]);
   });
 
@@ -181,9 +181,9 @@ describe("mobility subgraph", () => {
   });
 
   it("lists only anna's business and commute trips as workTrips, newest first", async () => {
-    const [person] = await persons(["anna"], "trips { id purpose } workTrips { id purpose startedAt }");
-    const trips = person?.trips as TripAnswer[];
-    const workTrips = person?.workTrips as (TripAnswer & { startedAt: string })[];
+    const [person] = await persons(["anna"], "trips(first: 100) { nodes { id purpose } } workTrips(first: 100) { nodes { id purpose startedAt } }");
+    const trips = (person?.trips as { nodes: unknown }).nodes as TripAnswer[];
+    const workTrips = (person?.workTrips as { nodes: unknown }).nodes as (TripAnswer & { startedAt: string })[];
     expect(trips.map((trip) => trip.purpose)).toContain("PRIVATE");
     expect(workTrips).toHaveLength(32);
     expect(new Set(workTrips.map((trip) => trip.purpose))).toEqual(new Set(["BUSINESS", "COMMUTE"]));
@@ -192,7 +192,7 @@ describe("mobility subgraph", () => {
   });
 
   it("gives support staff neither anna's cards nor her trips: null and an error that names the policy, not the data", async () => {
-    const result = await run(entities(["anna"], "mobilityCards { engravedNumber status } trips { id startPlace } workTrips { id }"), sam);
+    const result = await run(entities(["anna"], "mobilityCards { engravedNumber status } trips(first: 100) { nodes { id startPlace } } workTrips(first: 100) { nodes { id } }"), sam);
     expect(result.data).toEqual({ _entities: [{ mobilityCards: null, trips: null, workTrips: null }] });
     expect(errorsOf(result)).toEqual(
       expect.arrayContaining([
@@ -207,7 +207,7 @@ describe("mobility subgraph", () => {
   });
 
   it("refuses a partner anna's cards and trips, and another traveller her trips", async () => {
-    const partner = await run(entities(["anna"], "id mobilityCards { id } trips { id } workTrips { id }"), twilio);
+    const partner = await run(entities(["anna"], "id mobilityCards { id } trips(first: 100) { nodes { id } } workTrips(first: 100) { nodes { id } }"), twilio);
     expect(partner.data).toEqual({ _entities: [{ id: "anna", mobilityCards: null, trips: null, workTrips: null }] });
     expect(errorsOf(partner).map((error) => [error.field, error.policy])).toEqual(
       expect.arrayContaining([
@@ -216,17 +216,17 @@ describe("mobility subgraph", () => {
         ["Person.workTrips", "read: self | employer-of"],
       ]),
     );
-    const other = await run(entities(["anna"], "trips { id } workTrips { id }"), bram);
+    const other = await run(entities(["anna"], "trips(first: 100) { nodes { id } } workTrips(first: 100) { nodes { id } }"), bram);
     expect(other.data).toEqual({ _entities: [{ trips: null, workTrips: null }] });
     expect(JSON.stringify([partner.errors, other.errors])).not.toMatch(/anna-trip|anna-card|3528/);
   });
 
   it("gives anna's employer date and time, purpose and kilometres of her work trips, nothing else", async () => {
     const result = await run(
-      entities(["anna"], "workTrips { id startedAt endedAt purpose distanceKm startPlace mode costCents card { id } }"),
+      entities(["anna"], "workTrips(first: 100) { nodes { id startedAt endedAt purpose distanceKm startPlace mode costCents card { id } } }"),
       evaContext(),
     );
-    const workTrips = (result.data?._entities as { workTrips: Record<string, unknown>[] }[])[0]?.workTrips;
+    const workTrips = (result.data?._entities as { workTrips: { nodes: Record<string, unknown>[] } }[])[0]?.workTrips.nodes;
     expect(workTrips).toHaveLength(32);
     expect(workTrips?.[0]).toEqual({
       id: "anna-trip-2026-11-20-pm", startedAt: "2026-11-20T16:19:00.000Z", endedAt: "2026-11-20T16:43:00.000Z",
@@ -242,31 +242,32 @@ describe("mobility subgraph", () => {
     // leaves the private ones out of the list (Trip.id's read policy), so not even their number shows.
     const context = evaContext();
     context.loaders.workTripsOfPerson = context.loaders.tripsOfPerson;
-    const result = await run(entities(["anna"], "workTrips { id startedAt purpose distanceKm }"), context);
-    const listed = (result.data?._entities as { workTrips: Record<string, unknown>[] }[])[0]?.workTrips ?? [];
+    const result = await run(entities(["anna"], "workTrips(first: 100) { nodes { id startedAt purpose distanceKm } edges { node { id } } }"), context);
+    const { nodes: listed, edges } = (result.data?._entities as { workTrips: { nodes: Record<string, unknown>[]; edges: unknown[] } }[])[0]!.workTrips;
     expect(result.errors).toBeUndefined();
     expect(listed).toHaveLength(32);
+    expect(edges).toHaveLength(32);
     expect(new Set(listed.map((trip) => trip.purpose))).toEqual(new Set(["BUSINESS", "COMMUTE"]));
     expect(listed[0]).toMatchObject({ id: "anna-trip-2026-11-20-pm", purpose: "COMMUTE" });
     expect(JSON.stringify(result)).not.toMatch(/Galgenwaard|Slot Zuylen|Amsterdam|PRIVATE/);
     // Each remaining trip's fields are still checked on their own: places stay the traveller's.
-    const places = await run(entities(["anna"], "workTrips { startPlace }"), context);
+    const places = await run(entities(["anna"], "workTrips(first: 100) { nodes { startPlace } }"), context);
     expect(new Set(errorsOf(places).map((error) => error.policy))).toEqual(new Set(["read: self"]));
   });
 
   it("shows eva nothing of an employee of another employer, nor of bram's trips for his other employer's sake", async () => {
-    const other = await run(entities(["rita"], "workTrips { id }"), evaContext());
+    const other = await run(entities(["rita"], "workTrips { nodes { id } }"), evaContext());
     expect(other.data).toEqual({ _entities: [{ workTrips: null }] });
     expect(errorsOf(other).map((error) => error.policy)).toEqual(["read: self | employer-of"]);
     const bakery = createStaticPolicyLookups({ ...facts, memberships: { ...facts.memberships, eva: [{ organisationId: "bakkerij-zon", role: "employer_admin" }], bram: [employee("acme")] } });
     const context = subgraph.createContext(eva);
     context.policy.lookups = bakery;
-    const notHers = await run(entities(["bram"], "workTrips { id }"), context);
+    const notHers = await run(entities(["bram"], "workTrips { nodes { id } }"), context);
     expect(notHers.data).toEqual({ _entities: [{ workTrips: null }] });
   });
 
   it("resolves a batch of Person references' work trips in a constant number of queries (as their employer)", async () => {
-    const selection = "id workTrips { id distanceKm }";
+    const selection = "id workTrips { nodes { id distanceKm } }";
     database.resetQueryCount();
     await persons(["anna"], selection, evaContext());
     const oneCount = database.queryCount;
@@ -282,17 +283,105 @@ describe("mobility subgraph", () => {
 
   it("loads anna's 36 trips with their cards, her card list and her work trips in one query each (as anna)", async () => {
     database.resetQueryCount();
-    const [person] = await persons(["anna"], "trips { card { engravedNumber } } workTrips { id } mobilityCards { id }");
-    expect((person?.trips as unknown[]).length).toBe(36);
+    const [person] = await persons(["anna"], "trips(first: 100) { nodes { card { engravedNumber } } } workTrips(first: 100) { nodes { id } } mobilityCards { id }");
+    expect(((person?.trips as { nodes: unknown }).nodes as unknown[]).length).toBe(36);
     // trips, work trips, cards of the person, cards of the trips; `self` reads the rows already loaded.
     expect(database.queryCount).toBe(4);
+  });
+
+  describe("pages of trips", () => {
+    type TripPage = { edges: { cursor: string; node: { id: string } }[]; nodes: { id: string }[]; pageInfo: { hasNextPage: boolean; endCursor: string | null } };
+    const page = async (args: string, caller: Caller | Context = anna, field = "trips") => {
+      const result = await run(entities(["anna"], `${field}${args} { edges { cursor node { id } } nodes { id } pageInfo { hasNextPage endCursor } }`), caller);
+      return { result, page: (result.data?._entities as Record<string, TripPage | null>[] | undefined)?.[0]?.[field] };
+    };
+
+    it("pages through anna's 36 trips ten at a time, in the order of the whole list, each trip once", async () => {
+      const [person] = await persons(["anna"], "trips(first: 100) { nodes { id } }");
+      const all = (person?.trips as { nodes: { id: string }[] }).nodes.map((trip) => trip.id);
+      const seen: string[] = [];
+      let after: string | null = null;
+      for (let pageNumber = 1; ; pageNumber++) {
+        const { result, page: current } = await page(after ? `(first: 10, after: "${after}")` : "(first: 10)");
+        expect(result.errors).toBeUndefined();
+        expect(current!.nodes).toEqual(current!.edges.map((edge) => edge.node));
+        expect(current!.pageInfo.endCursor).toBe(current!.edges.at(-1)!.cursor);
+        seen.push(...current!.nodes.map((trip) => trip.id));
+        expect(current!.pageInfo.hasNextPage).toBe(pageNumber < 4);
+        if (!current!.pageInfo.hasNextPage) break;
+        after = current!.pageInfo.endCursor;
+      }
+      expect(seen).toEqual(all);
+      expect(seen).toHaveLength(36);
+    });
+
+    it("gives 20 trips when no page size is asked for, and continues from an edge's cursor", async () => {
+      const { page: first } = await page("");
+      expect(first!.nodes).toHaveLength(20);
+      expect(first!.pageInfo.hasNextPage).toBe(true);
+      const { page: next } = await page(`(first: 2, after: "${first!.edges[4]!.cursor}")`);
+      expect(next!.nodes).toEqual(first!.nodes.slice(5, 7));
+    });
+
+    it("refuses a page larger than 100 and a cursor it did not make, naming the argument", async () => {
+      for (const [args, argument] of [["(first: 101)", "first"], ["(first: -1)", "first"], ['(after: "bm9uc2Vuc2U")', "after"], ['(after: "not a cursor!")', "after"]] as const) {
+        const { result } = await page(args);
+        expect(result.data).toEqual({ _entities: [{ trips: null }] });
+        expect(errorsOf(result)).toEqual([expect.objectContaining({ path: ["_entities", 0, "trips"], code: "BAD_USER_INPUT", argument })]);
+      }
+    });
+
+    it("ends the list at a cursor of someone else's trip or of a trip that does not exist, telling neither apart", async () => {
+      const { page: bramsPage } = await page("(first: 1)", bram);
+      expect(bramsPage).toBeNull(); // bram may not read anna's trips at all
+      const [bramsTrips] = await persons(["bram"], "trips(first: 1) { pageInfo { endCursor } }", bram);
+      const bramsCursor = (bramsTrips?.trips as TripPage).pageInfo.endCursor!;
+      const missing = Buffer.from("grondslag:v1:no-such-trip").toString("base64url");
+      for (const cursor of [bramsCursor, missing]) {
+        const { result, page: current } = await page(`(after: "${cursor}")`);
+        expect(result.errors).toBeUndefined();
+        expect(current).toEqual({ edges: [], nodes: [], pageInfo: { hasNextPage: false, endCursor: null } });
+      }
+    });
+
+    it("pages anna's work trips for her employer, with the policy still applied to every trip on the page", async () => {
+      const { result, page: first } = await page("(first: 5)", evaContext(), "workTrips");
+      expect(result.errors).toBeUndefined();
+      expect(first!.nodes.map((trip) => trip.id)).toEqual(["anna-trip-2026-11-20-pm", "anna-trip-2026-11-20-am", "anna-trip-2026-11-19-pm", "anna-trip-2026-11-19-am", "anna-trip-2026-11-17-pm"]);
+      // As if workTrips' filter were broken: the private ride on the page is left out by the policy, without a trace.
+      const context = evaContext();
+      context.loaders.workTripsOfPerson = context.loaders.tripsOfPerson;
+      const { result: leaky, page: leakyPage } = await page("(first: 2)", context, "workTrips");
+      expect(leakyPage!.nodes).toEqual([{ id: "anna-trip-2026-11-20-pm" }]);
+      expect(leaky.errors).toBeUndefined();
+    });
+
+    it("loads one page of several persons' work trips in one query, and in two after a cursor", async () => {
+      // Eva as employer of both anna and bram (the stated facts): the rules cost no query.
+      const employerOfBoth = evaContext;
+      const count = async (ids: string[], args: string) => {
+        database.resetQueryCount();
+        const result = await run(entities(ids, `workTrips${args} { nodes { id } pageInfo { endCursor } }`), employerOfBoth());
+        expect(result.errors).toBeUndefined();
+        return { queries: database.queryCount, pages: (result.data?._entities as { workTrips: TripPage }[]).map((person) => person.workTrips) };
+      };
+      const one = await count(["anna"], "(first: 3)");
+      const two = await count(["anna", "bram"], "(first: 3)");
+      expect(two.pages.map((page) => page.nodes.length)).toEqual([3, 3]);
+      expect(one.queries).toBe(1);
+      expect(two.queries).toBe(1);
+      const after = await count(["anna", "bram"], `(first: 3, after: "${one.pages[0]!.pageInfo.endCursor}")`);
+      // The cursor is anna's: her list goes on, bram's ends (a cursor belongs to one list).
+      expect(after.pages.map((page) => page.nodes.length)).toEqual([3, 0]);
+      expect(after.queries).toBe(2);
+    });
   });
 
   it("seeds idempotently", async () => {
     expect(await subgraph.hasData()).toBe(true);
     await subgraph.seedDemoData();
-    const [person] = await persons(["anna"], "mobilityCards { id } trips { id }");
+    const [person] = await persons(["anna"], "mobilityCards { id } trips(first: 100) { nodes { id } }");
     expect(person?.mobilityCards).toEqual([{ id: "anna-card" }]);
-    expect(person?.trips).toHaveLength(36);
+    expect((person?.trips as { nodes: unknown[] }).nodes).toHaveLength(36);
   });
 });

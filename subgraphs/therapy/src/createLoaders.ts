@@ -1,6 +1,6 @@
-import { byKey, groupByKey, type Database } from "@grondslag/db";
+import { byKey, groupByKey, loadPages, selectPage, type Database, type Page, type PagedList, type PageKey } from "@grondslag/db";
 import DataLoader from "dataloader";
-import { eq, inArray } from "drizzle-orm";
+import { inArray, sql } from "drizzle-orm";
 import {
   careRelationships,
   complianceEntries,
@@ -72,19 +72,38 @@ export function createLoaders(db: Database) {
       for (const row of rows) exercise.prime(row.id, row);
       return groupByKey(programIds, rows, (row) => row.programId);
     }),
-    // Compliance rows know their exercise, not their program: the join finds the program, and
-    // the exercises it returns are primed so `ComplianceEntry.exercise` costs no further query.
-    complianceOfProgram: new DataLoader<string, ComplianceEntryRow[]>(async (programIds) => {
-      const rows = await db
-        .select({ entry: complianceEntries, exercise: exercises })
-        .from(complianceEntries)
-        .innerJoin(exercises, eq(complianceEntries.exerciseId, exercises.id))
-        .where(inArray(exercises.programId, [...programIds]))
-        .orderBy(complianceEntries.performedOn, exercises.position);
-      for (const row of rows) exercise.prime(row.exercise.id, row.exercise);
-      return groupByKey(programIds, rows, (row) => row.exercise.programId).map((group) => group.map((row) => row.entry));
-    }),
+    // A page of each program's reports, and the exercises they report on, primed so that
+    // `ComplianceEntry.exercise` costs no query: two queries a page, however many programs.
+    complianceOfProgram: new DataLoader<PageKey, Page<ComplianceEntryRow>, string>(
+      (keys) =>
+        loadPages(keys, async (ids, limit, after) => {
+          const entries = await selectPage(db, COMPLIANCE, ids, limit, after);
+          const exerciseIds = [...new Set(entries.map(({ row }) => row.exerciseId))];
+          if (exerciseIds.length > 0) {
+            for (const row of await db.select().from(exercises).where(inArray(exercises.id, exerciseIds))) exercise.prime(row.id, row);
+          }
+          return entries;
+        }),
+      { cacheKeyFn: (key) => JSON.stringify([key.parentId, key.first, key.after]) },
+    ),
   };
 }
+
+// Compliance rows know their exercise, not their program: the program, and the exercise's
+// place in it, are correlated look-ups of the exercise (by its primary key).
+const programOf = sql<string>`(select ${exercises.programId} from ${exercises} where ${exercises.id} = ${complianceEntries.exerciseId})`;
+const positionOf = sql<number>`(select ${exercises.position} from ${exercises} where ${exercises.id} = ${complianceEntries.exerciseId})`;
+
+/** By day, then in the program's exercise order; the id keeps the order, and so every page, stable. */
+const COMPLIANCE = {
+  table: complianceEntries,
+  parent: programOf,
+  id: complianceEntries.id,
+  order: [
+    { column: complianceEntries.performedOn, direction: "asc" },
+    { column: positionOf, direction: "asc" },
+    { column: complianceEntries.id, direction: "asc" },
+  ],
+} satisfies PagedList<typeof complianceEntries>;
 
 export type Loaders = ReturnType<typeof createLoaders>;

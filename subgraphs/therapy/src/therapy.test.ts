@@ -63,7 +63,7 @@ describe("therapy subgraph", () => {
             id title goal startedOn endsOn
             careRelationship { id startedOn endedOn active patient { id } therapist { profession person { id } practice { name city } } }
             exercises { position name sets repetitions }
-            compliance { performedOn exercise { name } done painScore effortScore }
+            compliance(first: 100) { nodes { performedOn exercise { name } done painScore effortScore } }
         } }`,
       ),
       bram,
@@ -91,14 +91,14 @@ describe("therapy subgraph", () => {
                   { position: 1, name: "Bruggetje", sets: 3, repetitions: 10 },
                   { position: 2, name: "Kat en koe", sets: 2, repetitions: 8 },
                 ],
-                compliance: [
+                compliance: { nodes: [
                   { performedOn: "2026-11-17", exercise: { name: "Bruggetje" }, done: true, painScore: 3, effortScore: 5 },
                   { performedOn: "2026-11-17", exercise: { name: "Kat en koe" }, done: true, painScore: 2, effortScore: 3 },
                   { performedOn: "2026-11-19", exercise: { name: "Bruggetje" }, done: false, painScore: null, effortScore: null },
                   { performedOn: "2026-11-19", exercise: { name: "Kat en koe" }, done: true, painScore: 2, effortScore: 3 },
                   { performedOn: "2026-11-21", exercise: { name: "Bruggetje" }, done: true, painScore: 2, effortScore: 5 },
                   { performedOn: "2026-11-21", exercise: { name: "Kat en koe" }, done: true, painScore: 1, effortScore: 3 },
-                ],
+                ] },
               },
             ],
           },
@@ -108,21 +108,52 @@ describe("therapy subgraph", () => {
   });
 
   it("lets anna read her own three weeks of knee rehabilitation, skipped days included", async () => {
-    const result = await run(entities("Person", ["anna"], `{ carePrograms { id exercises { id } compliance { id done painScore } } }`), anna);
+    const result = await run(entities("Person", ["anna"], `{ carePrograms { id exercises { id } compliance(first: 100) { nodes { id done painScore } } } }`), anna);
     expect(result.errors).toBeUndefined();
-    const [program] = (result.data?._entities as { carePrograms: { compliance: { id: string; done: boolean; painScore: number | null }[] }[] }[])[0]!
+    const [program] = (result.data?._entities as { carePrograms: { compliance: { nodes: { id: string; done: boolean; painScore: number | null }[] } }[] }[])[0]!
       .carePrograms;
     expect(program).toMatchObject({
       id: "anna-knee",
       exercises: [{ id: "anna-knee-squat" }, { id: "anna-knee-leg-raise" }, { id: "anna-knee-step-up" }],
     });
-    expect(program!.compliance).toHaveLength(27);
-    expect(program!.compliance.slice(3, 6)).toEqual([
+    expect(program!.compliance.nodes).toHaveLength(27);
+    expect(program!.compliance.nodes.slice(3, 6)).toEqual([
       { id: "anna-knee-2026-11-04-squat", done: true, painScore: 5 },
       { id: "anna-knee-2026-11-04-leg-raise", done: true, painScore: 4 },
       { id: "anna-knee-2026-11-04-step-up", done: false, painScore: 7 },
     ]);
-    expect(program!.compliance.filter((entry) => !entry.done)).toHaveLength(5);
+    expect(program!.compliance.nodes.filter((entry) => !entry.done)).toHaveLength(5);
+  });
+
+  it("pages through anna's 27 reports ten at a time in day and exercise order, and refuses a page larger than 100 or a bad cursor", async () => {
+    type CompliancePage = { nodes: { id: string }[]; pageInfo: { hasNextPage: boolean; endCursor: string | null } };
+    const page = async (args: string) => {
+      const result = await run(entities("Person", ["anna"], `{ carePrograms { compliance${args} { nodes { id } pageInfo { hasNextPage endCursor } } } }`), anna);
+      return { result, page: (result.data?._entities as { carePrograms: { compliance: CompliancePage | null }[] }[] | undefined)?.[0]?.carePrograms[0]?.compliance };
+    };
+    const whole = await run(entities("Person", ["anna"], `{ carePrograms { compliance(first: 100) { nodes { id } } } }`), anna);
+    const all = (whole.data?._entities as { carePrograms: { compliance: CompliancePage }[] }[])[0]!.carePrograms[0]!.compliance.nodes.map((entry) => entry.id);
+    const seen: string[] = [];
+    const hasNext: boolean[] = [];
+    let after: string | null = null;
+    do {
+      const { result, page: current } = await page(after ? `(first: 10, after: "${after}")` : "(first: 10)");
+      expect(result.errors).toBeUndefined();
+      seen.push(...current!.nodes.map((entry) => entry.id));
+      hasNext.push(current!.pageInfo.hasNextPage);
+      after = current!.pageInfo.hasNextPage ? current!.pageInfo.endCursor : null;
+    } while (after);
+    expect(hasNext).toEqual([true, true, false]);
+    expect(seen).toEqual(all);
+    expect(seen.slice(3, 6)).toEqual(["anna-knee-2026-11-04-squat", "anna-knee-2026-11-04-leg-raise", "anna-knee-2026-11-04-step-up"]);
+
+    for (const [args, argument] of [["(first: 101)", "first"], ['(after: "garbage")', "after"]] as const) {
+      const { result, page: refused } = await page(args);
+      expect(refused).toBeNull();
+      // One refusal per program of hers (she has one at each practice), each at its own list.
+      const refusal = expect.objectContaining({ code: "BAD_USER_INPUT", argument });
+      expect(result.errors?.map((error) => error.extensions)).toEqual([refusal, refusal]);
+    }
   });
 
   it("lists a person's own care relationships as patient, and none for a therapist or a stranger", async () => {
@@ -136,7 +167,7 @@ describe("therapy subgraph", () => {
 
   it("denies support staff without an instruction every health field, naming the policy and no value", async () => {
     const result = await run(
-      entities("Person", ["anna"], `{ id carePrograms { id title exercises { name } compliance { painScore } } careRelationships { id therapist { id } } }`),
+      entities("Person", ["anna"], `{ id carePrograms { id title exercises { name } compliance(first: 100) { nodes { painScore } } } careRelationships { id therapist { id } } }`),
       sam,
       undefined,
       { ...demoFacts(), instructions: {} },
@@ -154,13 +185,13 @@ describe("therapy subgraph", () => {
   });
 
   it("shows each treating therapist only their own practice's programs of anna, and nothing of the other practice's", async () => {
-    const programs = `{ carePrograms { id title exercises { name } compliance { performedOn } careRelationship { id } } careRelationships { id } }`;
+    const programs = `{ carePrograms { id title exercises { name } compliance(first: 100) { nodes { performedOn } } careRelationship { id } } careRelationships { id } }`;
     const asTom = await run(entities("Person", ["anna"], programs), tom);
     expect(asTom.errors).toBeUndefined();
-    const tomSees = asTom.data?._entities as { carePrograms: { id: string; compliance: unknown[] }[]; careRelationships: { id: string }[] }[];
+    const tomSees = asTom.data?._entities as { carePrograms: { id: string; compliance: { nodes: unknown[] } }[]; careRelationships: { id: string }[] }[];
     expect(tomSees[0]?.carePrograms.map((program) => program.id)).toEqual(["anna-knee"]);
     expect(tomSees[0]?.careRelationships).toEqual([{ id: "tom-anna" }]);
-    expect(tomSees[0]?.carePrograms[0]?.compliance.length).toBe(27);
+    expect(tomSees[0]?.carePrograms[0]?.compliance.nodes.length).toBe(27);
     expect(JSON.stringify(asTom)).not.toMatch(/anna-posture|Houding|noor/);
 
     const asNoor = await run(entities("Person", ["anna"], programs), noor);
@@ -252,7 +283,7 @@ describe("therapy subgraph", () => {
       carePrograms {
         careRelationship { therapist { practice { name } } }
         exercises { name }
-        compliance { performedOn exercise { name } }
+        compliance(first: 100) { nodes { performedOn exercise { name } } }
       }
       careRelationships { active }
     }`;
@@ -266,9 +297,9 @@ describe("therapy subgraph", () => {
     expect(annas.errors).toBeUndefined();
     expect(brams.errors).toBeUndefined();
     // programs (which primes the program loader the Exercise policy uses), care relationships of
-    // patients, care relationship by id, therapist, practice, exercises, compliance: one query
-    // each; compliance's exercises are primed by its join.
-    expect(annaCount).toBe(7);
+    // patients, care relationship by id, therapist, practice, exercises, a page of compliance and
+    // the exercises it reports on (primed, so no race with the program's exercises): one query each.
+    expect(annaCount).toBe(8);
     expect(bramCount).toBe(annaCount);
   });
 
@@ -325,16 +356,20 @@ describe("therapy subgraph", () => {
       expect(result.errors?.[0]?.extensions).toMatchObject({ code: "UNAUTHORIZED_FIELD_OR_TYPE", field: "ComplianceEntry.done" });
     });
 
-    it("rejects scores outside 0 to 10 and days that do not exist with BAD_USER_INPUT, and records nothing", async () => {
+    it("rejects scores outside 0 to 10 with BAD_USER_INPUT and days that do not exist as input, and records nothing", async () => {
       for (const [day, rest] of [
         ["2026-11-23", "done: true, painScore: 11"],
         ["2026-11-23", "done: true, effortScore: -1"],
-        ["2026-02-30", "done: true"],
       ] as const) {
         const result = await record(anna, "anna-knee-squat", day, rest);
         expect(result.data).toEqual({ recordCompliance: null });
         expect(result.errors?.[0]?.extensions?.code).toBe("BAD_USER_INPUT");
       }
+      // A day that does not exist is refused by the Date scalar itself, before anything runs
+      // (over HTTP: GRAPHQL_VALIDATION_FAILED naming the argument, test/src/inputValidation.test.ts).
+      const impossible = await record(anna, "anna-knee-squat", "2026-02-30", "done: true");
+      expect(impossible.data).toBeUndefined();
+      expect(impossible.errors?.[0]?.message).toMatch(/Date must be a calendar day/);
       expect(await rowsOf("anna-knee-squat", "2026-11-23")).toEqual([]);
     });
   });
@@ -342,7 +377,7 @@ describe("therapy subgraph", () => {
   it("seeds idempotently", async () => {
     expect(await subgraph.hasData()).toBe(true);
     await subgraph.seedDemoData();
-    const result = await run(entities("Person", ["bram"], `{ carePrograms { id exercises { id } compliance { id } } }`), bram);
+    const result = await run(entities("Person", ["bram"], `{ carePrograms { id exercises { id } compliance(first: 100) { nodes { id } } } }`), bram);
     expect(result.data).toEqual({
       _entities: [
         {
@@ -350,14 +385,14 @@ describe("therapy subgraph", () => {
             {
               id: "bram-back",
               exercises: [{ id: "bram-back-bridge" }, { id: "bram-back-cat-camel" }],
-              compliance: [
+              compliance: { nodes: [
                 { id: "bram-back-2026-11-17-bridge" },
                 { id: "bram-back-2026-11-17-cat-camel" },
                 { id: "bram-back-2026-11-19-bridge" },
                 { id: "bram-back-2026-11-19-cat-camel" },
                 { id: "bram-back-2026-11-21-bridge" },
                 { id: "bram-back-2026-11-21-cat-camel" },
-              ],
+              ] },
             },
           ],
         },

@@ -6,6 +6,8 @@ import type { InvoiceRecipient as InvoiceRecipientMapper, InvoiceAddress as Invo
 import type { BillingContext } from '../context.ts';
 export type Maybe<T> = T | null | undefined;
 export type InputMaybe<T> = T | null | undefined;
+export type Omit<T, K extends keyof T> = Pick<T, Exclude<keyof T, K>>;
+export type RequireFields<T, K extends keyof T> = Omit<T, K> & { [P in K]-?: NonNullable<T[P]> };
 /** All built-in and custom scalars, mapped to their actual values */
 export type Scalars = {
   ID: { input: string; output: string; }
@@ -82,6 +84,25 @@ export type InvoiceAddress = {
   street?: Maybe<Scalars['String']['output']>;
 };
 
+/**
+ * A page of invoices. The wrappers hold no personal data of their own: who may read the page is
+ * the policy of the field that returns it, and each invoice's fields keep their own policies.
+ */
+export type InvoiceConnection = {
+  __typename?: 'InvoiceConnection';
+  edges: Array<InvoiceEdge>;
+  /** The invoices of `edges`, without their cursors. */
+  nodes: Array<Invoice>;
+  pageInfo: PageInfo;
+};
+
+export type InvoiceEdge = {
+  __typename?: 'InvoiceEdge';
+  /** Opaque: pass it as `after` for the invoices that follow this one. */
+  cursor: Scalars['String']['output'];
+  node: Invoice;
+};
+
 export type InvoiceLine = {
   __typename?: 'InvoiceLine';
   /** quantity × unitAmount. */
@@ -128,15 +149,30 @@ export type Money = {
   currency?: Maybe<Scalars['String']['output']>;
 };
 
+/** Where a page ends (Relay's PageInfo); the same in every subgraph. */
+export type PageInfo = {
+  __typename?: 'PageInfo';
+  /** Pass it as `after` for the next page; null on an empty page. */
+  endCursor?: Maybe<Scalars['String']['output']>;
+  hasNextPage: Scalars['Boolean']['output'];
+};
+
 export type Person = {
   __typename?: 'Person';
   /** The platform's key for the person; every subgraph joins on it. */
   id: Scalars['ID']['output'];
   /**
-   * Direct invoices to this person, newest first; kept 7 years under the legal obligation. Only the
-   * person reads them through the graph: support cases open identity and contact data, not finances.
+   * Direct invoices to this person, newest first, a page at a time (at most 100); kept 7 years
+   * under the legal obligation. Only the person reads them through the graph: support cases open
+   * identity and contact data, not finances.
    */
-  invoices?: Maybe<Array<Invoice>>;
+  invoices?: Maybe<InvoiceConnection>;
+};
+
+
+export type PersonInvoicesArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  first?: InputMaybe<Scalars['Int']['input']>;
 };
 
 export type RetentionEvent =
@@ -256,16 +292,19 @@ export type ResolversTypes = {
   Invoice: ResolverTypeWrapper<InvoiceRowMapper>;
   ID: ResolverTypeWrapper<Scalars['ID']['output']>;
   InvoiceAddress: ResolverTypeWrapper<InvoiceAddressMapper>;
+  InvoiceConnection: ResolverTypeWrapper<Omit<InvoiceConnection, 'edges' | 'nodes'> & { edges: Array<ResolversTypes['InvoiceEdge']>, nodes: Array<ResolversTypes['Invoice']> }>;
+  InvoiceEdge: ResolverTypeWrapper<Omit<InvoiceEdge, 'node'> & { node: ResolversTypes['Invoice'] }>;
   InvoiceLine: ResolverTypeWrapper<PricedLineMapper>;
   Int: ResolverTypeWrapper<Scalars['Int']['output']>;
   InvoiceRecipient: ResolverTypeWrapper<InvoiceRecipientMapper>;
   InvoiceStatus: InvoiceStatus;
   LawfulBasis: LawfulBasis;
   Money: ResolverTypeWrapper<MoneyMapper>;
+  PageInfo: ResolverTypeWrapper<PageInfo>;
+  Boolean: ResolverTypeWrapper<Scalars['Boolean']['output']>;
   Person: ResolverTypeWrapper<{ id: string }>;
   RetentionEvent: RetentionEvent;
   String: ResolverTypeWrapper<Scalars['String']['output']>;
-  Boolean: ResolverTypeWrapper<Scalars['Boolean']['output']>;
 };
 
 /** Mapping between all available schema types and the resolvers parents */
@@ -275,13 +314,16 @@ export type ResolversParentTypes = {
   Invoice: InvoiceRowMapper;
   ID: Scalars['ID']['output'];
   InvoiceAddress: InvoiceAddressMapper;
+  InvoiceConnection: Omit<InvoiceConnection, 'edges' | 'nodes'> & { edges: Array<ResolversParentTypes['InvoiceEdge']>, nodes: Array<ResolversParentTypes['Invoice']> };
+  InvoiceEdge: Omit<InvoiceEdge, 'node'> & { node: ResolversParentTypes['Invoice'] };
   InvoiceLine: PricedLineMapper;
   Int: Scalars['Int']['output'];
   InvoiceRecipient: InvoiceRecipientMapper;
   Money: MoneyMapper;
+  PageInfo: PageInfo;
+  Boolean: Scalars['Boolean']['output'];
   Person: { id: string };
   String: Scalars['String']['output'];
-  Boolean: Scalars['Boolean']['output'];
 };
 
 export type AccessDirectiveArgs = {
@@ -341,6 +383,17 @@ export type InvoiceAddressResolvers<ContextType = BillingContext, ParentType ext
   street?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
 };
 
+export type InvoiceConnectionResolvers<ContextType = BillingContext, ParentType extends ResolversParentTypes['InvoiceConnection'] = ResolversParentTypes['InvoiceConnection']> = {
+  edges?: Resolver<Array<ResolversTypes['InvoiceEdge']>, ParentType, ContextType>;
+  nodes?: Resolver<Array<ResolversTypes['Invoice']>, ParentType, ContextType>;
+  pageInfo?: Resolver<ResolversTypes['PageInfo'], ParentType, ContextType>;
+};
+
+export type InvoiceEdgeResolvers<ContextType = BillingContext, ParentType extends ResolversParentTypes['InvoiceEdge'] = ResolversParentTypes['InvoiceEdge']> = {
+  cursor?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  node?: Resolver<ResolversTypes['Invoice'], ParentType, ContextType>;
+};
+
 export type InvoiceLineResolvers<ContextType = BillingContext, ParentType extends ResolversParentTypes['InvoiceLine'] = ResolversParentTypes['InvoiceLine']> = {
   amount?: Resolver<Maybe<ResolversTypes['Money']>, ParentType, ContextType>;
   description?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
@@ -360,10 +413,15 @@ export type MoneyResolvers<ContextType = BillingContext, ParentType extends Reso
   currency?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
 };
 
+export type PageInfoResolvers<ContextType = BillingContext, ParentType extends ResolversParentTypes['PageInfo'] = ResolversParentTypes['PageInfo']> = {
+  endCursor?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  hasNextPage?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+};
+
 export type PersonResolvers<ContextType = BillingContext, ParentType extends ResolversParentTypes['Person'] = ResolversParentTypes['Person'], FederationReferenceType extends FederationReferenceTypes['Person'] = FederationReferenceTypes['Person']> = {
   __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['Person']> | FederationReferenceType, FederationReferenceType, ContextType>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
-  invoices?: Resolver<Maybe<Array<ResolversTypes['Invoice']>>, ParentType, ContextType>;
+  invoices?: Resolver<Maybe<ResolversTypes['InvoiceConnection']>, ParentType, ContextType, RequireFields<PersonInvoicesArgs, 'first'>>;
 };
 
 export type Resolvers<ContextType = BillingContext> = {
@@ -371,9 +429,12 @@ export type Resolvers<ContextType = BillingContext> = {
   DateTime?: GraphQLScalarType;
   Invoice?: InvoiceResolvers<ContextType>;
   InvoiceAddress?: InvoiceAddressResolvers<ContextType>;
+  InvoiceConnection?: InvoiceConnectionResolvers<ContextType>;
+  InvoiceEdge?: InvoiceEdgeResolvers<ContextType>;
   InvoiceLine?: InvoiceLineResolvers<ContextType>;
   InvoiceRecipient?: InvoiceRecipientResolvers<ContextType>;
   Money?: MoneyResolvers<ContextType>;
+  PageInfo?: PageInfoResolvers<ContextType>;
   Person?: PersonResolvers<ContextType>;
 };
 

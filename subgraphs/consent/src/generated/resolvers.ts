@@ -5,6 +5,7 @@ import type { FieldPolicyEntry as FieldPolicyEntryMapper } from '../readFieldPol
 import type { ConsentContext } from '../context.ts';
 export type Maybe<T> = T | null | undefined;
 export type InputMaybe<T> = T | null | undefined;
+export type Omit<T, K extends keyof T> = Pick<T, Exclude<keyof T, K>>;
 export type RequireFields<T, K extends keyof T> = Omit<T, K> & { [P in K]-?: NonNullable<T[P]> };
 /** All built-in and custom scalars, mapped to their actual values */
 export type Scalars = {
@@ -121,6 +122,25 @@ export type Disclosure = {
   purpose?: Maybe<Scalars['String']['output']>;
   /** The partner's id for the send, such as a Twilio message SID; null when it gave none. */
   reference?: Maybe<Scalars['String']['output']>;
+};
+
+/**
+ * A page of the disclosure log. The wrappers hold no personal data of their own: who may read
+ * the page is the policy of the field that returns it, and each disclosure's fields keep their own.
+ */
+export type DisclosureConnection = {
+  __typename?: 'DisclosureConnection';
+  edges: Array<DisclosureEdge>;
+  /** The disclosures of `edges`, without their cursors. */
+  nodes: Array<Disclosure>;
+  pageInfo: PageInfo;
+};
+
+export type DisclosureEdge = {
+  __typename?: 'DisclosureEdge';
+  /** Opaque: pass it as `after` for the disclosures that follow this one. */
+  cursor: Scalars['String']['output'];
+  node: Disclosure;
 };
 
 /** One outbound call to a partner, as the partner adapter records it. */
@@ -276,6 +296,14 @@ export type MutationWithdrawConsentArgs = {
   purposeId: Scalars['ID']['input'];
 };
 
+/** Where a page ends (Relay's PageInfo); the same in every subgraph. */
+export type PageInfo = {
+  __typename?: 'PageInfo';
+  /** Pass it as `after` for the next page; null on an empty page. */
+  endCursor?: Maybe<Scalars['String']['output']>;
+  hasNextPage: Scalars['Boolean']['output'];
+};
+
 export type Person = {
   __typename?: 'Person';
   /**
@@ -283,14 +311,20 @@ export type Person = {
    * reads them through the graph: a support case opens identity and contact data, not consents.
    */
   consents?: Maybe<Array<ConsentRecord>>;
-  /** Who received this person's data: every outbound call to a partner about them, newest first. */
-  disclosures?: Maybe<Array<Disclosure>>;
+  /** Who received this person's data: every outbound call to a partner about them, newest first, a page at a time (at most 100). */
+  disclosures?: Maybe<DisclosureConnection>;
   /** The platform's key for the person; every subgraph joins on it. */
   id: Scalars['ID']['output'];
   /** Who read this person's data: reads and writes by platform staff under a controller's instruction or the person's case, oldest first. */
   instructedReads?: Maybe<Array<InstructedRead>>;
   /** The person's support cases and data-subject requests, open and closed, oldest first; staff see the open ones. */
   supportCases?: Maybe<Array<SupportCase>>;
+};
+
+
+export type PersonDisclosuresArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  first?: InputMaybe<Scalars['Int']['input']>;
 };
 
 /** A requirement `@access` may name, and when it holds. */
@@ -307,9 +341,9 @@ export type Query = {
   consentPurposes?: Maybe<Array<ConsentPurpose>>;
   /**
    * The disclosure log: every outbound call to a partner about a person, newest first. It holds
-   * field names, never the values sent.
+   * field names, never the values sent. A page at a time (at most 100).
    */
-  disclosures?: Maybe<Array<Disclosure>>;
+  disclosures?: Maybe<DisclosureConnection>;
   /**
    * The register of processing (GDPR Art. 30): the declared policy of every field of the whole
    * graph, ordered by coordinate.
@@ -323,6 +357,12 @@ export type Query = {
   instructedReads?: Maybe<Array<InstructedRead>>;
   /** The requirements `@access` names, with when each holds: the legend of `fieldPolicies`. */
   policyRequirements?: Maybe<Array<PolicyRequirement>>;
+};
+
+
+export type QueryDisclosuresArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  first?: InputMaybe<Scalars['Int']['input']>;
 };
 
 export type RetentionEvent =
@@ -479,13 +519,17 @@ export type ResolversTypes = {
   Date: ResolverTypeWrapper<Scalars['Date']['output']>;
   DateTime: ResolverTypeWrapper<Scalars['DateTime']['output']>;
   Disclosure: ResolverTypeWrapper<DisclosureRowMapper>;
+  DisclosureConnection: ResolverTypeWrapper<Omit<DisclosureConnection, 'edges' | 'nodes'> & { edges: Array<ResolversTypes['DisclosureEdge']>, nodes: Array<ResolversTypes['Disclosure']> }>;
+  DisclosureEdge: ResolverTypeWrapper<Omit<DisclosureEdge, 'node'> & { node: ResolversTypes['Disclosure'] }>;
   DisclosureInput: DisclosureInput;
   DisclosureOutcome: DisclosureOutcome;
   FieldPolicy: ResolverTypeWrapper<FieldPolicyEntryMapper>;
   InstructedRead: ResolverTypeWrapper<InstructedReadRowMapper>;
   LawfulBasis: LawfulBasis;
   Mutation: ResolverTypeWrapper<Record<PropertyKey, never>>;
+  PageInfo: ResolverTypeWrapper<PageInfo>;
   Person: ResolverTypeWrapper<{ id: string }>;
+  Int: ResolverTypeWrapper<Scalars['Int']['output']>;
   PolicyRequirement: ResolverTypeWrapper<PolicyRequirement>;
   Query: ResolverTypeWrapper<Record<PropertyKey, never>>;
   RetentionEvent: RetentionEvent;
@@ -504,11 +548,15 @@ export type ResolversParentTypes = {
   Date: Scalars['Date']['output'];
   DateTime: Scalars['DateTime']['output'];
   Disclosure: DisclosureRowMapper;
+  DisclosureConnection: Omit<DisclosureConnection, 'edges' | 'nodes'> & { edges: Array<ResolversParentTypes['DisclosureEdge']>, nodes: Array<ResolversParentTypes['Disclosure']> };
+  DisclosureEdge: Omit<DisclosureEdge, 'node'> & { node: ResolversParentTypes['Disclosure'] };
   DisclosureInput: DisclosureInput;
   FieldPolicy: FieldPolicyEntryMapper;
   InstructedRead: InstructedReadRowMapper;
   Mutation: Record<PropertyKey, never>;
+  PageInfo: PageInfo;
   Person: { id: string };
+  Int: Scalars['Int']['output'];
   PolicyRequirement: PolicyRequirement;
   Query: Record<PropertyKey, never>;
   SupportCase: SupportCaseRowMapper;
@@ -584,6 +632,17 @@ export type DisclosureResolvers<ContextType = ConsentContext, ParentType extends
   reference?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
 };
 
+export type DisclosureConnectionResolvers<ContextType = ConsentContext, ParentType extends ResolversParentTypes['DisclosureConnection'] = ResolversParentTypes['DisclosureConnection']> = {
+  edges?: Resolver<Array<ResolversTypes['DisclosureEdge']>, ParentType, ContextType>;
+  nodes?: Resolver<Array<ResolversTypes['Disclosure']>, ParentType, ContextType>;
+  pageInfo?: Resolver<ResolversTypes['PageInfo'], ParentType, ContextType>;
+};
+
+export type DisclosureEdgeResolvers<ContextType = ConsentContext, ParentType extends ResolversParentTypes['DisclosureEdge'] = ResolversParentTypes['DisclosureEdge']> = {
+  cursor?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  node?: Resolver<ResolversTypes['Disclosure'], ParentType, ContextType>;
+};
+
 export type FieldPolicyResolvers<ContextType = ConsentContext, ParentType extends ResolversParentTypes['FieldPolicy'] = ResolversParentTypes['FieldPolicy']> = {
   basis?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   category?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
@@ -620,10 +679,15 @@ export type MutationResolvers<ContextType = ConsentContext, ParentType extends R
   withdrawConsent?: Resolver<Maybe<ResolversTypes['ConsentRecord']>, ParentType, ContextType, RequireFields<MutationWithdrawConsentArgs, 'personId' | 'purposeId'>>;
 };
 
+export type PageInfoResolvers<ContextType = ConsentContext, ParentType extends ResolversParentTypes['PageInfo'] = ResolversParentTypes['PageInfo']> = {
+  endCursor?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  hasNextPage?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+};
+
 export type PersonResolvers<ContextType = ConsentContext, ParentType extends ResolversParentTypes['Person'] = ResolversParentTypes['Person'], FederationReferenceType extends FederationReferenceTypes['Person'] = FederationReferenceTypes['Person']> = {
   __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['Person']> | FederationReferenceType, FederationReferenceType, ContextType>;
   consents?: Resolver<Maybe<Array<ResolversTypes['ConsentRecord']>>, ParentType, ContextType>;
-  disclosures?: Resolver<Maybe<Array<ResolversTypes['Disclosure']>>, ParentType, ContextType>;
+  disclosures?: Resolver<Maybe<ResolversTypes['DisclosureConnection']>, ParentType, ContextType, RequireFields<PersonDisclosuresArgs, 'first'>>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   instructedReads?: Resolver<Maybe<Array<ResolversTypes['InstructedRead']>>, ParentType, ContextType>;
   supportCases?: Resolver<Maybe<Array<ResolversTypes['SupportCase']>>, ParentType, ContextType>;
@@ -636,7 +700,7 @@ export type PolicyRequirementResolvers<ContextType = ConsentContext, ParentType 
 
 export type QueryResolvers<ContextType = ConsentContext, ParentType extends ResolversParentTypes['Query'] = ResolversParentTypes['Query']> = {
   consentPurposes?: Resolver<Maybe<Array<ResolversTypes['ConsentPurpose']>>, ParentType, ContextType>;
-  disclosures?: Resolver<Maybe<Array<ResolversTypes['Disclosure']>>, ParentType, ContextType>;
+  disclosures?: Resolver<Maybe<ResolversTypes['DisclosureConnection']>, ParentType, ContextType, RequireFields<QueryDisclosuresArgs, 'first'>>;
   fieldPolicies?: Resolver<Maybe<Array<ResolversTypes['FieldPolicy']>>, ParentType, ContextType>;
   instructedReads?: Resolver<Maybe<Array<ResolversTypes['InstructedRead']>>, ParentType, ContextType>;
   policyRequirements?: Resolver<Maybe<Array<ResolversTypes['PolicyRequirement']>>, ParentType, ContextType>;
@@ -657,9 +721,12 @@ export type Resolvers<ContextType = ConsentContext> = {
   Date?: GraphQLScalarType;
   DateTime?: GraphQLScalarType;
   Disclosure?: DisclosureResolvers<ContextType>;
+  DisclosureConnection?: DisclosureConnectionResolvers<ContextType>;
+  DisclosureEdge?: DisclosureEdgeResolvers<ContextType>;
   FieldPolicy?: FieldPolicyResolvers<ContextType>;
   InstructedRead?: InstructedReadResolvers<ContextType>;
   Mutation?: MutationResolvers<ContextType>;
+  PageInfo?: PageInfoResolvers<ContextType>;
   Person?: PersonResolvers<ContextType>;
   PolicyRequirement?: PolicyRequirementResolvers<ContextType>;
   Query?: QueryResolvers<ContextType>;

@@ -1,3 +1,4 @@
+import { readPageArgs, toConnection, type PageArgs } from "@grondslag/server";
 import type { ConsentContext } from "../context.ts";
 import type { PersonResolvers } from "../generated/resolvers.ts";
 
@@ -7,5 +8,6 @@ export const Person = {
   consents: (person: { id: string }, _: unknown, { loaders }: ConsentContext) => loaders.consentsOfPerson.load(person.id),
   instructedReads: (person: { id: string }, _: unknown, { loaders }: ConsentContext) => loaders.instructedReadsOfPerson.load(person.id),
   supportCases: (person: { id: string }, _: unknown, { loaders }: ConsentContext) => loaders.supportCasesOfPerson.load(person.id),
-  disclosures: (person: { id: string }, _: unknown, { loaders }: ConsentContext) => loaders.disclosuresOfPerson.load(person.id),
+  disclosures: async (person: { id: string }, args: PageArgs, { loaders }: ConsentContext) =>
+    toConnection(await loaders.disclosuresOfPerson.load({ parentId: person.id, ...readPageArgs(args) }), (disclosure) => disclosure.id),
 } satisfies PersonResolvers;

@@ -1,10 +1,15 @@
-import type { Database } from "@grondslag/db";
-import { desc } from "drizzle-orm";
+import { loadPages, selectPage, type Database } from "@grondslag/db";
+import { readPageArgs, toConnection, type PageArgs } from "@grondslag/server";
+import { sql } from "drizzle-orm";
 import type { ConsentContext } from "../context.ts";
-import { disclosures, instructedReads } from "../db/tables.ts";
+import { DISCLOSURES } from "../createLoaders.ts";
+import { instructedReads } from "../db/tables.ts";
 import type { QueryResolvers } from "../generated/resolvers.ts";
 import type { FieldPolicyEntry } from "../readFieldPolicyRegister.ts";
 import { builtInRequirements } from "@grondslag/policy";
+
+/** The whole log is one list: every row has the same parent. */
+const WHOLE_LOG = { ...DISCLOSURES, parent: sql<string>`'log'::text` };
 
 /** The legend of the register: built-in requirements, then the parameterised ones, then the graph's record conditions. */
 const policyRequirements = [
@@ -20,6 +25,9 @@ export function createQuery(db: Database, fieldPolicies: FieldPolicyEntry[]) {
     instructedReads: () => db.select().from(instructedReads).orderBy(instructedReads.readAt, instructedReads.id),
     fieldPolicies: () => fieldPolicies,
     policyRequirements: () => policyRequirements,
-    disclosures: () => db.select().from(disclosures).orderBy(desc(disclosures.occurredAt), desc(disclosures.id)),
+    disclosures: async (_: unknown, args: PageArgs) => {
+      const [page] = await loadPages([{ parentId: "log", ...readPageArgs(args) }], (ids, limit, after) => selectPage(db, WHOLE_LOG, ids, limit, after));
+      return toConnection(page!, (disclosure) => disclosure.id);
+    },
   } satisfies QueryResolvers;
 }

@@ -63,7 +63,8 @@ export function createDisclosureMutation(db: Database) {
         .onConflictDoNothing({ target: disclosures.idempotencyKey })
         .returning();
       if (created) {
-        loaders.disclosuresOfPerson.clear(input.personId);
+        // Pages are cached by person, size and cursor: any of this request's may now be stale.
+        loaders.disclosuresOfPerson.clearAll();
         return created;
       }
       const [existing] = await db.select().from(disclosures).where(eq(disclosures.idempotencyKey, input.idempotencyKey));
@@ -103,7 +104,7 @@ export function createDisclosureMutation(db: Database) {
         // One send normally has one disclosure; should it concern several people, the newest answers.
         return moved.get(rows[0]!.id) ?? rows[0]!;
       });
-      loaders.disclosuresOfPerson.clear(answer.personId);
+      loaders.disclosuresOfPerson.clearAll();
       return answer;
     },
   } satisfies MutationResolvers;

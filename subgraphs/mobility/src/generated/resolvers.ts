@@ -4,6 +4,8 @@ import type { MobilityCardRow as MobilityCardRowMapper, TripRow as TripRowMapper
 import type { MobilityContext } from '../context.ts';
 export type Maybe<T> = T | null | undefined;
 export type InputMaybe<T> = T | null | undefined;
+export type Omit<T, K extends keyof T> = Pick<T, Exclude<keyof T, K>>;
+export type RequireFields<T, K extends keyof T> = Omit<T, K> & { [P in K]-?: NonNullable<T[P]> };
 /** All built-in and custom scalars, mapped to their actual values */
 export type Scalars = {
   ID: { input: string; output: string; }
@@ -88,6 +90,14 @@ export type MobilityCard = {
   status?: Maybe<CardStatus>;
 };
 
+/** Where a page ends (Relay's PageInfo); the same in every subgraph. */
+export type PageInfo = {
+  __typename?: 'PageInfo';
+  /** Pass it as `after` for the next page; null on an empty page. */
+  endCursor?: Maybe<Scalars['String']['output']>;
+  hasNextPage: Scalars['Boolean']['output'];
+};
+
 export type Person = {
   __typename?: 'Person';
   id: Scalars['ID']['output'];
@@ -96,16 +106,28 @@ export type Person = {
    * identity and contact data only, and a card is blocked or replaced through the card issuer.
    */
   mobilityCards?: Maybe<Array<MobilityCard>>;
-  /** Newest first. */
-  trips?: Maybe<Array<Trip>>;
+  /** Newest first, a page at a time: at most 100 trips per page. */
+  trips?: Maybe<TripConnection>;
   /**
    * The person's business and commute trips only, newest first: what the employer's
    * reimbursement report is made from, controlled by the employer that orders it (with the
    * platform as its processor). Private trips are never in this list. Read by an admin of a
    * current employer of the person; a person with two employers has both see these trips, as no
-   * trip records which employer it was made for.
+   * trip records which employer it was made for. A page at a time: at most 100 trips per page.
    */
-  workTrips?: Maybe<Array<Trip>>;
+  workTrips?: Maybe<TripConnection>;
+};
+
+
+export type PersonTripsArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+export type PersonWorkTripsArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  first?: InputMaybe<Scalars['Int']['input']>;
 };
 
 export type RetentionEvent =
@@ -166,6 +188,25 @@ export type Trip = {
   startedAt?: Maybe<Scalars['DateTime']['output']>;
   /** Driver or passenger for car trips; null where it does not apply. */
   travellerRole?: Maybe<TravellerRole>;
+};
+
+/**
+ * A page of trips. The wrappers hold no personal data of their own: who may read the page is
+ * the policy of the field that returns it, and each trip's fields keep their own policies.
+ */
+export type TripConnection = {
+  __typename?: 'TripConnection';
+  edges: Array<TripEdge>;
+  /** The trips of `edges`, without their cursors. */
+  nodes: Array<Trip>;
+  pageInfo: PageInfo;
+};
+
+export type TripEdge = {
+  __typename?: 'TripEdge';
+  /** Opaque: pass it as `after` for the trips that follow this one. */
+  cursor: Scalars['String']['output'];
+  node: Trip;
 };
 
 export type TripPurpose =
@@ -288,17 +329,20 @@ export type ResolversTypes = {
   LawfulBasis: LawfulBasis;
   MobilityCard: ResolverTypeWrapper<MobilityCardRowMapper>;
   ID: ResolverTypeWrapper<Scalars['ID']['output']>;
+  PageInfo: ResolverTypeWrapper<PageInfo>;
+  Boolean: ResolverTypeWrapper<Scalars['Boolean']['output']>;
   Person: ResolverTypeWrapper<{ id: string }>;
+  Int: ResolverTypeWrapper<Scalars['Int']['output']>;
   RetentionEvent: RetentionEvent;
   TravelMode: TravelMode;
   TravellerRole: TravellerRole;
   Trip: ResolverTypeWrapper<TripRowMapper>;
-  Int: ResolverTypeWrapper<Scalars['Int']['output']>;
   Float: ResolverTypeWrapper<Scalars['Float']['output']>;
+  TripConnection: ResolverTypeWrapper<Omit<TripConnection, 'edges' | 'nodes'> & { edges: Array<ResolversTypes['TripEdge']>, nodes: Array<ResolversTypes['Trip']> }>;
+  TripEdge: ResolverTypeWrapper<Omit<TripEdge, 'node'> & { node: ResolversTypes['Trip'] }>;
   TripPurpose: TripPurpose;
   TripSource: TripSource;
   String: ResolverTypeWrapper<Scalars['String']['output']>;
-  Boolean: ResolverTypeWrapper<Scalars['Boolean']['output']>;
 };
 
 /** Mapping between all available schema types and the resolvers parents */
@@ -307,12 +351,15 @@ export type ResolversParentTypes = {
   DateTime: Scalars['DateTime']['output'];
   MobilityCard: MobilityCardRowMapper;
   ID: Scalars['ID']['output'];
-  Person: { id: string };
-  Trip: TripRowMapper;
-  Int: Scalars['Int']['output'];
-  Float: Scalars['Float']['output'];
-  String: Scalars['String']['output'];
+  PageInfo: PageInfo;
   Boolean: Scalars['Boolean']['output'];
+  Person: { id: string };
+  Int: Scalars['Int']['output'];
+  Trip: TripRowMapper;
+  Float: Scalars['Float']['output'];
+  TripConnection: Omit<TripConnection, 'edges' | 'nodes'> & { edges: Array<ResolversParentTypes['TripEdge']>, nodes: Array<ResolversParentTypes['Trip']> };
+  TripEdge: Omit<TripEdge, 'node'> & { node: ResolversParentTypes['Trip'] };
+  String: Scalars['String']['output'];
 };
 
 export type AccessDirectiveArgs = {
@@ -362,12 +409,17 @@ export type MobilityCardResolvers<ContextType = MobilityContext, ParentType exte
   status?: Resolver<Maybe<ResolversTypes['CardStatus']>, ParentType, ContextType>;
 };
 
+export type PageInfoResolvers<ContextType = MobilityContext, ParentType extends ResolversParentTypes['PageInfo'] = ResolversParentTypes['PageInfo']> = {
+  endCursor?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  hasNextPage?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+};
+
 export type PersonResolvers<ContextType = MobilityContext, ParentType extends ResolversParentTypes['Person'] = ResolversParentTypes['Person'], FederationReferenceType extends FederationReferenceTypes['Person'] = FederationReferenceTypes['Person']> = {
   __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['Person']> | FederationReferenceType, FederationReferenceType, ContextType>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   mobilityCards?: Resolver<Maybe<Array<ResolversTypes['MobilityCard']>>, ParentType, ContextType>;
-  trips?: Resolver<Maybe<Array<ResolversTypes['Trip']>>, ParentType, ContextType>;
-  workTrips?: Resolver<Maybe<Array<ResolversTypes['Trip']>>, ParentType, ContextType>;
+  trips?: Resolver<Maybe<ResolversTypes['TripConnection']>, ParentType, ContextType, RequireFields<PersonTripsArgs, 'first'>>;
+  workTrips?: Resolver<Maybe<ResolversTypes['TripConnection']>, ParentType, ContextType, RequireFields<PersonWorkTripsArgs, 'first'>>;
 };
 
 export type TripResolvers<ContextType = MobilityContext, ParentType extends ResolversParentTypes['Trip'] = ResolversParentTypes['Trip']> = {
@@ -387,12 +439,26 @@ export type TripResolvers<ContextType = MobilityContext, ParentType extends Reso
   travellerRole?: Resolver<Maybe<ResolversTypes['TravellerRole']>, ParentType, ContextType>;
 };
 
+export type TripConnectionResolvers<ContextType = MobilityContext, ParentType extends ResolversParentTypes['TripConnection'] = ResolversParentTypes['TripConnection']> = {
+  edges?: Resolver<Array<ResolversTypes['TripEdge']>, ParentType, ContextType>;
+  nodes?: Resolver<Array<ResolversTypes['Trip']>, ParentType, ContextType>;
+  pageInfo?: Resolver<ResolversTypes['PageInfo'], ParentType, ContextType>;
+};
+
+export type TripEdgeResolvers<ContextType = MobilityContext, ParentType extends ResolversParentTypes['TripEdge'] = ResolversParentTypes['TripEdge']> = {
+  cursor?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  node?: Resolver<ResolversTypes['Trip'], ParentType, ContextType>;
+};
+
 export type Resolvers<ContextType = MobilityContext> = {
   Date?: GraphQLScalarType;
   DateTime?: GraphQLScalarType;
   MobilityCard?: MobilityCardResolvers<ContextType>;
+  PageInfo?: PageInfoResolvers<ContextType>;
   Person?: PersonResolvers<ContextType>;
   Trip?: TripResolvers<ContextType>;
+  TripConnection?: TripConnectionResolvers<ContextType>;
+  TripEdge?: TripEdgeResolvers<ContextType>;
 };
 
 export type DirectiveResolvers<ContextType = MobilityContext> = {

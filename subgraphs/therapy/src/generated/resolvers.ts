@@ -4,6 +4,7 @@ import type { PracticeRow as PracticeRowMapper, TherapistRow as TherapistRowMapp
 import type { TherapyContext } from '../context.ts';
 export type Maybe<T> = T | null | undefined;
 export type InputMaybe<T> = T | null | undefined;
+export type Omit<T, K extends keyof T> = Pick<T, Exclude<keyof T, K>>;
 export type RequireFields<T, K extends keyof T> = Omit<T, K> & { [P in K]-?: NonNullable<T[P]> };
 /** All built-in and custom scalars, mapped to their actual values */
 export type Scalars = {
@@ -47,6 +48,25 @@ export type ComplianceEntry = {
   /** Pain felt, 0 (none) to 10 (worst imaginable); null when not reported. */
   painScore?: Maybe<Scalars['Int']['output']>;
   performedOn?: Maybe<Scalars['Date']['output']>;
+};
+
+/**
+ * A page of compliance reports. The wrappers hold no personal data of their own: who may read
+ * the page is the policy of the field that returns it, and each report's fields keep their own.
+ */
+export type ComplianceEntryConnection = {
+  __typename?: 'ComplianceEntryConnection';
+  edges: Array<ComplianceEntryEdge>;
+  /** The reports of `edges`, without their cursors. */
+  nodes: Array<ComplianceEntry>;
+  pageInfo: PageInfo;
+};
+
+export type ComplianceEntryEdge = {
+  __typename?: 'ComplianceEntryEdge';
+  /** Opaque: pass it as `after` for the reports that follow this one. */
+  cursor: Scalars['String']['output'];
+  node: ComplianceEntry;
 };
 
 /** The kind of controller (GDPR Art. 4(7)) of a record; the concrete one is resolved per record. */
@@ -98,8 +118,8 @@ export type Exercise = {
 export type ExerciseProgram = {
   __typename?: 'ExerciseProgram';
   careRelationship?: Maybe<CareRelationship>;
-  /** What the patient reported, by day and then by exercise order. */
-  compliance?: Maybe<Array<ComplianceEntry>>;
+  /** What the patient reported, by day and then by exercise order, a page at a time (at most 100). */
+  compliance?: Maybe<ComplianceEntryConnection>;
   endsOn?: Maybe<Scalars['Date']['output']>;
   /** In the order the patient performs them. */
   exercises?: Maybe<Array<Exercise>>;
@@ -108,6 +128,13 @@ export type ExerciseProgram = {
   id: Scalars['ID']['output'];
   startedOn?: Maybe<Scalars['Date']['output']>;
   title?: Maybe<Scalars['String']['output']>;
+};
+
+
+/** Exercises a therapist prescribes to a patient within a care relationship. */
+export type ExerciseProgramComplianceArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  first?: InputMaybe<Scalars['Int']['input']>;
 };
 
 export type LawfulBasis =
@@ -140,6 +167,14 @@ export type MutationRecordComplianceArgs = {
   exerciseId: Scalars['ID']['input'];
   painScore?: InputMaybe<Scalars['Int']['input']>;
   performedOn: Scalars['Date']['input'];
+};
+
+/** Where a page ends (Relay's PageInfo); the same in every subgraph. */
+export type PageInfo = {
+  __typename?: 'PageInfo';
+  /** Pass it as `after` for the next page; null on an empty page. */
+  endCursor?: Maybe<Scalars['String']['output']>;
+  hasNextPage: Scalars['Boolean']['output'];
 };
 
 /**
@@ -313,6 +348,8 @@ export type ResolversTypes = {
   ID: ResolverTypeWrapper<Scalars['ID']['output']>;
   ComplianceEntry: ResolverTypeWrapper<ComplianceEntryRowMapper>;
   Int: ResolverTypeWrapper<Scalars['Int']['output']>;
+  ComplianceEntryConnection: ResolverTypeWrapper<Omit<ComplianceEntryConnection, 'edges' | 'nodes'> & { edges: Array<ResolversTypes['ComplianceEntryEdge']>, nodes: Array<ResolversTypes['ComplianceEntry']> }>;
+  ComplianceEntryEdge: ResolverTypeWrapper<Omit<ComplianceEntryEdge, 'node'> & { node: ResolversTypes['ComplianceEntry'] }>;
   Controller: Controller;
   DataCategory: DataCategory;
   Date: ResolverTypeWrapper<Scalars['Date']['output']>;
@@ -321,6 +358,7 @@ export type ResolversTypes = {
   ExerciseProgram: ResolverTypeWrapper<ExerciseProgramRowMapper>;
   LawfulBasis: LawfulBasis;
   Mutation: ResolverTypeWrapper<Record<PropertyKey, never>>;
+  PageInfo: ResolverTypeWrapper<PageInfo>;
   Person: ResolverTypeWrapper<{ id: string }>;
   Practice: ResolverTypeWrapper<PracticeRowMapper>;
   RetentionEvent: RetentionEvent;
@@ -335,11 +373,14 @@ export type ResolversParentTypes = {
   ID: Scalars['ID']['output'];
   ComplianceEntry: ComplianceEntryRowMapper;
   Int: Scalars['Int']['output'];
+  ComplianceEntryConnection: Omit<ComplianceEntryConnection, 'edges' | 'nodes'> & { edges: Array<ResolversParentTypes['ComplianceEntryEdge']>, nodes: Array<ResolversParentTypes['ComplianceEntry']> };
+  ComplianceEntryEdge: Omit<ComplianceEntryEdge, 'node'> & { node: ResolversParentTypes['ComplianceEntry'] };
   Date: Scalars['Date']['output'];
   DateTime: Scalars['DateTime']['output'];
   Exercise: ExerciseRowMapper;
   ExerciseProgram: ExerciseProgramRowMapper;
   Mutation: Record<PropertyKey, never>;
+  PageInfo: PageInfo;
   Person: { id: string };
   Practice: PracticeRowMapper;
   Therapist: TherapistRowMapper;
@@ -392,6 +433,17 @@ export type ComplianceEntryResolvers<ContextType = TherapyContext, ParentType ex
   performedOn?: Resolver<Maybe<ResolversTypes['Date']>, ParentType, ContextType>;
 };
 
+export type ComplianceEntryConnectionResolvers<ContextType = TherapyContext, ParentType extends ResolversParentTypes['ComplianceEntryConnection'] = ResolversParentTypes['ComplianceEntryConnection']> = {
+  edges?: Resolver<Array<ResolversTypes['ComplianceEntryEdge']>, ParentType, ContextType>;
+  nodes?: Resolver<Array<ResolversTypes['ComplianceEntry']>, ParentType, ContextType>;
+  pageInfo?: Resolver<ResolversTypes['PageInfo'], ParentType, ContextType>;
+};
+
+export type ComplianceEntryEdgeResolvers<ContextType = TherapyContext, ParentType extends ResolversParentTypes['ComplianceEntryEdge'] = ResolversParentTypes['ComplianceEntryEdge']> = {
+  cursor?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  node?: Resolver<ResolversTypes['ComplianceEntry'], ParentType, ContextType>;
+};
+
 export interface DateScalarConfig extends GraphQLScalarTypeConfig<ResolversTypes['Date'], any> {
   name: 'Date';
 }
@@ -411,7 +463,7 @@ export type ExerciseResolvers<ContextType = TherapyContext, ParentType extends R
 
 export type ExerciseProgramResolvers<ContextType = TherapyContext, ParentType extends ResolversParentTypes['ExerciseProgram'] = ResolversParentTypes['ExerciseProgram']> = {
   careRelationship?: Resolver<Maybe<ResolversTypes['CareRelationship']>, ParentType, ContextType>;
-  compliance?: Resolver<Maybe<Array<ResolversTypes['ComplianceEntry']>>, ParentType, ContextType>;
+  compliance?: Resolver<Maybe<ResolversTypes['ComplianceEntryConnection']>, ParentType, ContextType, RequireFields<ExerciseProgramComplianceArgs, 'first'>>;
   endsOn?: Resolver<Maybe<ResolversTypes['Date']>, ParentType, ContextType>;
   exercises?: Resolver<Maybe<Array<ResolversTypes['Exercise']>>, ParentType, ContextType>;
   goal?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
@@ -422,6 +474,11 @@ export type ExerciseProgramResolvers<ContextType = TherapyContext, ParentType ex
 
 export type MutationResolvers<ContextType = TherapyContext, ParentType extends ResolversParentTypes['Mutation'] = ResolversParentTypes['Mutation']> = {
   recordCompliance?: Resolver<Maybe<ResolversTypes['ComplianceEntry']>, ParentType, ContextType, RequireFields<MutationRecordComplianceArgs, 'done' | 'exerciseId' | 'performedOn'>>;
+};
+
+export type PageInfoResolvers<ContextType = TherapyContext, ParentType extends ResolversParentTypes['PageInfo'] = ResolversParentTypes['PageInfo']> = {
+  endCursor?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  hasNextPage?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
 };
 
 export type PersonResolvers<ContextType = TherapyContext, ParentType extends ResolversParentTypes['Person'] = ResolversParentTypes['Person'], FederationReferenceType extends FederationReferenceTypes['Person'] = FederationReferenceTypes['Person']> = {
@@ -452,11 +509,14 @@ export type TherapistResolvers<ContextType = TherapyContext, ParentType extends 
 export type Resolvers<ContextType = TherapyContext> = {
   CareRelationship?: CareRelationshipResolvers<ContextType>;
   ComplianceEntry?: ComplianceEntryResolvers<ContextType>;
+  ComplianceEntryConnection?: ComplianceEntryConnectionResolvers<ContextType>;
+  ComplianceEntryEdge?: ComplianceEntryEdgeResolvers<ContextType>;
   Date?: GraphQLScalarType;
   DateTime?: GraphQLScalarType;
   Exercise?: ExerciseResolvers<ContextType>;
   ExerciseProgram?: ExerciseProgramResolvers<ContextType>;
   Mutation?: MutationResolvers<ContextType>;
+  PageInfo?: PageInfoResolvers<ContextType>;
   Person?: PersonResolvers<ContextType>;
   Practice?: PracticeResolvers<ContextType>;
   Therapist?: TherapistResolvers<ContextType>;

@@ -44,7 +44,8 @@ export function createMutation(db: Database) {
         .values({ id: crypto.randomUUID(), exerciseId, patientId: program.patientId, performedOn, done, painScore, effortScore })
         .onConflictDoUpdate({ target: [complianceEntries.exerciseId, complianceEntries.performedOn], set: { done, painScore, effortScore } })
         .returning();
-      loaders.complianceOfProgram.clear(program.id);
+      // Any page of this request may now be stale; pages are cached by program, size and cursor.
+      loaders.complianceOfProgram.clearAll();
       return entry;
     },
   } satisfies MutationResolvers;
