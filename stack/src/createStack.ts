@@ -1,5 +1,5 @@
 import type { DatabaseHandle } from "@grondslag/db";
-import { createGateway, type Gateway } from "@grondslag/gateway";
+import { createGateway, type Gateway, type GatewayEdgeOptions } from "@grondslag/gateway";
 import { defaultSubgraphUrl, loadSupergraphSdl, subgraphs as subgraphList } from "@grondslag/supergraph";
 import { createSubgraphServer, type Logger, type PlatformServices, type Subgraph, type SubgraphServer } from "@grondslag/server";
 import { createForwarding, type StackAuth } from "./createAuth.ts";
@@ -16,6 +16,8 @@ export interface StackOptions {
   partners?: PartnerConfig;
   /** The key one-time codes are HMAC'd with. */
   otpKey?: string;
+  /** The gateway's limits, browsers and persisted operations. Default: development. */
+  edge?: GatewayEdgeOptions;
 }
 
 export interface ListenOptions {
@@ -67,6 +69,7 @@ export async function createStack(options: StackOptions): Promise<Stack> {
         subgraphUrls[server.name] = defaultSubgraphUrl(await server.listen(port, host));
       }
       gateway = createGateway({
+        ...options.edge,
         supergraphSdl,
         subgraphUrls,
         verifyToken: options.auth.verifyToken,
