@@ -51,20 +51,22 @@ const page = (graphqlPath: string) => `<!doctype html>
 <script src="/explorer/react-dom.js"></script>
 <script src="/explorer/graphiql.js"></script>
 <script>
-  // The token lives in this field only (not in localStorage): every request reads it afresh.
+  // The token lives in this field only (not in localStorage). Introspection needs it too:
+  // each new token makes a new fetcher, and GraphiQL loads the schema again with it.
   const tokenField = document.getElementById("token");
-  const fetcher = GraphiQL.createFetcher({
-    url: ${JSON.stringify(graphqlPath)},
-    fetch: (url, init) => {
-      const headers = new Headers(init && init.headers);
-      const token = tokenField.value.trim().replace(/^Bearer\\s+/i, "");
-      if (token) headers.set("authorization", "Bearer " + token);
-      return fetch(url, { ...init, headers });
-    },
-  });
-  ReactDOM.createRoot(document.getElementById("graphiql")).render(
-    React.createElement(GraphiQL, { fetcher, defaultQuery: ${JSON.stringify(DEFAULT_QUERY)}, shouldPersistHeaders: false }),
-  );
+  const fetcherFor = (token) =>
+    GraphiQL.createFetcher({
+      url: ${JSON.stringify(graphqlPath)},
+      headers: token ? { authorization: "Bearer " + token } : {},
+    });
+  const root = ReactDOM.createRoot(document.getElementById("graphiql"));
+  const render = () => {
+    const token = tokenField.value.trim().replace(/^Bearer\s+/i, "");
+    root.render(React.createElement(GraphiQL, { fetcher: fetcherFor(token), defaultQuery: ${JSON.stringify(DEFAULT_QUERY)}, shouldPersistHeaders: false }));
+  };
+  let pending;
+  tokenField.addEventListener("input", () => { clearTimeout(pending); pending = setTimeout(render, 300); });
+  render();
 </script>
 </body>
 </html>
