@@ -28,7 +28,7 @@ export function allowOrigin(req: IncomingMessage, res: ServerResponse, options: 
   }
   res.setHeader("access-control-allow-origin", origin);
   if (req.method !== "OPTIONS") return false;
-  res.setHeader("access-control-allow-methods", "GET, POST, OPTIONS");
+  res.setHeader("access-control-allow-methods", "POST, OPTIONS");
   res.setHeader("access-control-allow-headers", "authorization, content-type, apollo-require-preflight, x-apollo-operation-name");
   res.setHeader("access-control-max-age", "600");
   res.statusCode = 204;

@@ -5,3 +5,4 @@ export { loadPersistedQueryManifest, sha256 } from "./createPersistedOperations.
 export type { PersistedQueryManifest } from "./createPersistedOperations.ts";
 export type { OperationLimits } from "./screenOperation.ts";
 export type { RateLimit } from "./createRateLimiter.ts";
+export { loadApiSchema } from "./loadApiSchema.ts";

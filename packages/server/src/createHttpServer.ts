@@ -62,12 +62,12 @@ export function createHttpServer<TContext extends BaseContext>(
       socket.destroy();
       return;
     }
-    const [status, message, code] =
+    const [status, reason, message, code] =
       error.code === "HPE_HEADER_OVERFLOW"
-        ? [431, "Request Header Fields Too Large", `Request headers larger than ${options.maxHeaderBytes ?? 16_384} bytes`]
-        : [400, "Bad Request", "Malformed HTTP request"];
-    const body = JSON.stringify({ errors: [{ message: code, extensions: { code: status === 431 ? "HEADERS_TOO_LARGE" : "BAD_REQUEST" } }] });
-    socket.end(`HTTP/1.1 ${status} ${message}\r\nContent-Type: application/json; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`);
+        ? [431, "Request Header Fields Too Large", `Request headers larger than ${options.maxHeaderBytes ?? 16_384} bytes`, "HEADERS_TOO_LARGE"]
+        : [400, "Bad Request", "Malformed HTTP request", "BAD_REQUEST"];
+    const body = JSON.stringify({ errors: [{ message, extensions: { code } }] });
+    socket.end(`HTTP/1.1 ${status} ${reason}\r\nContent-Type: application/json; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`);
   });
   return server;
 
