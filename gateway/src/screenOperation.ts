@@ -27,7 +27,9 @@ export interface OperationLimits {
  * query planner (whose work grows with the expanded selection). The checks run cheapest and
  * most bounding first: parsing stops at the token limit, then the memoised counts of
  * `measureOperation` bound the expanded size, and only then do graphql-armor's depth and alias
- * rules walk the document. Answers the refusal, or undefined to let the operation through;
+ * rules walk the document. (graphql-armor's ApolloArmor wrapper would add those rules to Apollo's
+ * validationRules instead: the same pass as the quadratic rule, which then runs to its end anyway.)
+ * Answers the refusal, or undefined to let the operation through;
  * each refusal carries its own code and is a 400, never a 500.
  */
 export function screenOperation(
