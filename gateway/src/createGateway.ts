@@ -1,8 +1,18 @@
-import type { IncomingMessage, Server } from "node:http";
+import type { IncomingMessage, Server, ServerResponse } from "node:http";
 import { ApolloGateway, RemoteGraphQLDataSource } from "@apollo/gateway";
-import { ApolloServer } from "@apollo/server";
+import { ApolloServer, HeaderMap } from "@apollo/server";
+import { ApolloServerPluginLandingPageDisabled } from "@apollo/server/plugin/disabled";
 import { InvalidTokenError, readBearerToken, type Caller, type TokenSigner, type TokenVerifier } from "@grondslag/auth";
 import { createHttpServer, serveApollo, unauthenticated, validateInput, type Logger, type RouteHandler } from "@grondslag/server";
+import { GraphQLError, type GraphQLSchema } from "graphql";
+import { allowOrigin } from "./allowOrigin.ts";
+import { createPersistedOperations } from "./createPersistedOperations.ts";
+import { createRateLimiter } from "./createRateLimiter.ts";
+import { createSubgraphFetcher } from "./createSubgraphFetcher.ts";
+import type { GatewayEdgeOptions } from "./GatewayEdgeOptions.ts";
+import { refusalBody, type Refusal } from "./Refusal.ts";
+import { screenOperation } from "./screenOperation.ts";
+import { serveExplorer } from "./serveExplorer.ts";
 
 export interface GatewayContext {
   caller: Caller;
@@ -10,7 +20,7 @@ export interface GatewayContext {
   forwardedToken: string;
 }
 
-export interface GatewayOptions {
+export interface GatewayOptions extends GatewayEdgeOptions {
   /** The composed supergraph (schema/supergraph/supergraph.graphql). */
   supergraphSdl: string;
   /** Where each subgraph is reached, by name. Default: the URLs in the supergraph. */
@@ -35,9 +45,25 @@ export interface Gateway {
  * The one graph at /graphql. It refuses any request without a valid bearer token, and
  * forwards the verified caller to the subgraphs as a token it signs itself, so subgraphs
  * trust one key and never see the caller's own (longer-lived) credential.
+ *
+ * What a request meets, in order: the head's size, CORS and the explorer (before the body is
+ * read); the body's size; persisted operations and the operation limits (before Apollo parses,
+ * validates or plans anything); then the token and the caller's rate, in Apollo's context. A
+ * refusal before the token is verified counts against the client's IP.
  */
 export function createGateway(options: GatewayOptions): Gateway {
   const log = options.log.child({ service: "gateway" });
+  const production = options.production ?? false;
+  const subgraphTimeoutMs = options.subgraphTimeoutMs ?? 10_000;
+  const maxAuthorizationBytes = options.maxAuthorizationBytes ?? 8 * 1024;
+  const cors = options.cors ?? { allowLocalhost: !production };
+  const callers = createRateLimiter(options.callerRateLimit ?? { burst: 100, perSecond: 20 });
+  const refusals = createRateLimiter(options.refusalRateLimit ?? { burst: 50, perSecond: 5 });
+  const persisted = createPersistedOperations({
+    requireRegistered: production,
+    ...(options.persistedOperations ? { manifest: options.persistedOperations } : {}),
+  });
+
   const gateway = new ApolloGateway({
     supergraphSdl: options.supergraphSdl,
     logger: log,
@@ -46,7 +72,7 @@ export function createGateway(options: GatewayOptions): Gateway {
         url: options.subgraphUrls?.[name] ?? url,
         // Node's own fetch rather than make-fetch-happen: one HTTP stack for the whole platform,
         // and one that HTTP interception in tests (nock 14) passes through to loopback cleanly.
-        fetcher: globalThis.fetch as never,
+        fetcher: createSubgraphFetcher(name, subgraphTimeoutMs) as never,
         willSendRequest({ request, context }) {
           request.http?.headers.set("authorization", `Bearer ${context.forwardedToken}`);
         },
@@ -54,15 +80,29 @@ export function createGateway(options: GatewayOptions): Gateway {
   });
   // Malformed ids, days and strings are refused here, before a query plan is made for them.
   const input = validateInput();
+  // The limits measure operations against the API schema, the one clients see.
+  let apiSchema: GraphQLSchema | undefined;
+  gateway.onSchemaLoadOrUpdate(({ apiSchema: schema }) => (apiSchema = schema));
+
   const apollo = new ApolloServer<GatewayContext>({
     gateway,
     validationRules: input.validationRules,
-    plugins: [input.plugin],
     logger: log,
     includeStacktraceInErrorResponses: false,
+    introspection: options.introspection ?? !production,
+    // Apollo's landing pages load from its CDN; the explorer is served here (serveExplorer.ts).
+    plugins: [input.plugin, ApolloServerPluginLandingPageDisabled()],
     // The process owns shutdown (stack/src/main.ts); Apollo's own signal handler would race it.
     stopOnTerminationSignals: false,
   });
+
+  /** Counts a refusal against the client's IP; past its rate, the answer becomes 429. */
+  function refuseBeforeAuth(req: IncomingMessage, refusal: Refusal): Refusal {
+    // The socket's address: behind a proxy, key on the address it forwards (X-Forwarded-For
+    // as set by your own proxy only) instead, or every client shares the proxy's bucket.
+    const wait = refusals.take(`ip:${req.socket.remoteAddress ?? "unknown"}`);
+    return wait === undefined ? refusal : rateLimited(wait);
+  }
 
   async function context(req: IncomingMessage): Promise<GatewayContext> {
     let caller: Caller;
@@ -71,12 +111,74 @@ export function createGateway(options: GatewayOptions): Gateway {
       if (token === undefined) throw new InvalidTokenError("missing", "A bearer token is required: send 'Authorization: Bearer <token>'.");
       caller = await options.verifyToken(token);
     } catch (error) {
-      if (error instanceof InvalidTokenError) throw unauthenticated(error.message);
-      throw error;
+      if (!(error instanceof InvalidTokenError)) throw error;
+      const refusal = refuseBeforeAuth(req, { status: 401, code: "UNAUTHENTICATED", message: error.message });
+      throw refusal.status === 401 ? unauthenticated(error.message) : asGraphQLError(refusal);
     }
+    const wait = callers.take(`subject:${caller.subject}`);
+    if (wait !== undefined) throw asGraphQLError(rateLimited(wait));
     return { caller, forwardedToken: await options.signForwardedCaller(caller) };
   }
 
-  const http = createHttpServer({ apollo, context, service: "gateway", log, ...(options.routes ? { routes: options.routes } : {}) });
+  function intercept(req: IncomingMessage, res: ServerResponse, url: URL): boolean {
+    if ((req.headers.authorization?.length ?? 0) > maxAuthorizationBytes) {
+      const refusal = { status: 431, code: "HEADERS_TOO_LARGE", message: `The Authorization header is larger than ${maxAuthorizationBytes} bytes.` };
+      return send(res, refuseBeforeAuth(req, refusal));
+    }
+    const origin = allowOrigin(req, res, cors);
+    if (origin === true) return true;
+    if (origin !== false) return send(res, origin);
+    if (!production && serveExplorer(req, res, url)) return true;
+    // Operations come by POST only: bearer tokens make answers uncacheable anyway, and a GET
+    // would need its own path through persisted operations and the limits.
+    if (url.pathname === "/graphql" && req.method !== "POST") {
+      res.setHeader("allow", "POST");
+      return send(res, { status: 405, code: "METHOD_NOT_ALLOWED", message: "Send GraphQL operations with POST." });
+    }
+    return false;
+  }
+
+  async function screen(req: IncomingMessage, body: unknown) {
+    if (typeof body !== "object" || body === null || Array.isArray(body)) return { body };
+    const resolved = persisted.resolve(body as Record<string, unknown>);
+    let refusal = "refusal" in resolved ? resolved.refusal : undefined;
+    if (!refusal && "body" in resolved && typeof resolved.body.query === "string" && apiSchema) {
+      const { query, operationName, variables } = resolved.body as { query: string; operationName?: string; variables?: Record<string, unknown> };
+      refusal = screenOperation(apiSchema, query, { operationName, variables: typeof variables === "object" && variables ? variables : undefined }, options.limits);
+    }
+    if (!refusal) return { body: "body" in resolved ? resolved.body : body };
+    const answer = refuseBeforeAuth(req, refusal);
+    return { answer: { status: answer.status, ...(answer.headers ? { headers: answer.headers } : {}), json: refusalBody(answer) } };
+  }
+
+  const http = createHttpServer({
+    apollo,
+    context,
+    service: "gateway",
+    log,
+    maxBodyBytes: options.maxBodyBytes ?? 256 * 1024,
+    maxHeaderBytes: options.maxHeaderBytes ?? 64 * 1024,
+    intercept,
+    screen,
+    ...(options.routes ? { routes: options.routes } : {}),
+  });
   return { apollo, http, ...serveApollo(apollo, http) };
+}
+
+function rateLimited(waitSeconds: number): Refusal {
+  return { status: 429, code: "RATE_LIMITED", message: `Too many requests: try again in ${waitSeconds} s.`, headers: { "retry-after": String(waitSeconds) } };
+}
+
+function asGraphQLError(refusal: Refusal): GraphQLError {
+  return new GraphQLError(refusal.message, {
+    extensions: { code: refusal.code, http: { status: refusal.status, headers: new HeaderMap(Object.entries(refusal.headers ?? {})) } },
+  });
+}
+
+function send(res: ServerResponse, refusal: Refusal): true {
+  res.statusCode = refusal.status;
+  for (const [key, value] of Object.entries(refusal.headers ?? {})) res.setHeader(key, value);
+  res.setHeader("content-type", "application/json; charset=utf-8");
+  res.end(JSON.stringify(refusalBody(refusal)));
+  return true;
 }

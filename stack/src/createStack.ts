@@ -1,5 +1,5 @@
 import type { DatabaseHandle } from "@grondslag/db";
-import { createGateway, type Gateway } from "@grondslag/gateway";
+import { createGateway, type Gateway, type GatewayEdgeOptions } from "@grondslag/gateway";
 import { verifyPolicyFacts } from "@grondslag/policy";
 import { defaultSubgraphUrl, loadSupergraphSdl, subgraphs as subgraphList } from "@grondslag/supergraph";
 import { createSubgraphServer, type Logger, type PlatformServices, type Subgraph, type SubgraphServer } from "@grondslag/server";
@@ -17,6 +17,8 @@ export interface StackOptions {
   partners?: PartnerConfig;
   /** The key one-time codes are HMAC'd with. */
   otpKey?: string;
+  /** The gateway's limits, browsers and persisted operations. Default: development. */
+  edge?: GatewayEdgeOptions;
 }
 
 export interface ListenOptions {
@@ -70,6 +72,7 @@ export async function createStack(options: StackOptions): Promise<Stack> {
         subgraphUrls[server.name] = defaultSubgraphUrl(await server.listen(port, host));
       }
       gateway = createGateway({
+        ...options.edge,
         supergraphSdl,
         subgraphUrls,
         verifyToken: options.auth.verifyToken,

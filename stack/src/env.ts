@@ -4,6 +4,9 @@ import { z } from "zod";
 const repositoryRoot = fileURLToPath(new URL("../..", import.meta.url));
 
 const port = z.coerce.number().int().min(0).max(65535);
+const positive = z.coerce.number().int().positive();
+const rate = z.coerce.number().positive();
+const flag = z.enum(["true", "false"]).transform((value) => value === "true");
 
 const envSchema = z.object({
   /** PostgreSQL URL. Unset: embedded PGlite, kept in DATA_DIR/pglite. */
@@ -35,6 +38,37 @@ const envSchema = z.object({
   /** SendGrid (mail codes). Both, or none. */
   SENDGRID_API_KEY: z.string().startsWith("SG.").optional(),
   SENDGRID_FROM: z.string().email().optional(),
+  /**
+   * production: only operations in PERSISTED_OPERATIONS run, no explorer, no introspection, CORS
+   * only for CORS_ORIGINS. development (default): anything runs, GraphiQL at GET /graphql.
+   */
+  GRONDSLAG_ENV: z.enum(["development", "production"]).default("development"),
+  /** Introspection; default on in development, off in production. */
+  GRAPHQL_INTROSPECTION: flag.optional(),
+  /** Comma-separated origins browsers may call from (`https://app.example.nl`); localhost is allowed in development. */
+  CORS_ORIGINS: z.string().default("").transform((list) => list.split(",").map((origin) => origin.trim()).filter(Boolean)),
+  /** The registered operations (Apollo's persisted query manifest). Default: gateway/persisted-operations.json. */
+  PERSISTED_OPERATIONS: z.string().default(`${repositoryRoot}gateway/persisted-operations.json`),
+  /** Operation limits, checked at the gateway before planning (gateway/src/screenOperation.ts). */
+  MAX_QUERY_DEPTH: positive.default(10),
+  MAX_ALIASES: positive.default(30),
+  MAX_ROOT_FIELDS: positive.default(20),
+  /** Fields selected with every fragment spread expanded. */
+  MAX_SELECTIONS: positive.default(2000),
+  /** Estimated cost: list fields multiply by `first`, or by DEFAULT_LIST_SIZE. */
+  MAX_QUERY_COST: positive.default(50_000),
+  DEFAULT_LIST_SIZE: positive.default(20),
+  MAX_TOKENS: positive.default(10_000),
+  /** Largest request body in bytes (413 above it). */
+  MAX_BODY_BYTES: positive.default(256 * 1024),
+  /** Per verified caller: a burst, then a steady rate per second (429 with Retry-After). Per gateway replica. */
+  RATE_LIMIT_BURST: positive.default(100),
+  RATE_LIMIT_PER_SECOND: rate.default(20),
+  /** Refusals before authentication (bad tokens, over-limit operations), per client IP. */
+  REFUSAL_RATE_LIMIT_BURST: positive.default(50),
+  REFUSAL_RATE_LIMIT_PER_SECOND: rate.default(5),
+  /** Deadline of each request from the gateway to a subgraph, in ms. */
+  SUBGRAPH_TIMEOUT_MS: positive.default(10_000),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
 });
 

@@ -3,6 +3,7 @@ import { createDatabase } from "@grondslag/db";
 import { createLogger } from "@grondslag/server";
 import { createAuth } from "./createAuth.ts";
 import { createStack } from "./createStack.ts";
+import { edgeOptions } from "./edgeOptions.ts";
 import { loadEnv } from "./env.ts";
 import { loadOtpKey, loadPartnerConfig } from "./loadPartnerConfig.ts";
 import { lockDataDir } from "./lockDataDir.ts";
@@ -14,7 +15,7 @@ const log = createLogger({ level: env.LOG_LEVEL });
 const unlock = env.DATABASE_URL ? () => {} : lockDataDir(env.DATA_DIR);
 
 const database = await createDatabase({ url: env.DATABASE_URL, dataDir: join(env.DATA_DIR, "pglite") });
-const stack = await createStack({ database, auth: await createAuth(env), log, partners: loadPartnerConfig(env), otpKey: loadOtpKey(env) });
+const stack = await createStack({ database, auth: await createAuth(env), log, partners: loadPartnerConfig(env), otpKey: loadOtpKey(env), edge: edgeOptions(env) });
 const subgraphPorts = Object.fromEntries(
   stack.subgraphs.map((subgraph, index) => [subgraph.name, env.SUBGRAPH_PORT_BASE && env.SUBGRAPH_PORT_BASE + index]),
 );
@@ -25,7 +26,7 @@ process.stdout.write(`
 Grondslag is running on ${store}.
 
   GraphQL:  ${gatewayUrl}   (POST, with a bearer token)
-  Health:   ${gatewayUrl.replace(/\/graphql$/, "/health")}
+${env.GRONDSLAG_ENV === "production" ? "" : `  Explorer: ${gatewayUrl}   (open it in a browser; paste a token)\n`}  Health:   ${gatewayUrl.replace(/\/graphql$/, "/health")}
   Token:    TOKEN=$(npx -y pnpm@10 --silent token anna)
   Try:      curl -s ${gatewayUrl} -H "authorization: Bearer $TOKEN" -H 'content-type: application/json' \\
               -d '{"query":"{ me { givenName trips(first: 5) { nodes { purpose distanceKm } pageInfo { hasNextPage endCursor } } consents { purpose { id } state } } }"}'

@@ -14,6 +14,25 @@ export interface HttpServerOptions<TContext extends BaseContext> {
   maxBodyBytes?: number;
   /** Extra POST routes by path, such as partners' webhooks; each gets the raw body it must verify. */
   routes?: Record<string, RouteHandler>;
+  /**
+   * Largest request head (request line and headers) Node parses, in bytes. Default 16 KiB,
+   * Node's own. A larger head is answered 431 with a JSON error rather than a dropped socket.
+   */
+  maxHeaderBytes?: number;
+  /**
+   * Sees every request first, before its body is read: may answer it itself (and return true),
+   * or set response headers (CORS) and return false to let it through.
+   */
+  intercept?: (req: IncomingMessage, res: ServerResponse, url: URL) => boolean | Promise<boolean>;
+  /** Sees a `/graphql` request's parsed body before Apollo does: may replace the body, or answer. */
+  screen?: (req: IncomingMessage, body: unknown) => Promise<{ body: unknown } | { answer: HttpAnswer }>;
+}
+
+/** A JSON answer given without Apollo. */
+export interface HttpAnswer {
+  status: number;
+  headers?: Record<string, string>;
+  json: unknown;
 }
 
 export type RouteHandler = (headers: IncomingMessage["headers"], rawBody: string) => Promise<{ status: number; body: string }>;
@@ -27,16 +46,34 @@ export function createHttpServer<TContext extends BaseContext>(
   options: HttpServerOptions<TContext>,
 ): Server {
   const maxBodyBytes = options.maxBodyBytes ?? 1024 * 1024;
-  return createServer((req, res) => {
+  const tooLarge = { errors: [{ message: `Request body larger than ${maxBodyBytes} bytes`, extensions: { code: "REQUEST_TOO_LARGE" } }] };
+  const server = createServer({ ...(options.maxHeaderBytes ? { maxHeaderSize: options.maxHeaderBytes } : {}) }, (req, res) => {
     handle(req, res).catch((error: unknown) => {
       options.log.error({ err: error }, "request failed before reaching GraphQL");
       if (!res.headersSent) sendJson(res, 500, { errors: [{ message: "Internal server error" }] });
       else res.end();
     });
   });
+  // Node answers a head over maxHeaderSize with a bare 431 and destroys the socket at once,
+  // which a client still sending its request sees as a reset connection. Answer in JSON, and
+  // half-close so the answer is read.
+  server.on("clientError", (error: NodeJS.ErrnoException, socket) => {
+    if (!socket.writable) {
+      socket.destroy();
+      return;
+    }
+    const [status, reason, message, code] =
+      error.code === "HPE_HEADER_OVERFLOW"
+        ? [431, "Request Header Fields Too Large", `Request headers larger than ${options.maxHeaderBytes ?? 16_384} bytes`, "HEADERS_TOO_LARGE"]
+        : [400, "Bad Request", "Malformed HTTP request", "BAD_REQUEST"];
+    const body = JSON.stringify({ errors: [{ message, extensions: { code } }] });
+    socket.end(`HTTP/1.1 ${status} ${reason}\r\nContent-Type: application/json; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`);
+  });
+  return server;
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const url = new URL(req.url ?? "/", "http://localhost");
+    if (options.intercept && (await options.intercept(req, res, url))) return;
     if (url.pathname === "/health") {
       sendJson(res, 200, { status: "ok", service: options.service });
       return;
@@ -49,7 +86,7 @@ export function createHttpServer<TContext extends BaseContext>(
       }
       const raw = await readBody(req, maxBodyBytes);
       if (raw === undefined) {
-        sendJson(res, 413, { errors: [{ message: `Request body larger than ${maxBodyBytes} bytes` }] });
+        sendJson(res, 413, tooLarge);
         return;
       }
       const answer = await route(req.headers, raw);
@@ -69,7 +106,7 @@ export function createHttpServer<TContext extends BaseContext>(
     }
     const raw = await readBody(req, maxBodyBytes);
     if (raw === undefined) {
-      sendJson(res, 413, { errors: [{ message: `Request body larger than ${maxBodyBytes} bytes` }] });
+      sendJson(res, 413, tooLarge);
       return;
     }
     let body: unknown = raw;
@@ -77,9 +114,18 @@ export function createHttpServer<TContext extends BaseContext>(
       try {
         body = JSON.parse(raw);
       } catch {
-        sendJson(res, 400, { errors: [{ message: "The request body is not valid JSON" }] });
+        sendJson(res, 400, { errors: [{ message: "The request body is not valid JSON", extensions: { code: "BAD_REQUEST" } }] });
         return;
       }
+    }
+    if (options.screen) {
+      const screened = await options.screen(req, body);
+      if ("answer" in screened) {
+        for (const [key, value] of Object.entries(screened.answer.headers ?? {})) res.setHeader(key, value);
+        sendJson(res, screened.answer.status, screened.answer.json);
+        return;
+      }
+      body = screened.body;
     }
 
     const response = await options.apollo.executeHTTPGraphQLRequest({

@@ -1,0 +1,120 @@
+import {
+  getNamedType,
+  getNullableType,
+  isInterfaceType,
+  isListType,
+  isObjectType,
+  Kind,
+  type DocumentNode,
+  type FieldNode,
+  type FragmentDefinitionNode,
+  type GraphQLNamedType,
+  type GraphQLSchema,
+  type OperationDefinitionNode,
+  type SelectionSetNode,
+  type ValueNode,
+} from "graphql";
+
+export interface OperationMeasure {
+  /** Fields in the root selection set, aliases counted apart, fragments expanded (`__typename` not counted). */
+  rootFields: number;
+  /** Every field the operation selects, with each fragment spread counted as often as it is spread. */
+  selections: number;
+  /** Estimated resolver work: each field 1, a list field's subselection times its list size. */
+  cost: number;
+}
+
+export interface MeasureOptions {
+  /** List size assumed for a list field without a `first` argument. Default 20. */
+  defaultListSize?: number;
+  /** The operation's variables, to read `first: $n`. */
+  variables?: Record<string, unknown>;
+}
+
+/** Where counting stops: the numbers only need to tell "over the limit", and must stay finite. */
+const CEILING = 1e12;
+
+/**
+ * Measures an operation with its fragments expanded, as the query planner will see it.
+ * graphql-armor has no rule for these three: its cost-limit knows no list sizes, and nothing
+ * in it counts root fields or the expanded size of fragment fan-out (six fragments spreading
+ * each other five times each are 5^6 selections from a 2 KB text). Every fragment is measured
+ * once and memoised, so counting is linear in the text however large the expansion; a fragment
+ * cycle counts as empty here (validation refuses it afterwards).
+ */
+export function measureOperation(
+  schema: GraphQLSchema,
+  document: DocumentNode,
+  operation: OperationDefinitionNode,
+  options: MeasureOptions = {},
+): OperationMeasure {
+  const defaultListSize = options.defaultListSize ?? 20;
+  const variables = options.variables ?? {};
+  const fragments = new Map<string, FragmentDefinitionNode>();
+  for (const definition of document.definitions) {
+    if (definition.kind === Kind.FRAGMENT_DEFINITION) fragments.set(definition.name.value, definition);
+  }
+  const memo = new Map<string, { selections: number; cost: number; rootFields: number }>();
+  const inProgress = new Set<string>();
+
+  function measureSet(set: SelectionSetNode, parentType: GraphQLNamedType | undefined): { selections: number; cost: number; rootFields: number } {
+    let selections = 0;
+    let cost = 0;
+    let rootFields = 0;
+    for (const selection of set.selections) {
+      if (selection.kind === Kind.FIELD) {
+        const field = measureField(selection, parentType);
+        selections += field.selections;
+        cost += field.cost;
+        if (selection.name.value !== "__typename") rootFields += 1;
+      } else {
+        const inner =
+          selection.kind === Kind.INLINE_FRAGMENT
+            ? measureSet(selection.selectionSet, selection.typeCondition ? schema.getType(selection.typeCondition.name.value) ?? undefined : parentType)
+            : measureFragment(selection.name.value);
+        selections += inner.selections;
+        cost += inner.cost;
+        rootFields += inner.rootFields;
+      }
+    }
+    return { selections: Math.min(selections, CEILING), cost: Math.min(cost, CEILING), rootFields: Math.min(rootFields, CEILING) };
+  }
+
+  function measureFragment(name: string): { selections: number; cost: number; rootFields: number } {
+    const known = memo.get(name);
+    if (known) return known;
+    const fragment = fragments.get(name);
+    if (!fragment || inProgress.has(name)) return { selections: 0, cost: 0, rootFields: 0 };
+    inProgress.add(name);
+    const measured = measureSet(fragment.selectionSet, schema.getType(fragment.typeCondition.name.value) ?? undefined);
+    inProgress.delete(name);
+    memo.set(name, measured);
+    return measured;
+  }
+
+  function measureField(node: FieldNode, parentType: GraphQLNamedType | undefined): { selections: number; cost: number } {
+    const definition = isObjectType(parentType) || isInterfaceType(parentType) ? parentType.getFields()[node.name.value] : undefined;
+    if (!node.selectionSet) return { selections: 1, cost: 1 };
+    const inner = measureSet(node.selectionSet, definition ? getNamedType(definition.type) : undefined);
+    const multiplier = definition && isListType(getNullableType(definition.type)) ? listSize(node) : 1;
+    return { selections: 1 + inner.selections, cost: 1 + multiplier * inner.cost };
+  }
+
+  function listSize(node: FieldNode): number {
+    const first = node.arguments?.find((argument) => argument.name.value === "first");
+    const value = first ? readInt(first.value) : undefined;
+    return value !== undefined && value >= 0 ? value : defaultListSize;
+  }
+
+  function readInt(value: ValueNode): number | undefined {
+    if (value.kind === Kind.INT) return Number(value.value);
+    if (value.kind === Kind.VARIABLE) {
+      const given = variables[value.name.value];
+      return typeof given === "number" && Number.isFinite(given) ? given : undefined;
+    }
+    return undefined;
+  }
+
+  const rootType = schema.getRootType(operation.operation) ?? undefined;
+  return measureSet(operation.selectionSet, rootType);
+}

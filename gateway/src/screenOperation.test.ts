@@ -1,0 +1,83 @@
+import { readFileSync } from "node:fs";
+import { ApolloGateway } from "@apollo/gateway";
+import type { GraphQLSchema } from "graphql";
+import { beforeAll, describe, expect, it } from "vitest";
+import { screenOperation } from "./screenOperation.ts";
+
+let schema: GraphQLSchema;
+beforeAll(async () => {
+  const supergraphSdl = readFileSync(new URL("../../schema/supergraph/supergraph.graphql", import.meta.url), "utf8");
+  const gateway = new ApolloGateway({ supergraphSdl });
+  schema = (await gateway.load()).schema;
+  await gateway.stop();
+});
+
+const code = (query: string, variables?: Record<string, unknown>) => screenOperation(schema, query, { variables })?.code;
+
+/** `me { memberships { person { careRelationships { patient { … } } } } }`, `levels` times. */
+function nested(levels: number, leaf = "givenName"): string {
+  let inner = leaf;
+  for (let i = 0; i < levels; i++) inner = `memberships { person { careRelationships { patient { ${inner} } } } }`;
+  return `{ me { ${inner} } }`;
+}
+
+describe("screenOperation", () => {
+  it("lets an ordinary query through", () => {
+    expect(code(`{ me { givenName carePrograms { title } trips { purpose distanceKm } consents { purpose { id } state } } }`)).toBeUndefined();
+  });
+
+  it("leaves syntax errors and unknown fields to Apollo's validation", () => {
+    expect(code(`{ me { givenName `)).toBeUndefined();
+    expect(code(`{ nothingHere { x } }`)).toBeUndefined();
+  });
+
+  it("refuses too many tokens without parsing the rest", () => {
+    expect(code(`{ ${Array.from({ length: 20_000 }, (_, i) => `a${i}: __typename`).join(" ")} }`)).toBe("TOO_MANY_TOKENS");
+  });
+
+  it("refuses too many root fields, counted through fragments", () => {
+    expect(code(`{ ${Array.from({ length: 21 }, (_, i) => `a${i}: me { id }`).join(" ")} }`)).toBe("TOO_MANY_ROOT_FIELDS");
+    expect(code(`{ ...Q ...Q } fragment Q on Query { ${Array.from({ length: 11 }, (_, i) => `a${i}: me { id }`).join(" ")} }`)).toBe("TOO_MANY_ROOT_FIELDS");
+    expect(code(`{ ${Array.from({ length: 20 }, (_, i) => `a${i}: me { id }`).join(" ")} __typename }`)).toBeUndefined();
+  });
+
+  it("refuses fragment fan-out by its expanded size, counting in linear time", () => {
+    const levels = 40; // 5^40 selections expanded: counted by memo, not by walking them
+    const fragments = Array.from({ length: levels }, (_, i) =>
+      `fragment F${i} on Person { givenName ${i + 1 < levels ? `...F${i + 1} `.repeat(5) : ""}}`,
+    ).join("\n");
+    const started = performance.now();
+    expect(code(`{ me { ...F0 } } ${fragments}`)).toBe("SELECTION_TOO_LARGE");
+    expect(performance.now() - started).toBeLessThan(500);
+  });
+
+  it("refuses the issue's shape: fragments of aliased memberships reaching across subgraphs", () => {
+    const fragments = Array.from({ length: 6 }, (_, i) => {
+      const next = i < 5 ? `...F${i + 1}` : "givenName";
+      const aliases = Array.from({ length: 5 }, (_, a) => `m${a}: memberships { person { careRelationships { patient { ${next} } } } }`).join(" ");
+      return `fragment F${i} on Person { ${aliases} }`;
+    }).join("\n");
+    expect(code(`{ me { ...F0 } } ${fragments}`)).toBe("SELECTION_TOO_LARGE");
+  });
+
+  it("refuses too many aliases", () => {
+    expect(code(`{ me { ${Array.from({ length: 31 }, (_, i) => `a${i}: givenName`).join(" ")} } }`)).toBe("TOO_MANY_ALIASES");
+  });
+
+  it("refuses depth beyond the limit, fragments adding no level", () => {
+    const code = (query: string) => screenOperation(schema, query, {}, { maxCost: 1e9 })?.code;
+    expect(code(nested(2))).toBeUndefined(); // depth 10
+    expect(code(`{ me { ...P } } fragment P on Person { memberships { person { careRelationships { patient { memberships { person { careRelationships { patient { givenName } } } } } } } } }`)).toBeUndefined();
+    expect(code(nested(2, "memberships { id }"))).toBe("QUERY_TOO_DEEP"); // depth 11
+  });
+
+  it("refuses an estimated cost beyond the limit, reading list sizes from `first`", () => {
+    const wide = `{ me { memberships { person { careRelationships { patient { memberships { person { careRelationships { id } } } } } } } } }`;
+    expect(code(wide)).toBe("QUERY_TOO_COSTLY"); // 20^4 lists of the default size
+    const limits = { defaultListSize: 2 };
+    expect(screenOperation(schema, wide, {}, limits)).toBeUndefined();
+    const withFirst = `query($n: Int) { me { memberships(first: $n) { person { careRelationships(first: 100) { patient { memberships(first: 100) { id } } } } } } }`;
+    expect(screenOperation(schema, withFirst, { variables: { n: 1 } }, limits)).toBeUndefined();
+    expect(screenOperation(schema, withFirst, { variables: { n: 100 } }, limits)?.code).toBe("QUERY_TOO_COSTLY");
+  });
+});

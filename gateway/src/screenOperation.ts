@@ -1,0 +1,99 @@
+import { maxAliasesRule } from "@escape.tech/graphql-armor-max-aliases";
+import { maxDepthRule } from "@escape.tech/graphql-armor-max-depth";
+import { getOperationAST, GraphQLError, parse, validate, type DocumentNode, type GraphQLSchema, type ValidationRule } from "graphql";
+import { measureOperation } from "./measureOperation.ts";
+import type { Refusal } from "./Refusal.ts";
+
+export interface OperationLimits {
+  /** Lexical tokens in the query text (graphql-js stops parsing past it). Default 10,000. */
+  maxTokens?: number;
+  /** Fields in the root selection set, fragments expanded. Default 20. */
+  maxRootFields?: number;
+  /** Fields selected with every fragment spread expanded. Default 2,000. */
+  maxSelections?: number;
+  /** Aliases, counted through fragments (graphql-armor). Default 30. */
+  maxAliases?: number;
+  /** Nesting of fields; fragment spreads add no level (graphql-armor). Default 10. */
+  maxDepth?: number;
+  /** Estimated cost, list fields multiplied by `first` or the default list size. Default 50,000. */
+  maxCost?: number;
+  /** List size assumed for a list field without `first`. Default 20. */
+  defaultListSize?: number;
+}
+
+/**
+ * Checks an operation against the limits before anything else reads it: before Apollo's own
+ * validation (whose overlapping-fields rule is quadratic in aliases) and before the gateway's
+ * query planner (whose work grows with the expanded selection). The checks run cheapest and
+ * most bounding first: parsing stops at the token limit, then the memoised counts of
+ * `measureOperation` bound the expanded size, and only then do graphql-armor's depth and alias
+ * rules walk the document. (graphql-armor's ApolloArmor wrapper would add those rules to Apollo's
+ * validationRules instead: the same pass as the quadratic rule, which then runs to its end anyway.)
+ * Answers the refusal, or undefined to let the operation through;
+ * each refusal carries its own code and is a 400, never a 500.
+ */
+export function screenOperation(
+  schema: GraphQLSchema,
+  query: string,
+  request: { operationName?: string | undefined; variables?: Record<string, unknown> | undefined },
+  limits: OperationLimits = {},
+): Refusal | undefined {
+  const maxTokens = limits.maxTokens ?? 10_000;
+  let document: DocumentNode;
+  try {
+    document = parse(query, { maxTokens });
+  } catch (error) {
+    // graphql-js 16 words it "contains more that N tokens"; accept the fixed spelling too.
+    if (error instanceof GraphQLError && /contains more tha[nt] \d+ tokens/.test(error.message)) {
+      return refuse("TOO_MANY_TOKENS", `The operation has more than ${maxTokens} tokens.`);
+    }
+    // A plain syntax error: Apollo parses again and answers it with GRAPHQL_PARSE_FAILED.
+    return undefined;
+  }
+  const operation = getOperationAST(document, request.operationName);
+  // No single operation to run: Apollo's validation explains why.
+  if (!operation) return undefined;
+
+  const measure = measureOperation(schema, document, operation, {
+    ...(limits.defaultListSize !== undefined ? { defaultListSize: limits.defaultListSize } : {}),
+    ...(request.variables ? { variables: request.variables } : {}),
+  });
+  const maxRootFields = limits.maxRootFields ?? 20;
+  if (measure.rootFields > maxRootFields) {
+    return refuse("TOO_MANY_ROOT_FIELDS", `The operation selects ${measure.rootFields} root fields; at most ${maxRootFields} are allowed.`);
+  }
+  const maxSelections = limits.maxSelections ?? 2_000;
+  if (measure.selections > maxSelections) {
+    return refuse("SELECTION_TOO_LARGE", `With its fragments expanded the operation selects ${format(measure.selections)} fields; at most ${maxSelections} are allowed.`);
+  }
+  const aliases = armorRule(schema, document, (onReject) => maxAliasesRule({ n: limits.maxAliases ?? 30, onReject: [onReject], propagateOnRejection: false }));
+  if (aliases) return refuse("TOO_MANY_ALIASES", aliases);
+  const depth = armorRule(schema, document, (onReject) =>
+    maxDepthRule({ n: limits.maxDepth ?? 10, flattenFragments: true, onReject: [onReject], propagateOnRejection: false }),
+  );
+  if (depth) return refuse("QUERY_TOO_DEEP", depth);
+  const maxCost = limits.maxCost ?? 50_000;
+  if (measure.cost > maxCost) {
+    return refuse("QUERY_TOO_COSTLY", `The operation's estimated cost is ${format(measure.cost)}; at most ${maxCost} is allowed. Ask for fewer items with \`first\`.`);
+  }
+  return undefined;
+}
+
+/**
+ * Runs one graphql-armor rule on its own and returns its message when it rejects. Alone,
+ * because `validate` with the specified rules would run them all in the same pass; and with
+ * `propagateOnRejection: false`, because armor otherwise throws out of `validate`.
+ */
+function armorRule(schema: GraphQLSchema, document: DocumentNode, rule: (onReject: (context: unknown, error: GraphQLError) => void) => ValidationRule): string | undefined {
+  let rejected: string | undefined;
+  validate(schema, document, [rule((_context, error) => (rejected = error.message.replace(/^Syntax Error: /, "")))]);
+  return rejected;
+}
+
+function refuse(code: string, message: string): Refusal {
+  return { status: 400, code, message };
+}
+
+function format(count: number): string {
+  return count >= 1e12 ? "more than 10^12" : String(count);
+}
