@@ -7,6 +7,12 @@ import type { Logger } from "./createLogger.ts";
 export interface SubgraphContext {
   /** The verified caller, or null for a request without one (only `_service` is answered). */
   caller: Caller | null;
+  /** Set by the subgraph server for each request (absent in unit tests): the gateway's request id. */
+  requestId?: string;
+  /** The request's logger, naming its id; resolvers and the policy log here when it is set. */
+  log?: Logger;
+  /** Told of each policy denial, to count it by field and policy (never by record). */
+  onPolicyDenial?: (denial: { field: string; policy: string }) => void;
 }
 
 /** What the platform around the subgraphs offers them; each is optional, and absent in unit tests. */

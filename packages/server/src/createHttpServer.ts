@@ -1,6 +1,8 @@
+import { randomUUID } from "node:crypto";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import { HeaderMap, type ApolloServer, type BaseContext } from "@apollo/server";
 import type { Logger } from "./createLogger.ts";
+import type { Metrics } from "./createMetrics.ts";
 
 export interface HttpServerOptions<TContext extends BaseContext> {
   /** A started ApolloServer. */
@@ -26,6 +28,10 @@ export interface HttpServerOptions<TContext extends BaseContext> {
   intercept?: (req: IncomingMessage, res: ServerResponse, url: URL) => boolean | Promise<boolean>;
   /** Sees a `/graphql` request's parsed body before Apollo does: may replace the body, or answer. */
   screen?: (req: IncomingMessage, body: unknown) => Promise<{ body: unknown } | { answer: HttpAnswer }>;
+  /** Served at `GET /metrics` in Prometheus' text format. Default: no `/metrics`. */
+  metrics?: Metrics;
+  /** Told the code of each request this server refuses itself (too large, malformed). */
+  onRefusal?: (code: string) => void;
 }
 
 /** A JSON answer given without Apollo. */
@@ -48,8 +54,12 @@ export function createHttpServer<TContext extends BaseContext>(
   const maxBodyBytes = options.maxBodyBytes ?? 1024 * 1024;
   const tooLarge = { errors: [{ message: `Request body larger than ${maxBodyBytes} bytes`, extensions: { code: "REQUEST_TOO_LARGE" } }] };
   const server = createServer({ ...(options.maxHeaderBytes ? { maxHeaderSize: options.maxHeaderBytes } : {}) }, (req, res) => {
+    // Every later step (the context, the subgraph fetches, the log lines) reads the id from here.
+    const requestId = acceptRequestId(req.headers[REQUEST_ID_HEADER]) ?? randomUUID();
+    req.headers[REQUEST_ID_HEADER] = requestId;
+    res.setHeader(REQUEST_ID_HEADER, requestId);
     handle(req, res).catch((error: unknown) => {
-      options.log.error({ err: error }, "request failed before reaching GraphQL");
+      options.log.error({ err: error, requestId }, "request failed before reaching GraphQL");
       if (!res.headersSent) sendJson(res, 500, { errors: [{ message: "Internal server error" }] });
       else res.end();
     });
@@ -66,6 +76,7 @@ export function createHttpServer<TContext extends BaseContext>(
       error.code === "HPE_HEADER_OVERFLOW"
         ? [431, "Request Header Fields Too Large", `Request headers larger than ${options.maxHeaderBytes ?? 16_384} bytes`, "HEADERS_TOO_LARGE"]
         : [400, "Bad Request", "Malformed HTTP request", "BAD_REQUEST"];
+    options.onRefusal?.(code);
     const body = JSON.stringify({ errors: [{ message, extensions: { code } }] });
     socket.end(`HTTP/1.1 ${status} ${reason}\r\nContent-Type: application/json; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`);
   });
@@ -78,6 +89,12 @@ export function createHttpServer<TContext extends BaseContext>(
       sendJson(res, 200, { status: "ok", service: options.service });
       return;
     }
+    if (url.pathname === "/metrics" && options.metrics && req.method === "GET") {
+      const { contentType, body } = await options.metrics.render();
+      res.setHeader("content-type", contentType);
+      res.end(body);
+      return;
+    }
     const route = options.routes?.[url.pathname];
     if (route) {
       if (req.method !== "POST") {
@@ -86,6 +103,7 @@ export function createHttpServer<TContext extends BaseContext>(
       }
       const raw = await readBody(req, maxBodyBytes);
       if (raw === undefined) {
+        options.onRefusal?.("REQUEST_TOO_LARGE");
         sendJson(res, 413, tooLarge);
         return;
       }
@@ -106,6 +124,7 @@ export function createHttpServer<TContext extends BaseContext>(
     }
     const raw = await readBody(req, maxBodyBytes);
     if (raw === undefined) {
+      options.onRefusal?.("REQUEST_TOO_LARGE");
       sendJson(res, 413, tooLarge);
       return;
     }
@@ -114,6 +133,7 @@ export function createHttpServer<TContext extends BaseContext>(
       try {
         body = JSON.parse(raw);
       } catch {
+        options.onRefusal?.("BAD_REQUEST");
         sendJson(res, 400, { errors: [{ message: "The request body is not valid JSON", extensions: { code: "BAD_REQUEST" } }] });
         return;
       }
@@ -141,6 +161,22 @@ export function createHttpServer<TContext extends BaseContext>(
     for await (const chunk of response.body.asyncIterator) res.write(chunk);
     res.end();
   }
+}
+
+export const REQUEST_ID_HEADER = "x-request-id";
+
+/**
+ * A caller's (or a proxy's) request id is kept only when it is a short plain token: it goes
+ * into every log line of the request, so it must not carry a value or break a line.
+ */
+function acceptRequestId(value: string | string[] | undefined): string | undefined {
+  return typeof value === "string" && /^[A-Za-z0-9._-]{1,64}$/.test(value) ? value : undefined;
+}
+
+/** The request's id, as `createHttpServer` accepted or made it. */
+export function requestIdOf(req: IncomingMessage): string {
+  const value = req.headers[REQUEST_ID_HEADER];
+  return typeof value === "string" ? value : "unknown";
 }
 
 function readBody(req: IncomingMessage, limit: number): Promise<string | undefined> {

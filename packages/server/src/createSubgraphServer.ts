@@ -1,8 +1,10 @@
 import type { IncomingMessage, Server } from "node:http";
 import { ApolloServer } from "@apollo/server";
 import { InvalidTokenError, readBearerToken, type TokenVerifier } from "@grondslag/auth";
-import { createHttpServer, serveApollo } from "./createHttpServer.ts";
+import { createHttpServer, requestIdOf, serveApollo } from "./createHttpServer.ts";
 import type { Logger } from "./createLogger.ts";
+import { createMetrics, type Metrics } from "./createMetrics.ts";
+import { createRequestObserver } from "./createRequestObserver.ts";
 import { requireCaller, unauthenticated } from "./requireCaller.ts";
 import type { Subgraph, SubgraphContext } from "./Subgraph.ts";
 import { validateInput } from "./validateInput.ts";
@@ -17,6 +19,8 @@ export interface SubgraphServer {
   name: string;
   apollo: ApolloServer<SubgraphContext>;
   http: Server;
+  /** This server's metrics, served at `GET /metrics`. */
+  metrics: Metrics;
   /** Starts Apollo and listens; resolves with the port taken. */
   listen(port: number, host?: string): Promise<number>;
   stop(): Promise<void>;
@@ -26,10 +30,13 @@ export function createSubgraphServer(subgraph: Subgraph, options: SubgraphServer
   const log = options.log.child({ subgraph: subgraph.name });
   // The gateway checks input too; a subgraph checks again because it can be called directly.
   const input = validateInput();
+  const metrics = createMetrics({ service: subgraph.name });
+  const denials = metrics.counter("policy_denials_total", "Fields the access policy refused, by field coordinate and declared policy.", ["subgraph", "field", "policy"]);
+  const onPolicyDenial = ({ field, policy }: { field: string; policy: string }) => denials.inc({ subgraph: subgraph.name, field, policy });
   const apollo = new ApolloServer<SubgraphContext>({
     schema: subgraph.schema,
     validationRules: input.validationRules,
-    plugins: [requireCaller(), input.plugin],
+    plugins: [requireCaller(), input.plugin, createRequestObserver(metrics)],
     logger: log,
     // Subgraphs are reached only through the gateway; their own error detail stays in the log.
     includeStacktraceInErrorResponses: false,
@@ -38,17 +45,20 @@ export function createSubgraphServer(subgraph: Subgraph, options: SubgraphServer
   });
 
   async function context(req: IncomingMessage): Promise<SubgraphContext> {
+    const requestId = requestIdOf(req);
+    // The subgraph builds its own context; the request's id, logger and denial counter go beside it.
+    const scope = { requestId, log: log.child({ requestId }), onPolicyDenial };
     let token: string | undefined;
     try {
       token = readBearerToken(req.headers.authorization);
-      if (token === undefined) return subgraph.createContext(null);
-      return subgraph.createContext(await options.verifyCaller(token));
+      if (token === undefined) return Object.assign(subgraph.createContext(null), scope);
+      return Object.assign(subgraph.createContext(await options.verifyCaller(token)), scope);
     } catch (error) {
       if (error instanceof InvalidTokenError) throw unauthenticated(`Caller refused: ${error.message}`);
       throw error;
     }
   }
 
-  const http = createHttpServer({ apollo, context, service: subgraph.name, log });
-  return { name: subgraph.name, apollo, http, ...serveApollo(apollo, http) };
+  const http = createHttpServer({ apollo, context, service: subgraph.name, log, metrics });
+  return { name: subgraph.name, apollo, http, metrics, ...serveApollo(apollo, http) };
 }

@@ -1,7 +1,11 @@
-export { createHttpServer, listen, close, serveApollo } from "./createHttpServer.ts";
+export { createHttpServer, listen, close, serveApollo, requestIdOf, REQUEST_ID_HEADER } from "./createHttpServer.ts";
 export type { HttpAnswer, HttpServerOptions, RouteHandler } from "./createHttpServer.ts";
 export { createLogger, serializeError } from "./createLogger.ts";
 export type { Logger, LoggerOptions } from "./createLogger.ts";
+export { createMetrics } from "./createMetrics.ts";
+export type { Metrics, MetricsOptions } from "./createMetrics.ts";
+export { createRequestObserver } from "./createRequestObserver.ts";
+export type { RequestScope } from "./createRequestObserver.ts";
 export { createSubgraphServer } from "./createSubgraphServer.ts";
 export type { SubgraphServer, SubgraphServerOptions } from "./createSubgraphServer.ts";
 export { requireCaller, unauthenticated } from "./requireCaller.ts";

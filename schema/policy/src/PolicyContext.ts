@@ -1,6 +1,7 @@
 import type { Caller } from "@grondslag/auth";
 import type { Database } from "@grondslag/db";
 import { createPolicyLookups, type PolicyLookups } from "./createPolicyLookups.ts";
+import type { ErrorLog } from "./errors.ts";
 
 /** What the rules of one request see: the caller, the day, and batched look-ups. */
 export interface PolicyContext {
@@ -11,8 +12,20 @@ export interface PolicyContext {
 }
 
 /** Every subgraph's context carries one of these as `policy`. */
-export interface WithPolicy {
+export interface WithPolicy extends RequestObservers {
   policy: PolicyContext;
+}
+
+/**
+ * What the server around a subgraph may add to each request's context (both optional, absent
+ * in unit tests). In the context rather than in `createPolicySchema`'s options because the
+ * schema is built once, before any server, and a counter is per server, not global.
+ */
+export interface RequestObservers {
+  /** The request's logger, naming its request id; default the subgraph's own. */
+  log?: ErrorLog;
+  /** Told of each denial: the field's coordinate and the declared policy, never the record. */
+  onPolicyDenial?: (denial: { field: string; policy: string }) => void;
 }
 
 export function createPolicyContext(db: Database, caller: Caller | null, now: Date = new Date()): PolicyContext {

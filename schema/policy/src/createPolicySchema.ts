@@ -3,7 +3,7 @@ import type { GraphQLResolverMap } from "@apollo/subgraph/dist/schema-helper/res
 import { defaultFieldResolver, getNamedType, GraphQLError, isListType, isNonNullType, isObjectType, type DocumentNode, type GraphQLSchema } from "graphql";
 import { applyMiddleware } from "graphql-middleware";
 import { allow, deny, rule, shield, type IRules } from "graphql-shield";
-import { createFallbackError, PolicyDeniedError, type ErrorLog } from "./errors.ts";
+import { createFallbackError, denyPolicy, type ErrorLog } from "./errors.ts";
 import type { WithPolicy } from "./PolicyContext.ts";
 import { readFieldPolicies, type FieldPolicy, type PolicyAlternatives } from "./readFieldPolicies.ts";
 import { findRequirement, type Condition, type RequirementDefinition } from "./requirements.ts";
@@ -93,14 +93,14 @@ export function createPolicySchema(options: PolicySchemaOptions): PolicySchema {
         if (policy.writes) {
           for (const coordinate of policy.writes) {
             const target = byCoordinate.get(coordinate)!;
-            if (!(await holds(target, target.write, policy, parent, args, context, "write"))) return new PolicyDeniedError(coordinate, "write", target.write);
+            if (!(await holds(target, target.write, policy, parent, args, context, "write"))) return denyPolicy(context, coordinate, "write", target.write);
           }
           return true;
         }
-        return (await holds(policy, policy.read, policy, parent, args, context)) || new PolicyDeniedError(policy.coordinate, "read", policy.read);
+        return (await holds(policy, policy.read, policy, parent, args, context)) || denyPolicy(context, policy.coordinate, "read", policy.read);
       } catch (error) {
         // Closed on failure, but not disguised as a denial: the caller sees that checking failed.
-        options.log.error({ err: error, field: policy.coordinate }, "policy evaluation failed");
+        (context.log ?? options.log).error({ err: error, field: policy.coordinate }, "policy evaluation failed");
         return new GraphQLError("The access policy could not be evaluated.", { extensions: { code: "POLICY_EVALUATION_FAILED", field: policy.coordinate } });
       }
     });

@@ -1,4 +1,5 @@
 import { GraphQLError, type GraphQLResolveInfo } from "graphql";
+import type { RequestObservers } from "./PolicyContext.ts";
 import type { PolicyAlternatives } from "./readFieldPolicies.ts";
 
 /** The Apollo Router's code for a field the caller may not read; clients can match on it. */
@@ -20,6 +21,13 @@ export class PolicyDeniedError extends GraphQLError {
       extensions: { code: UNAUTHORIZED, field: coordinate, policy: `${mode}: ${formatPolicy(alternatives)}` },
     });
   }
+}
+
+/** A denial, told to the request's observer (`onPolicyDenial` in the context) as it is made. */
+export function denyPolicy(context: unknown, coordinate: string, mode: "read" | "write", alternatives: PolicyAlternatives | null): PolicyDeniedError {
+  const error = new PolicyDeniedError(coordinate, mode, alternatives);
+  (context as RequestObservers | null)?.onPolicyDenial?.({ field: coordinate, policy: String(error.extensions.policy) });
+  return error;
 }
 
 /** Codes a resolver may send to the caller as they are; anything else is an internal error. */
@@ -44,11 +52,11 @@ export interface ErrorLog {
  * database failure must read as an internal error (logged, detail withheld), not as a denial.
  */
 export function createFallbackError(log: ErrorLog) {
-  return (thrown: unknown, _parent: unknown, _args: unknown, _context: unknown, info: GraphQLResolveInfo): GraphQLError => {
+  return (thrown: unknown, _parent: unknown, _args: unknown, context: unknown, info: GraphQLResolveInfo): GraphQLError => {
     const coordinate = `${info.parentType.name}.${info.fieldName}`;
-    if (thrown === null || thrown === undefined) return new PolicyDeniedError(coordinate, "read", null);
+    if (thrown === null || thrown === undefined) return denyPolicy(context, coordinate, "read", null);
     if (thrown instanceof GraphQLError && CALLER_FACING_CODES.has(String(thrown.extensions?.code))) return thrown;
-    log.error({ err: thrown, field: coordinate }, "resolver failed");
+    ((context as RequestObservers | null)?.log ?? log).error({ err: thrown, field: coordinate }, "resolver failed");
     return new GraphQLError("Internal server error", { extensions: { code: "INTERNAL_SERVER_ERROR", field: coordinate } });
   };
 }

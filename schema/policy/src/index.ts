@@ -6,8 +6,8 @@ export type { ControllersOf, PolicySchema, PolicySchemaOptions, SubjectOf } from
 export { createPolicyContext, getToday } from "./PolicyContext.ts";
 export { createStaticPolicyLookups } from "./createStaticPolicyLookups.ts";
 export type { StaticPolicyFacts } from "./createStaticPolicyLookups.ts";
-export type { PolicyContext, WithPolicy } from "./PolicyContext.ts";
-export { PolicyDeniedError, UNAUTHORIZED, createFallbackError, formatPolicy } from "./errors.ts";
+export type { PolicyContext, RequestObservers, WithPolicy } from "./PolicyContext.ts";
+export { PolicyDeniedError, UNAUTHORIZED, createFallbackError, denyPolicy, formatPolicy } from "./errors.ts";
 export { PLATFORM_CONTROLLER, builtInRequirements, findRequirement } from "./requirements.ts";
 export { policyFacts, verifyPolicyFacts } from "./policyFacts.ts";
 export type { PolicyFact } from "./policyFacts.ts";
