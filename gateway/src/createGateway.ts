@@ -3,7 +3,19 @@ import { ApolloGateway, RemoteGraphQLDataSource } from "@apollo/gateway";
 import { ApolloServer, HeaderMap } from "@apollo/server";
 import { ApolloServerPluginLandingPageDisabled } from "@apollo/server/plugin/disabled";
 import { InvalidTokenError, readBearerToken, type Caller, type TokenSigner, type TokenVerifier } from "@grondslag/auth";
-import { createHttpServer, serveApollo, unauthenticated, validateInput, type Logger, type RouteHandler } from "@grondslag/server";
+import {
+  createHttpServer,
+  createMetrics,
+  createRequestObserver,
+  requestIdOf,
+  serveApollo,
+  unauthenticated,
+  validateInput,
+  REQUEST_ID_HEADER,
+  type Logger,
+  type Metrics,
+  type RouteHandler,
+} from "@grondslag/server";
 import { GraphQLError, type GraphQLSchema } from "graphql";
 import { allowOrigin } from "./allowOrigin.ts";
 import { createPersistedOperations } from "./createPersistedOperations.ts";
@@ -18,6 +30,9 @@ export interface GatewayContext {
   caller: Caller;
   /** The caller as the subgraphs receive it: a short-lived token the gateway signed. */
   forwardedToken: string;
+  /** The request's id: forwarded to every subgraph fetch, named in every log line. */
+  requestId: string;
+  log: Logger;
 }
 
 export interface GatewayOptions extends GatewayEdgeOptions {
@@ -37,6 +52,8 @@ export interface GatewayOptions extends GatewayEdgeOptions {
 export interface Gateway {
   apollo: ApolloServer<GatewayContext>;
   http: Server;
+  /** The gateway's metrics, served at `GET /metrics`. */
+  metrics: Metrics;
   listen(port: number, host?: string): Promise<number>;
   stop(): Promise<void>;
 }
@@ -64,6 +81,16 @@ export function createGateway(options: GatewayOptions): Gateway {
     ...(options.persistedOperations ? { manifest: options.persistedOperations } : {}),
   });
 
+  const metrics = createMetrics({ service: "gateway" });
+  const refused = metrics.counter("gateway_refusals_total", "Requests the gateway refused itself, by error code (the limit or check that refused).", ["code"]);
+  const fetchDuration = metrics.histogram("subgraph_fetch_duration_seconds", "Fetches from the gateway to a subgraph, by subgraph.", ["subgraph"]);
+  const fetchErrors = metrics.counter("subgraph_fetch_errors_total", "Fetches to a subgraph that got no answer or a non-2xx one, by subgraph.", ["subgraph"]);
+  const observeFetch = (subgraph: string, seconds: number, failed: boolean) => {
+    fetchDuration.observe({ subgraph }, seconds);
+    if (failed) fetchErrors.inc({ subgraph });
+  };
+  const countRefusal = (code: string) => refused.inc({ code });
+
   const gateway = new ApolloGateway({
     supergraphSdl: options.supergraphSdl,
     logger: log,
@@ -72,9 +99,10 @@ export function createGateway(options: GatewayOptions): Gateway {
         url: options.subgraphUrls?.[name] ?? url,
         // Node's own fetch rather than make-fetch-happen: one HTTP stack for the whole platform,
         // and one that HTTP interception in tests (nock 14) passes through to loopback cleanly.
-        fetcher: createSubgraphFetcher(name, subgraphTimeoutMs) as never,
+        fetcher: createSubgraphFetcher(name, subgraphTimeoutMs, observeFetch) as never,
         willSendRequest({ request, context }) {
           request.http?.headers.set("authorization", `Bearer ${context.forwardedToken}`);
+          request.http?.headers.set(REQUEST_ID_HEADER, context.requestId);
         },
       }),
   });
@@ -91,7 +119,7 @@ export function createGateway(options: GatewayOptions): Gateway {
     includeStacktraceInErrorResponses: false,
     introspection: options.introspection ?? !production,
     // Apollo's landing pages load from its CDN; the explorer is served here (serveExplorer.ts).
-    plugins: [input.plugin, ApolloServerPluginLandingPageDisabled()],
+    plugins: [input.plugin, ApolloServerPluginLandingPageDisabled(), createRequestObserver(metrics)],
     // The process owns shutdown (stack/src/main.ts); Apollo's own signal handler would race it.
     stopOnTerminationSignals: false,
   });
@@ -101,7 +129,9 @@ export function createGateway(options: GatewayOptions): Gateway {
     // The socket's address: behind a proxy, key on the address it forwards (X-Forwarded-For
     // as set by your own proxy only) instead, or every client shares the proxy's bucket.
     const wait = refusals.take(`ip:${req.socket.remoteAddress ?? "unknown"}`);
-    return wait === undefined ? refusal : rateLimited(wait);
+    const answer = wait === undefined ? refusal : rateLimited(wait);
+    countRefusal(answer.code);
+    return answer;
   }
 
   async function context(req: IncomingMessage): Promise<GatewayContext> {
@@ -116,8 +146,12 @@ export function createGateway(options: GatewayOptions): Gateway {
       throw refusal.status === 401 ? unauthenticated(error.message) : asGraphQLError(refusal);
     }
     const wait = callers.take(`subject:${caller.subject}`);
-    if (wait !== undefined) throw asGraphQLError(rateLimited(wait));
-    return { caller, forwardedToken: await options.signForwardedCaller(caller) };
+    if (wait !== undefined) {
+      countRefusal("RATE_LIMITED");
+      throw asGraphQLError(rateLimited(wait));
+    }
+    const requestId = requestIdOf(req);
+    return { caller, forwardedToken: await options.signForwardedCaller(caller), requestId, log: log.child({ requestId }) };
   }
 
   function intercept(req: IncomingMessage, res: ServerResponse, url: URL): boolean {
@@ -127,12 +161,16 @@ export function createGateway(options: GatewayOptions): Gateway {
     }
     const origin = allowOrigin(req, res, cors);
     if (origin === true) return true;
-    if (origin !== false) return send(res, origin);
+    if (origin !== false) {
+      countRefusal(origin.code);
+      return send(res, origin);
+    }
     if (!production && serveExplorer(req, res, url)) return true;
     // Operations come by POST only: bearer tokens make answers uncacheable anyway, and a GET
     // would need its own path through persisted operations and the limits.
     if (url.pathname === "/graphql" && req.method !== "POST") {
       res.setHeader("allow", "POST");
+      countRefusal("METHOD_NOT_ALLOWED");
       return send(res, { status: 405, code: "METHOD_NOT_ALLOWED", message: "Send GraphQL operations with POST." });
     }
     return false;
@@ -160,9 +198,11 @@ export function createGateway(options: GatewayOptions): Gateway {
     maxHeaderBytes: options.maxHeaderBytes ?? 64 * 1024,
     intercept,
     screen,
+    metrics,
+    onRefusal: countRefusal,
     ...(options.routes ? { routes: options.routes } : {}),
   });
-  return { apollo, http, ...serveApollo(apollo, http) };
+  return { apollo, http, metrics, ...serveApollo(apollo, http) };
 }
 
 function rateLimited(waitSeconds: number): Refusal {

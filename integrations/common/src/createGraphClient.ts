@@ -5,8 +5,13 @@ export interface GraphResponse<T = Record<string, unknown>> {
   errors?: { message: string; path?: (string | number)[]; extensions?: Record<string, unknown> }[];
 }
 
-/** Runs an operation against the graph as a given caller. */
-export type GraphClient = <T = Record<string, unknown>>(query: string, variables: Record<string, unknown>, caller: Caller) => Promise<GraphResponse<T>>;
+/** Runs an operation against the graph as a given caller; `requestId` ties it to the request that caused it. */
+export type GraphClient = <T = Record<string, unknown>>(
+  query: string,
+  variables: Record<string, unknown>,
+  caller: Caller,
+  options?: { requestId?: string | undefined },
+) => Promise<GraphResponse<T>>;
 
 export interface GraphClientOptions {
   /** The gateway's /graphql URL, or a function giving it once the gateway listens. */
@@ -17,11 +22,16 @@ export interface GraphClientOptions {
 
 /** Adapters reach the data over the same front door as any frontend: the gateway, under policy. */
 export function createGraphClient(options: GraphClientOptions): GraphClient {
-  return async (query, variables, caller) => {
+  return async (query, variables, caller, { requestId } = {}) => {
     const url = typeof options.url === "function" ? options.url() : options.url;
     const response = await fetch(url, {
       method: "POST",
-      headers: { "content-type": "application/json", authorization: `Bearer ${await options.tokenFor(caller)}` },
+      headers: {
+        "content-type": "application/json",
+        authorization: `Bearer ${await options.tokenFor(caller)}`,
+        // The gateway keeps it (a plain token) and forwards it: one id across the whole chain.
+        ...(requestId ? { "x-request-id": requestId } : {}),
+      },
       body: JSON.stringify({ query, variables }),
     });
     return (await response.json()) as GraphResponse<never>;

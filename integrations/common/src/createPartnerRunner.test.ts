@@ -55,4 +55,17 @@ describe("createPartnerRunner", () => {
     expect(send).toHaveBeenCalledTimes(3);
     expect(recorded).toEqual([expect.objectContaining({ outcome: "FAILED", reference: null, idempotencyKey: "k3:failed" })]);
   });
+
+  it("carries the request id that caused a send into its graph calls and its log line", async () => {
+    const requestIds: (string | undefined)[] = [];
+    const graph = (async (query, _variables, _caller, options) => {
+      requestIds.push(options?.requestId);
+      return query.includes("recordDisclosure") ? { data: { recordDisclosure: { __typename: "Disclosure" } } } : { data: { person: { phone: "+31612345678" } } };
+    }) as GraphClient;
+    const info = vi.fn();
+    const runner = createPartnerRunner({ graph, schema, log: { info, error: () => {} } });
+    await runner.run(adapter(async () => ({ reference: "R4" })), { personId: "anna", input: { text: "hi" }, idempotencyKey: "k4", requestId: "req-42" });
+    expect(requestIds).toEqual(["req-42", "req-42"]);
+    expect(info).toHaveBeenCalledWith(expect.objectContaining({ requestId: "req-42" }), "sent to partner");
+  });
 });

@@ -21,6 +21,8 @@ export interface PartnerSend<Input> {
   input: Input;
   /** Names this send: running it again with the same key sends nothing twice. */
   idempotencyKey: string;
+  /** The id of the request that caused the send, when one is known: in the log lines and the graph calls. */
+  requestId?: string;
 }
 
 export interface PartnerSendResult {
@@ -69,7 +71,7 @@ export function createPartnerRunner(options: PartnerRunnerOptions) {
   async function deliver<Input, Request>(adapter: PartnerAdapter<Input, Request>, send: PartnerSend<Input>) {
     const { declaration } = adapter;
     const partner: Caller = { subject: declaration.partner, role: `partner:${declaration.partner}` };
-    const answer = await options.graph(declaration.fieldSet, { personId: send.personId }, partner);
+    const answer = await options.graph(declaration.fieldSet, { personId: send.personId }, partner, { requestId: send.requestId });
     if (answer.errors?.length || !answer.data) {
       // The declaration and the schema's partner policy disagree: a configuration error, not the caller's.
       throw new Error(`The graph refused ${partner.role}'s field set: ${(answer.errors ?? []).map((error) => String(error.extensions?.field ?? error.message)).join(", ")}`);
@@ -82,7 +84,7 @@ export function createPartnerRunner(options: PartnerRunnerOptions) {
       try {
         const { reference } = await adapter.send(request, { idempotencyKey: send.idempotencyKey });
         await record(send, declaration, fields, "SENT", reference);
-        options.log.info({ partner: declaration.partner, purpose: declaration.purpose, fields, attempt }, "sent to partner");
+        options.log.info({ partner: declaration.partner, purpose: declaration.purpose, fields, attempt, ...requestIdOf(send) }, "sent to partner");
         return { reference, fields };
       } catch (error) {
         failure = error instanceof PartnerError ? error : new PartnerError("PARTNER_UNAVAILABLE", `${declaration.partner} could not be reached.`, false, { cause: error });
@@ -92,7 +94,7 @@ export function createPartnerRunner(options: PartnerRunnerOptions) {
     }
     // The request left this process, so its fields may have reached the partner: say so in the log.
     await record(send, declaration, fields, "FAILED", null);
-    options.log.error({ partner: declaration.partner, purpose: declaration.purpose, code: failure!.code, err: failure!.cause ?? failure }, "partner send failed");
+    options.log.error({ partner: declaration.partner, purpose: declaration.purpose, code: failure!.code, err: failure!.cause ?? failure, ...requestIdOf(send) }, "partner send failed");
     throw failure!;
   }
 
@@ -108,12 +110,14 @@ export function createPartnerRunner(options: PartnerRunnerOptions) {
       reference,
       idempotencyKey: `${send.idempotencyKey}:${outcome.toLowerCase()}`,
     };
-    const answer = await options.graph(RECORD_DISCLOSURE, { input }, service);
+    const answer = await options.graph(RECORD_DISCLOSURE, { input }, service, { requestId: send.requestId });
     if (answer.errors?.length) throw new Error(`The disclosure to ${declaration.partner} could not be recorded: ${answer.errors.map((error) => error.message).join("; ")}`);
   }
 
   return { run };
 }
+
+const requestIdOf = (send: PartnerSend<unknown>) => (send.requestId ? { requestId: send.requestId } : {});
 
 export type PartnerRunner = ReturnType<typeof createPartnerRunner>;
 
