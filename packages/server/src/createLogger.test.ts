@@ -1,4 +1,5 @@
 import { Writable } from "node:stream";
+import { GraphQLError } from "graphql";
 import { pino } from "pino";
 import { describe, expect, it } from "vitest";
 import { serializeError } from "./createLogger.ts";
@@ -17,5 +18,15 @@ describe("logging an error", () => {
     expect(logged).not.toMatch(/anna@example|\+316/);
     expect(JSON.parse(lines[0]!).err).toMatchObject({ type: "Error", message: expect.stringContaining("Failed query"), cause: { code: "23505" } });
     expect(JSON.parse(lines[1]!).err).toMatchObject({ status: 400, code: 21211 });
+  });
+
+  it("keeps a variable's name but not the email, phone or IBAN graphql-js quotes from it", () => {
+    const lines: string[] = [];
+    const log = pino({ serializers: { err: serializeError } }, new Writable({ write: (chunk, _, done) => (lines.push(String(chunk)), done()) }));
+    const coercion = new GraphQLError('Variable "$input" got invalid value { email: "anna@example.nl", phone: "+31612345678", iban: "NL91ABNA0417164300" }; Field "x" is not defined.');
+
+    log.error({ err: coercion }, "request failed");
+    expect(lines.join("")).not.toMatch(/anna@example|\+316|NL91ABNA/);
+    expect(JSON.parse(lines[0]!).err.message).toBe('Variable "$input" got invalid value');
   });
 });

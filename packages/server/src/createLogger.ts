@@ -28,8 +28,11 @@ export function createLogger(options: LoggerOptions = {}): Logger {
   return options.destination ? pino(settings, options.destination) : pino(settings);
 }
 
-/** A query's parameters, a database error's detail, a partner's message: where values hide. */
-const VALUES_IN_MESSAGE = /\nparams:[\s\S]*$/;
+/**
+ * Where values hide in a message: drizzle's query parameters, and graphql-js's coercion errors,
+ * which quote the variable's value (`Variable "$email" got invalid value "anna@..."`).
+ */
+const VALUES_IN_MESSAGE = /\nparams:[\s\S]*$|(?<=got invalid value)[\s\S]*$/;
 
 /**
  * Errors are logged by kind, never by the values they carry: drizzle puts a failed query's
