@@ -12,13 +12,13 @@ export interface PolicyContext {
 }
 
 /** Every subgraph's context carries one of these as `policy`. */
-export interface WithPolicy extends RequestObservers {
+export interface WithPolicy {
   policy: PolicyContext;
 }
 
 /**
  * What the server around a subgraph may add to each request's context (both optional, absent
- * in unit tests). In the context rather than in `createPolicySchema`'s options because the
+ * in unit tests; not part of `WithPolicy`, whose subgraph contexts type `log` as a full logger). In the context rather than in `createPolicySchema`'s options because the
  * schema is built once, before any server, and a counter is per server, not global.
  */
 export interface RequestObservers {

@@ -4,7 +4,7 @@ import { defaultFieldResolver, getNamedType, GraphQLError, isListType, isNonNull
 import { applyMiddleware } from "graphql-middleware";
 import { allow, deny, rule, shield, type IRules } from "graphql-shield";
 import { createFallbackError, denyPolicy, type ErrorLog } from "./errors.ts";
-import type { WithPolicy } from "./PolicyContext.ts";
+import type { RequestObservers, WithPolicy } from "./PolicyContext.ts";
 import { readFieldPolicies, type FieldPolicy, type PolicyAlternatives } from "./readFieldPolicies.ts";
 import { findRequirement, type Condition, type RequirementDefinition } from "./requirements.ts";
 
@@ -100,7 +100,7 @@ export function createPolicySchema(options: PolicySchemaOptions): PolicySchema {
         return (await holds(policy, policy.read, policy, parent, args, context)) || denyPolicy(context, policy.coordinate, "read", policy.read);
       } catch (error) {
         // Closed on failure, but not disguised as a denial: the caller sees that checking failed.
-        (context.log ?? options.log).error({ err: error, field: policy.coordinate }, "policy evaluation failed");
+        ((context as RequestObservers).log ?? options.log).error({ err: error, field: policy.coordinate }, "policy evaluation failed");
         return new GraphQLError("The access policy could not be evaluated.", { extensions: { code: "POLICY_EVALUATION_FAILED", field: policy.coordinate } });
       }
     });
