@@ -3,7 +3,7 @@ import { ApolloGateway, RemoteGraphQLDataSource } from "@apollo/gateway";
 import { ApolloServer, HeaderMap } from "@apollo/server";
 import { ApolloServerPluginLandingPageDisabled } from "@apollo/server/plugin/disabled";
 import { InvalidTokenError, readBearerToken, type Caller, type TokenSigner, type TokenVerifier } from "@grondslag/auth";
-import { createHttpServer, serveApollo, unauthenticated, validateInput, type Logger, type RouteHandler } from "@grondslag/server";
+import { createHttpServer, serveApollo, unauthenticated, validateInput, type Logger, type Readiness, type RouteHandler } from "@grondslag/server";
 import { GraphQLError, type GraphQLSchema } from "graphql";
 import { allowOrigin } from "./allowOrigin.ts";
 import { createPersistedOperations } from "./createPersistedOperations.ts";
@@ -32,6 +32,8 @@ export interface GatewayOptions extends GatewayEdgeOptions {
   log: Logger;
   /** Partners' webhooks, served beside /graphql (they verify their own signatures). */
   routes?: Record<string, RouteHandler>;
+  /** Readiness at `/ready` (split processes: the supergraph and the subgraphs answering). */
+  ready?: () => Promise<Readiness>;
 }
 
 export interface Gateway {
@@ -161,6 +163,7 @@ export function createGateway(options: GatewayOptions): Gateway {
     intercept,
     screen,
     ...(options.routes ? { routes: options.routes } : {}),
+    ...(options.ready ? { ready: options.ready } : {}),
   });
   return { apollo, http, ...serveApollo(apollo, http) };
 }

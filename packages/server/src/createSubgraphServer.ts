@@ -1,7 +1,7 @@
 import type { IncomingMessage, Server } from "node:http";
 import { ApolloServer } from "@apollo/server";
 import { InvalidTokenError, readBearerToken, type TokenVerifier } from "@grondslag/auth";
-import { createHttpServer, serveApollo } from "./createHttpServer.ts";
+import { createHttpServer, serveApollo, type Readiness } from "./createHttpServer.ts";
 import type { Logger } from "./createLogger.ts";
 import { requireCaller, unauthenticated } from "./requireCaller.ts";
 import type { Subgraph, SubgraphContext } from "./Subgraph.ts";
@@ -11,6 +11,8 @@ export interface SubgraphServerOptions {
   /** Verifies the caller the gateway forwards (its short-lived, gateway-signed token). */
   verifyCaller: TokenVerifier;
   log: Logger;
+  /** Readiness at `/ready` (split processes: the database and the policy facts). */
+  ready?: () => Promise<Readiness>;
 }
 
 export interface SubgraphServer {
@@ -49,6 +51,6 @@ export function createSubgraphServer(subgraph: Subgraph, options: SubgraphServer
     }
   }
 
-  const http = createHttpServer({ apollo, context, service: subgraph.name, log });
+  const http = createHttpServer({ apollo, context, service: subgraph.name, log, ...(options.ready ? { ready: options.ready } : {}) });
   return { name: subgraph.name, apollo, http, ...serveApollo(apollo, http) };
 }
