@@ -11,12 +11,12 @@ const subgraphs = readdirSync(new URL("./subgraphs", import.meta.url), { withFil
   .map((entry) => entry.name);
 
 /** Files that run only under vitest, drizzle-kit or the tooling: they may use devDependencies. */
-const devFiles = ["**/*.test.ts", "**/drizzle.config.ts", "vitest.config.ts", "vitest.setup.ts", "eslint.config.js", "codegen.ts"];
+const devFiles = ["**/*.test.ts", "stack/build.ts", "**/drizzle.config.ts", "vitest.config.ts", "vitest.setup.ts", "eslint.config.js", "codegen.ts"];
 
 export default tseslint.config(
   {
     // Generated or not ours: the resolver types come from `pnpm codegen`, migrations from drizzle-kit.
-    ignores: ["**/node_modules/**", "**/.data/**", "**/.turbo/**", "**/coverage/**", "**/drizzle/**", "**/src/generated/**"],
+    ignores: ["**/node_modules/**", "**/.data/**", "**/dist/**", "**/.turbo/**", "**/coverage/**", "**/drizzle/**", "**/src/generated/**"],
   },
   {
     files: ["**/*.ts", "**/*.js"],

@@ -14,6 +14,7 @@ import {
   REQUEST_ID_HEADER,
   type Logger,
   type Metrics,
+  type Readiness,
   type RouteHandler,
 } from "@grondslag/server";
 import { GraphQLError, type GraphQLSchema } from "graphql";
@@ -47,6 +48,8 @@ export interface GatewayOptions extends GatewayEdgeOptions {
   log: Logger;
   /** Partners' webhooks, served beside /graphql (they verify their own signatures). */
   routes?: Record<string, RouteHandler>;
+  /** Readiness at `/ready` (split processes: the supergraph and the subgraphs answering). */
+  ready?: () => Promise<Readiness>;
 }
 
 export interface Gateway {
@@ -201,6 +204,7 @@ export function createGateway(options: GatewayOptions): Gateway {
     metrics,
     onRefusal: countRefusal,
     ...(options.routes ? { routes: options.routes } : {}),
+    ...(options.ready ? { ready: options.ready } : {}),
   });
   return { apollo, http, metrics, ...serveApollo(apollo, http) };
 }

@@ -7,6 +7,14 @@ const port = z.coerce.number().int().min(0).max(65535);
 const positive = z.coerce.number().int().positive();
 const rate = z.coerce.number().positive();
 const flag = z.enum(["true", "false"]).transform((value) => value === "true");
+const privateJwk = z.string().refine((value) => {
+  try {
+    const jwk = JSON.parse(value) as { kty?: unknown; d?: unknown };
+    return typeof jwk.kty === "string" && typeof jwk.d === "string";
+  } catch {
+    return false;
+  }
+}, "must be a private JWK as JSON (with kty and d)");
 
 const envSchema = z.object({
   /** PostgreSQL URL. Unset: embedded PGlite, kept in DATA_DIR/pglite. */
@@ -26,7 +34,7 @@ const envSchema = z.object({
   /** The `aud` callers' tokens must carry. */
   AUTH_AUDIENCE: z.string().default("grondslag"),
   /** Production: the gateway's private signing key (a JWK, JSON). Unset: created in DATA_DIR/keys. */
-  GATEWAY_SIGNING_KEY: z.string().optional(),
+  GATEWAY_SIGNING_KEY: privateJwk.optional(),
   /** The key one-time codes are HMAC'd with. Unset: created in DATA_DIR/keys on first start. */
   OTP_KEY: z.string().min(32).optional(),
   /** Where Twilio reaches this platform; its status callback is PUBLIC_URL/webhooks/twilio/status. */
@@ -42,7 +50,9 @@ const envSchema = z.object({
    * production: only operations in PERSISTED_OPERATIONS run, no explorer, no introspection, CORS
    * only for CORS_ORIGINS. development (default): anything runs, GraphiQL at GET /graphql.
    */
-  GRONDSLAG_ENV: z.enum(["development", "production"]).default("development"),
+  GRONDSLAG_ENV: z.enum(["development", "production"]).optional(),
+  /** Read only to default GRONDSLAG_ENV: NODE_ENV=production alone means production. */
+  NODE_ENV: z.string().optional(),
   /** Introspection; default on in development, off in production. */
   GRAPHQL_INTROSPECTION: flag.optional(),
   /** Comma-separated origins browsers may call from (`https://app.example.nl`); localhost is allowed in development. */
@@ -70,9 +80,38 @@ const envSchema = z.object({
   /** Deadline of each request from the gateway to a subgraph, in ms. */
   SUBGRAPH_TIMEOUT_MS: positive.default(10_000),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
+
+  // Split processes (stack/src/mainGateway.ts, stack/src/mainSubgraph.ts): one per subgraph and the gateway.
+  /** A subgraph process's port. Default: its development port (identity 4001 to consent 4005). */
+  SUBGRAPH_PORT: port.optional(),
+  /** Where the gateway process reaches each subgraph. Default: its development URL on 127.0.0.1. */
+  SUBGRAPH_URL_IDENTITY: z.string().url().optional(),
+  SUBGRAPH_URL_THERAPY: z.string().url().optional(),
+  SUBGRAPH_URL_MOBILITY: z.string().url().optional(),
+  SUBGRAPH_URL_BILLING: z.string().url().optional(),
+  SUBGRAPH_URL_CONSENT: z.string().url().optional(),
+  /** Where a subgraph process reaches the gateway (partners send through it). Default: http://127.0.0.1:GATEWAY_PORT/graphql. */
+  GATEWAY_URL: z.string().url().optional(),
+  /** Seed the demo cast into an empty store. Default: true in development, false in production. */
+  SEED_DEMO_DATA: flag.optional(),
+  /**
+   * How long a subgraph process waits at start for the policy facts other subgraphs publish
+   * (their processes may still be migrating), with `/ready` false meanwhile; then it exits.
+   */
+  POLICY_FACTS_WAIT_SECONDS: positive.default(120),
 });
 
-export type Env = z.infer<typeof envSchema>;
+/** Every variable the deployables read: the deployment manifests may name only these. */
+export const envNames = Object.keys(envSchema.shape) as (keyof typeof envSchema.shape)[];
+
+/**
+ * Production refuses to start without these: replicas must share the gateway's signing key
+ * (each subgraph trusts one key), callers' tokens come from the identity provider, and
+ * one-time codes are HMAC'd with one shared key. No development key file is ever created.
+ */
+export const requiredInProduction = ["GATEWAY_SIGNING_KEY", "AUTH_JWKS_URL", "AUTH_ISSUER", "AUTH_AUDIENCE", "OTP_KEY"] as const;
+
+export type Env = Omit<z.infer<typeof envSchema>, "GRONDSLAG_ENV"> & { GRONDSLAG_ENV: "development" | "production" };
 
 /** The one place configuration is read; everything else receives it as arguments. */
 export function loadEnv(source: NodeJS.ProcessEnv = process.env): Env {
@@ -82,5 +121,16 @@ export function loadEnv(source: NodeJS.ProcessEnv = process.env): Env {
     const problems = parsed.error.issues.map((issue) => `  ${issue.path.join(".")}: ${issue.message}`).join("\n");
     throw new Error(`Invalid environment:\n${problems}`);
   }
-  return parsed.data;
+  const environment = parsed.data.GRONDSLAG_ENV ?? (parsed.data.NODE_ENV === "production" ? "production" : "development");
+  if (environment === "production") {
+    const missing = requiredInProduction.filter((name) => cleaned[name] === undefined);
+    if (missing.length > 0) {
+      throw new Error(
+        `Production (GRONDSLAG_ENV or NODE_ENV is production) refuses to start without ${missing.join(", ")}: ` +
+          "set GATEWAY_SIGNING_KEY to the private JWK every gateway replica shares, AUTH_JWKS_URL, AUTH_ISSUER and AUTH_AUDIENCE " +
+          "to your identity provider's, and OTP_KEY (32+ characters) to the key every identity replica shares (see docs/deploy.md).",
+      );
+    }
+  }
+  return { ...parsed.data, GRONDSLAG_ENV: environment };
 }

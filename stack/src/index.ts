@@ -2,7 +2,7 @@ export { createStack } from "./createStack.ts";
 export type { ListenOptions, Stack, StackOptions } from "./createStack.ts";
 export { FORWARDED_AUDIENCE, FORWARDED_ISSUER, createAuth, createForwarding } from "./createAuth.ts";
 export type { StackAuth } from "./createAuth.ts";
-export { loadEnv } from "./env.ts";
+export { envNames, loadEnv, requiredInProduction } from "./env.ts";
 export { edgeOptions } from "./edgeOptions.ts";
 export type { Env } from "./env.ts";
 export { TWILIO_STATUS_PATH, createPartners } from "./createPartners.ts";

@@ -66,8 +66,19 @@ export async function createDatabase(options: DatabaseOptions = {}): Promise<Dat
     return {
       db,
       kind: "postgres",
-      migrate: (subgraph, migrationsFolder) =>
-        migratePostgres(db, { migrationsFolder, ...journal(subgraph) }),
+      // Processes started together (a subgraph's replicas, or all five at once) migrate one at a
+      // time: an advisory lock, held on one reserved connection, around drizzle's migrator,
+      // which also creates the shared `drizzle` schema and would race itself otherwise.
+      migrate: async (subgraph, migrationsFolder) => {
+        const lock = await client.reserve();
+        try {
+          await lock`select pg_advisory_lock(hashtext('grondslag:migrations'))`;
+          await migratePostgres(db, { migrationsFolder, ...journal(subgraph) });
+        } finally {
+          await lock`select pg_advisory_unlock(hashtext('grondslag:migrations'))`.catch(() => {});
+          lock.release();
+        }
+      },
       execute: async (sql) => {
         await client.unsafe(sql);
       },

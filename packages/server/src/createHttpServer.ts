@@ -14,6 +14,8 @@ export interface HttpServerOptions<TContext extends BaseContext> {
   log: Logger;
   /** Largest request body accepted, in bytes. Default 1 MiB. */
   maxBodyBytes?: number;
+  /** Readiness at `/ready`: 200 when `ready` is true, else 503; the checks are named in the answer. */
+  ready?: () => Promise<Readiness>;
   /** Extra POST routes by path, such as partners' webhooks; each gets the raw body it must verify. */
   routes?: Record<string, RouteHandler>;
   /**
@@ -39,6 +41,12 @@ export interface HttpAnswer {
   status: number;
   headers?: Record<string, string>;
   json: unknown;
+}
+
+/** What `/ready` answers: whether the process should receive traffic, and each check's outcome. */
+export interface Readiness {
+  ready: boolean;
+  checks: Record<string, string>;
 }
 
 export type RouteHandler = (headers: IncomingMessage["headers"], rawBody: string) => Promise<{ status: number; body: string }>;
@@ -93,6 +101,11 @@ export function createHttpServer<TContext extends BaseContext>(
       const { contentType, body } = await options.metrics.render();
       res.setHeader("content-type", contentType);
       res.end(body);
+      return;
+    }
+    if (url.pathname === "/ready" && options.ready) {
+      const { ready, checks } = await options.ready();
+      sendJson(res, ready ? 200 : 503, { status: ready ? "ready" : "not ready", service: options.service, checks });
       return;
     }
     const route = options.routes?.[url.pathname];

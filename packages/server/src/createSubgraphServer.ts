@@ -1,7 +1,7 @@
 import type { IncomingMessage, Server } from "node:http";
 import { ApolloServer } from "@apollo/server";
 import { InvalidTokenError, readBearerToken, type TokenVerifier } from "@grondslag/auth";
-import { createHttpServer, requestIdOf, serveApollo } from "./createHttpServer.ts";
+import { createHttpServer, requestIdOf, serveApollo, type Readiness } from "./createHttpServer.ts";
 import type { Logger } from "./createLogger.ts";
 import { createMetrics, type Metrics } from "./createMetrics.ts";
 import { createRequestObserver } from "./createRequestObserver.ts";
@@ -13,6 +13,8 @@ export interface SubgraphServerOptions {
   /** Verifies the caller the gateway forwards (its short-lived, gateway-signed token). */
   verifyCaller: TokenVerifier;
   log: Logger;
+  /** Readiness at `/ready` (split processes: the database and the policy facts). */
+  ready?: () => Promise<Readiness>;
 }
 
 export interface SubgraphServer {
@@ -59,6 +61,6 @@ export function createSubgraphServer(subgraph: Subgraph, options: SubgraphServer
     }
   }
 
-  const http = createHttpServer({ apollo, context, service: subgraph.name, log, metrics });
+  const http = createHttpServer({ apollo, context, service: subgraph.name, log, metrics, ...(options.ready ? { ready: options.ready } : {}) });
   return { name: subgraph.name, apollo, http, metrics, ...serveApollo(apollo, http) };
 }

@@ -1,0 +1,80 @@
+import { setTimeout as sleep } from "node:timers/promises";
+import { createDatabase } from "@grondslag/db";
+import { verifyPolicyFacts } from "@grondslag/policy";
+import { createLogger, createSubgraphServer, type PlatformServices, type Readiness } from "@grondslag/server";
+import { loadSupergraphSdl, subgraphs } from "@grondslag/supergraph";
+import { createAuth, createForwarding } from "./createAuth.ts";
+import { createPartners } from "./createPartners.ts";
+import { loadEnv } from "./env.ts";
+import { loadOtpKey, loadPartnerConfig } from "./loadPartnerConfig.ts";
+import { exitOnStartFailure, requireSplitSettings, stopOnSignals } from "./splitProcess.ts";
+
+// One subgraph as its own process (`node stack/dist/subgraph.js <name>`, `pnpm start:subgraph
+// <name>`): migrates its own schema, seeds it when empty (development), listens, then waits for
+// the policy facts the other subgraphs publish; `/ready` is false until they exist.
+const env = loadEnv();
+const log = createLogger({ level: env.LOG_LEVEL });
+const name = process.argv[2];
+const entry = subgraphs.find(({ module }) => module.name === name);
+
+async function start(): Promise<void> {
+  if (!entry) throw new Error(`Name the subgraph to run: one of ${subgraphs.map(({ module }) => module.name).join(", ")} (got ${name ?? "nothing"}).`);
+  requireSplitSettings(env, { database: true });
+  const database = await createDatabase({ url: env.DATABASE_URL });
+  const auth = await createAuth(env);
+  const supergraphSdl = loadSupergraphSdl();
+  // Partners (SMS and mail codes) read their field sets through the gateway, like any caller.
+  const gatewayUrl = env.GATEWAY_URL ?? `http://127.0.0.1:${env.GATEWAY_PORT}/graphql`;
+  const partners = createPartners({ config: loadPartnerConfig(env), supergraphSdl, gatewayUrl: () => gatewayUrl, issueToken: auth.issueToken, log });
+  const { issueToken } = auth;
+  const services: PlatformServices = {
+    sendCode: partners.sendCode,
+    otpKey: loadOtpKey(env),
+    ...(issueToken ? { issueSessionToken: async (caller) => ({ token: await issueToken(caller), expiresAt: new Date(Date.now() + 3600_000) }) } : {}),
+  };
+  const subgraph = entry.module.createSubgraph({ database, log, supergraphSdl, services });
+
+  await subgraph.migrate();
+  if ((env.SEED_DEMO_DATA ?? env.GRONDSLAG_ENV !== "production") && !(await subgraph.hasData())) {
+    await subgraph.seedDemoData();
+    log.info({ subgraph: subgraph.name }, "seeded the demo cast into an empty store");
+  }
+
+  let factsPresent = false;
+  const ready = async (): Promise<Readiness> => {
+    const database_ = await database.execute("select 1").then(
+      () => "ok",
+      (error: unknown) => `unreachable: ${(error as Error).message}`,
+    );
+    const facts = factsPresent ? "ok" : "waiting for the policy facts other subgraphs publish";
+    return { ready: database_ === "ok" && factsPresent, checks: { database: database_, policyFacts: facts } };
+  };
+  const server = createSubgraphServer(subgraph, { verifyCaller: createForwarding(auth.gatewayKey).verify, log, ready });
+  const port = await server.listen(env.SUBGRAPH_PORT ?? entry.port, env.HOST);
+  stopOnSignals(log, async () => {
+    await server.stop();
+    await database.close();
+  });
+  log.info({ subgraph: subgraph.name, port }, `subgraph ${subgraph.name} listening on ${env.HOST}:${port}`);
+
+  // The other subgraphs' processes may still be migrating: wait for their facts, boundedly, so
+  // a fact that will never come (a version mismatch) still stops this process, naming it.
+  const deadline = Date.now() + env.POLICY_FACTS_WAIT_SECONDS * 1000;
+  for (;;) {
+    try {
+      await verifyPolicyFacts(database.db);
+      factsPresent = true;
+      log.info({ subgraph: subgraph.name }, "policy facts present: ready");
+      return;
+    } catch (error) {
+      if (Date.now() >= deadline) {
+        await server.stop();
+        await database.close();
+        throw error;
+      }
+      await sleep(500);
+    }
+  }
+}
+
+start().catch(exitOnStartFailure(log));

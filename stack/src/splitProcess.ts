@@ -1,0 +1,58 @@
+import type { Logger } from "@grondslag/server";
+import { defaultSubgraphUrl, subgraphs, type SubgraphName } from "@grondslag/supergraph";
+import type { Env } from "./env.ts";
+
+/**
+ * What every split process (one per subgraph, and the gateway) needs beyond `pnpm start`:
+ * PostgreSQL, since PGlite is one process's database, and one gateway signing key that every
+ * process is given, since a subgraph trusts only the key the gateway signs forwarded callers with.
+ */
+export function requireSplitSettings(env: Env, needs: { database: boolean }): void {
+  const missing = [...(needs.database && !env.DATABASE_URL ? ["DATABASE_URL"] : []), ...(env.GATEWAY_SIGNING_KEY ? [] : ["GATEWAY_SIGNING_KEY"])];
+  if (missing.length > 0) {
+    throw new Error(
+      `A split process refuses to start without ${missing.join(" and ")}: the processes share one PostgreSQL database ` +
+        "(PGlite is one process's) and one gateway signing key, a private JWK (see docs/deploy.md).",
+    );
+  }
+}
+
+/** The gateway's subgraph URLs: SUBGRAPH_URL_<NAME>, or the development URL of each. */
+export function subgraphUrlsFromEnv(env: Env): Record<SubgraphName, string> {
+  const fromEnv: Record<SubgraphName, string | undefined> = {
+    identity: env.SUBGRAPH_URL_IDENTITY,
+    therapy: env.SUBGRAPH_URL_THERAPY,
+    mobility: env.SUBGRAPH_URL_MOBILITY,
+    billing: env.SUBGRAPH_URL_BILLING,
+    consent: env.SUBGRAPH_URL_CONSENT,
+  };
+  return Object.fromEntries(subgraphs.map(({ module, port }) => [module.name, fromEnv[module.name] ?? defaultSubgraphUrl(port)])) as Record<SubgraphName, string>;
+}
+
+/** Stops once on SIGTERM (Kubernetes, Compose) or SIGINT (Ctrl-C), then exits. */
+export function stopOnSignals(log: Logger, stop: () => Promise<void>): void {
+  let stopping = false;
+  const onSignal = (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    log.info({ signal }, "stopping");
+    stop().then(
+      () => process.exit(0),
+      (error: unknown) => {
+        log.error({ err: error }, "stopping failed");
+        process.exit(1);
+      },
+    );
+  };
+  process.on("SIGINT", () => onSignal("SIGINT"));
+  process.on("SIGTERM", () => onSignal("SIGTERM"));
+}
+
+/** Logs why a process could not start and exits non-zero, so a supervisor restarts it. */
+export function exitOnStartFailure(log: Logger) {
+  return (error: unknown) => {
+    log.fatal({ err: error }, `not started: ${error instanceof Error ? error.message : String(error)}`);
+    process.exitCode = 1;
+    setTimeout(() => process.exit(1), 100).unref();
+  };
+}
