@@ -249,5 +249,17 @@ describe("conformance: every field, every persona, against its declaration", () 
     expect(sweep.differences).toEqual([]);
     expect(missing).toEqual([]);
     expect(personType.getFields().id).toBeDefined();
+
+    // What operators see after the sweep: requests per operation and per subgraph at the gateway,
+    // denials per policy in the subgraphs, and no person's value in any of it.
+    const metricsOf = async (url: string) => (await fetch(url.replace(/\/graphql$/, "/metrics"))).text();
+    const gateway = await metricsOf(graph.gatewayUrl);
+    expect(gateway).toMatch(/graphql_requests_total\{[^}]*operation="anonymous"[^}]*\} [1-9]/);
+    for (const subgraph of ["identity", "therapy", "mobility", "billing", "consent"]) {
+      expect(gateway).toMatch(new RegExp(`subgraph_fetch_duration_seconds_count\\{[^}]*subgraph="${subgraph}"[^}]*\\} [1-9]`));
+    }
+    const therapy = await metricsOf(graph.subgraphUrls.therapy!);
+    expect(therapy).toMatch(/policy_denials_total\{[^}]*field="Person\.carePrograms"[^}]*policy="read: self \| care-team \| processor-on-instruction"[^}]*\} [1-9]/);
+    expect(gateway + therapy).not.toMatch(/anna@|de Vries|\+316|Knierevalidatie/);
   }, 300_000);
 });
