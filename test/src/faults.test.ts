@@ -1,5 +1,7 @@
+import { createDatabase, queryRows } from "@grondslag/db";
 import { createSubgraphServer, createLogger, type SubgraphServer } from "@grondslag/server";
 import { createForwarding } from "@grondslag/stack";
+import { sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { postGraphQL } from "./postGraphQL.ts";
 import { startTestStack, type TestStack } from "./startTestStack.ts";
@@ -66,5 +68,33 @@ describe("a subgraph that is down", () => {
     const again = await postGraphQL(graph.gatewayUrl, HOME_SCREEN, anna);
     expect(again.status).toBe(200);
     expect(again.body).toEqual(full.body);
+  });
+});
+
+// PGlite runs inside the test process: there is no server to restart and no connection to lose.
+describe.skipIf(!process.env.DATABASE_URL)("a PostgreSQL restart (DATABASE_URL only: PGlite is in-process and cannot restart)", () => {
+  /** What clients see when the server restarts: every connection to the database is ended. */
+  async function terminateBackends(): Promise<number> {
+    const admin = await createDatabase({ url: process.env.DATABASE_URL, maxConnections: 1 });
+    try {
+      const rows = await queryRows<{ ended: boolean }>(
+        admin.db,
+        sql`select pg_terminate_backend(pid) as ended from pg_stat_activity where datname = current_database() and pid <> pg_backend_pid()`,
+      );
+      return rows.filter((row) => row.ended).length;
+    } finally {
+      await admin.close();
+    }
+  }
+
+  it("is survived: the next requests succeed without restarting any process", async () => {
+    const before = await postGraphQL(graph.gatewayUrl, HOME_SCREEN, anna);
+    expect(before.body.errors).toBeUndefined();
+    expect(await terminateBackends()).toBeGreaterThan(0);
+    for (let attempt = 0; attempt < 3; attempt += 1) {
+      const after = await postGraphQL(graph.gatewayUrl, HOME_SCREEN, anna);
+      expect(after.status).toBe(200);
+      expect(after.body).toEqual(before.body);
+    }
   });
 });
