@@ -12,7 +12,6 @@ type GatewayResponse = Awaited<ReturnType<RemoteGraphQLDataSource["process"]>>;
  * the error at those fields' paths in the caller's answer (`me.trips`), beside the rest of the
  * data, rather than as a pathless error the client cannot place.
  */
-// eslint-disable-next-line @typescript-eslint/no-explicit-any -- the constraint RemoteGraphQLDataSource itself declares
 export class SubgraphDataSource<TContext extends Record<string, any>> extends RemoteGraphQLDataSource<TContext> {
   override async process(options: GraphQLDataSourceProcessOptions<TContext>): Promise<GatewayResponse> {
     try {

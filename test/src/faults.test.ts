@@ -76,10 +76,13 @@ describe("a subgraph that is down", () => {
 });
 
 // PGlite runs inside the test process: there is no server to restart and no connection to lose.
-describe.skipIf(!process.env.DATABASE_URL)("a PostgreSQL restart (DATABASE_URL only: PGlite is in-process and cannot restart)", () => {
+// The suite's database URL, as getTestDatabase reads it: the test needs a connection of its own.
+// eslint-disable-next-line no-restricted-properties -- a test setting, like packages/testing's
+const DATABASE_URL = process.env.DATABASE_URL;
+describe.skipIf(!DATABASE_URL)("a PostgreSQL restart (DATABASE_URL only: PGlite is in-process and cannot restart)", () => {
   /** What clients see when the server restarts: every connection to the database is ended. */
   async function terminateBackends(): Promise<number> {
-    const admin = await createDatabase({ url: process.env.DATABASE_URL, maxConnections: 1 });
+    const admin = await createDatabase({ url: DATABASE_URL, maxConnections: 1 });
     try {
       const rows = await queryRows<{ ended: boolean }>(
         admin.db,
