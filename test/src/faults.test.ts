@@ -135,7 +135,6 @@ describe.skipIf(!DATABASE_URL)("a PostgreSQL restart (DATABASE_URL only: PGlite 
       await admin.close();
     }
     const errors = answers.flatMap((answer) => answer.body.errors ?? []);
-    console.log(`${answers.length} requests during the outage, ${answers.filter((answer) => answer.body.errors).length} with errors: ${[...new Set(errors.map((error) => error.extensions?.code))].join(", ")}`);
     for (const answer of answers) expect(answer.status).toBe(200);
     for (const error of errors) {
       expect(["INTERNAL_SERVER_ERROR", "POLICY_EVALUATION_FAILED"]).toContain(error.extensions?.code);
