@@ -1,5 +1,5 @@
 import type { IncomingMessage, Server, ServerResponse } from "node:http";
-import { ApolloGateway, RemoteGraphQLDataSource } from "@apollo/gateway";
+import { ApolloGateway } from "@apollo/gateway";
 import { ApolloServer, HeaderMap } from "@apollo/server";
 import { ApolloServerPluginLandingPageDisabled } from "@apollo/server/plugin/disabled";
 import { InvalidTokenError, readBearerToken, type Caller, type TokenSigner, type TokenVerifier } from "@grondslag/auth";
@@ -26,6 +26,7 @@ import type { GatewayEdgeOptions } from "./GatewayEdgeOptions.ts";
 import { refusalBody, type Refusal } from "./Refusal.ts";
 import { screenOperation } from "./screenOperation.ts";
 import { serveExplorer } from "./serveExplorer.ts";
+import { SubgraphDataSource } from "./SubgraphDataSource.ts";
 
 export interface GatewayContext {
   caller: Caller;
@@ -98,7 +99,7 @@ export function createGateway(options: GatewayOptions): Gateway {
     supergraphSdl: options.supergraphSdl,
     logger: log,
     buildService: ({ name, url }) =>
-      new RemoteGraphQLDataSource<GatewayContext>({
+      new SubgraphDataSource<GatewayContext>({
         url: options.subgraphUrls?.[name] ?? url,
         // Node's own fetch rather than make-fetch-happen: one HTTP stack for the whole platform,
         // and one that HTTP interception in tests (nock 14) passes through to loopback cleanly.

@@ -31,6 +31,8 @@ export interface ListenOptions {
 
 export interface Stack {
   subgraphs: Subgraph[];
+  /** Each subgraph's HTTP server, by the order of `subgraphs`: fault tests stop one. */
+  servers: SubgraphServer[];
   /** Starts the five subgraphs, then the gateway routed to where they listen. */
   listen(options: ListenOptions): Promise<{ gatewayUrl: string; subgraphUrls: Record<string, string> }>;
   stop(): Promise<void>;
@@ -65,6 +67,7 @@ export async function createStack(options: StackOptions): Promise<Stack> {
 
   return {
     subgraphs,
+    servers,
     async listen({ gatewayPort, subgraphPorts = {}, host = "127.0.0.1" }) {
       const subgraphUrls: Record<string, string> = {};
       for (const [index, server] of servers.entries()) {

@@ -51,6 +51,10 @@ export async function createDatabase(options: DatabaseOptions = {}): Promise<Dat
     const client = postgres(options.url, {
       max: options.maxConnections ?? 10,
       onnotice: () => {},
+      // The pause before reconnecting grows with each failure the pool has seen since its last
+      // good connection; the driver's own grows to 20 s, so a server back after a restart that
+      // ended connections a few times was used only that long after. At most 1 s here.
+      backoff: (failures: number) => Math.min(0.05 * 2 ** failures, 1),
     });
     // Fail at start, with the URL's host in the message, rather than on the first query.
     try {
@@ -62,7 +66,7 @@ export async function createDatabase(options: DatabaseOptions = {}): Promise<Dat
         cause: error,
       });
     }
-    const db = drizzlePostgres(client, { logger });
+    const db = drizzlePostgres(retryingReads(client), { logger });
     return {
       db,
       kind: "postgres",
@@ -99,4 +103,51 @@ export async function createDatabase(options: DatabaseOptions = {}): Promise<Dat
     },
     close: () => client.close(),
   };
+}
+
+/** How long a read waits before each retry after its connection was lost: bounded, then it fails. */
+const READ_RETRY_DELAYS_MS = [25, 100, 250];
+
+/**
+ * Errors of the connection, not of the statement: the server ended it (restart, failover,
+ * `pg_terminate_backend`) or the socket broke. The pool reconnects on the next use.
+ */
+const CONNECTION_ERRORS = new Set(["ECONNRESET", "EPIPE", "ECONNREFUSED", "CONNECTION_CLOSED", "CONNECTION_DESTROYED", "57P01", "57P02", "57P03"]);
+
+/**
+ * Retries a read whose connection was lost. After a PostgreSQL restart every pooled connection
+ * is dead, and the driver learns so only when it next writes to one: without this the first
+ * requests after a restart fail although the server is back. Only reads are retried, because a
+ * lost connection does not say whether a write committed: a statement qualifies when it is a
+ * `select` calling no function of our schemas (such as `consent.record_staff_access_v1`, which
+ * inserts) and no sequence. Statements inside a transaction run on the transaction's own
+ * connection, not through this wrapper, and are never retried.
+ */
+function retryingReads(client: postgres.Sql): postgres.Sql {
+  type Unsafe = (query: string, parameters?: never[], options?: postgres.UnsafeQueryOptions) => postgres.PendingQuery<postgres.Row[]>;
+  const unsafe = client.unsafe.bind(client) as Unsafe;
+  const retried: Unsafe = (query, parameters, options) => {
+    if (!isPlainRead(query)) return unsafe(query, parameters, options);
+    // drizzle awaits the query itself or its `.values()`: either runs, and retries, on demand.
+    const rows = () => withRetries(() => unsafe(query, parameters, options));
+    const values = () => withRetries(() => unsafe(query, parameters, options).values());
+    return { values, then: (onfulfilled, onrejected) => rows().then(onfulfilled, onrejected) } as Partial<postgres.PendingQuery<postgres.Row[]>> as never;
+  };
+  return new Proxy(client, { get: (target, key, receiver) => (key === "unsafe" ? retried : Reflect.get(target, key, receiver)) });
+}
+
+function isPlainRead(query: string): boolean {
+  return /^\s*select\b/i.test(query) && !/"?\w+"?\s*\.\s*"?\w+"?\s*\(/.test(query) && !/\b(nextval|setval)\s*\(/i.test(query);
+}
+
+async function withRetries<T>(attempt: () => Promise<T>): Promise<T> {
+  for (const delay of READ_RETRY_DELAYS_MS) {
+    try {
+      return await attempt();
+    } catch (error) {
+      if (!CONNECTION_ERRORS.has((error as { code?: string }).code ?? "")) throw error;
+      await new Promise((resolve) => setTimeout(resolve, delay));
+    }
+  }
+  return attempt();
 }

@@ -225,11 +225,27 @@ export function listen(server: Server, port: number, host = "127.0.0.1"): Promis
   });
 }
 
-/** Closes the server, ending idle keep-alive connections so shutdown does not hang. */
-export function close(server: Server): Promise<void> {
+/** How long `close` lets requests in flight finish before it cuts their connections. */
+export const SHUTDOWN_GRACE_MS = 10_000;
+
+/**
+ * Closes the server: refuses new connections at once, ends idle keep-alive ones, and lets the
+ * requests in flight finish for up to `graceMs` (closing each connection once it is idle), then ends whatever connection is left, so a
+ * hung request cannot hold shutdown.
+ */
+export function close(server: Server, graceMs = SHUTDOWN_GRACE_MS): Promise<void> {
   return new Promise((resolve, reject) => {
     if (!server.listening) return resolve();
-    server.close((error) => (error ? reject(error) : resolve()));
+    const cutOff = setTimeout(() => server.closeAllConnections(), graceMs);
+    // A keep-alive connection whose request finishes during the drain would otherwise stay
+    // open, and hold `close`, until the client or the keep-alive timeout ends it.
+    const idle = setInterval(() => server.closeIdleConnections(), 50);
+    server.close((error) => {
+      clearTimeout(cutOff);
+      clearInterval(idle);
+      if (error) reject(error);
+      else resolve();
+    });
     server.closeIdleConnections();
   });
 }
