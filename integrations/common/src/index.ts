@@ -5,3 +5,4 @@ export type { GraphClient, GraphClientOptions, GraphResponse } from "./createGra
 export { createPartnerRunner, toGraphQLError } from "./createPartnerRunner.ts";
 export type { PartnerRunner, PartnerRunnerOptions, PartnerSend, PartnerSendResult } from "./createPartnerRunner.ts";
 export { fieldCoordinates } from "./fieldCoordinates.ts";
+export type { PartnerPackage } from "./PartnerPackage.ts";

@@ -5,3 +5,4 @@ export { createSendGridMailAdapter } from "./createSendGridMailAdapter.ts";
 export type { SendGridMailOptions, SendGridMailRequest } from "./createSendGridMailAdapter.ts";
 export { createTwilioStatusWebhook } from "./verifyWebhook.ts";
 export type { TwilioStatus, TwilioStatusWebhookOptions, WebhookResponse } from "./verifyWebhook.ts";
+export { twilioPartner } from "./twilioPartner.ts";
