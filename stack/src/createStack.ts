@@ -1,5 +1,6 @@
 import type { DatabaseHandle } from "@grondslag/db";
 import { createGateway, type Gateway, type GatewayEdgeOptions } from "@grondslag/gateway";
+import { partnerPackages, readPartnerFields } from "@grondslag/partners";
 import { verifyPolicyFacts } from "@grondslag/policy";
 import { defaultSubgraphUrl, loadSupergraphSdl, subgraphs as subgraphList } from "@grondslag/supergraph";
 import { createSubgraphServer, type Logger, type PlatformServices, type Subgraph, type SubgraphServer } from "@grondslag/server";
@@ -53,7 +54,9 @@ export async function createStack(options: StackOptions): Promise<Stack> {
     ...(options.otpKey ? { otpKey: options.otpKey } : {}),
     ...(issueToken ? { issueSessionToken: async (caller) => ({ token: await issueToken(caller), expiresAt: new Date(Date.now() + 3600_000) }) } : {}),
   };
-  const subgraphs = subgraphList.map(({ module }) => module.createSubgraph({ database, log, supergraphSdl, services }));
+  // A `partner:<name>` grant holds only on the fields the registered partners declare.
+  const partnerFields = readPartnerFields(supergraphSdl, partnerPackages);
+  const subgraphs = subgraphList.map(({ module }) => module.createSubgraph({ database, log, supergraphSdl, services, partnerFields }));
   for (const subgraph of subgraphs) await subgraph.migrate();
   // Every subgraph's policy reads the facts the others publish: refuse to serve when one is missing.
   await verifyPolicyFacts(database.db);

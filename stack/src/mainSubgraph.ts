@@ -1,5 +1,6 @@
 import { setTimeout as sleep } from "node:timers/promises";
 import { createDatabase } from "@grondslag/db";
+import { partnerPackages, readPartnerFields } from "@grondslag/partners";
 import { verifyPolicyFacts } from "@grondslag/policy";
 import { createLogger, createSubgraphServer, type PlatformServices, type Readiness } from "@grondslag/server";
 import { loadSupergraphSdl, subgraphs } from "@grondslag/supergraph";
@@ -32,7 +33,9 @@ async function start(): Promise<void> {
     otpKey: loadOtpKey(env),
     ...(issueToken ? { issueSessionToken: async (caller) => ({ token: await issueToken(caller), expiresAt: new Date(Date.now() + 3600_000) }) } : {}),
   };
-  const subgraph = entry.module.createSubgraph({ database, log, supergraphSdl, services });
+  // A `partner:<name>` grant holds only on the fields the registered partners declare.
+  const partnerFields = readPartnerFields(supergraphSdl, partnerPackages);
+  const subgraph = entry.module.createSubgraph({ database, log, supergraphSdl, services, partnerFields });
 
   await subgraph.migrate();
   if ((env.SEED_DEMO_DATA ?? env.GRONDSLAG_ENV !== "production") && !(await subgraph.hasData())) {

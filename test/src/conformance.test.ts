@@ -87,7 +87,7 @@ function compare(
     const policy = policies.get(coordinate)!;
     const here = [...path, field.name];
     const allowed = isAllowedByDeclaration(policy.read, {
-      caller: personas[persona], subject, personal: declared(policy), type: type.name, recordId, record: truth,
+      caller: personas[persona], coordinate, subject, personal: declared(policy), type: type.name, recordId, record: truth,
     });
     const value = node[field.name];
     const error = errorAt(body, here);
@@ -155,7 +155,7 @@ function compareFilteredList(
   const itemSubject = (truth: Json) =>
     type.name === "Person" ? (truth.id as string) : type.name === "Therapist" ? (((truth.person as Json | undefined)?.id as string | undefined) ?? subject) : subject;
   const expected = truths.filter((truth) =>
-    isAllowedByDeclaration(key.read, { caller: personas[persona], subject: itemSubject(truth), personal: declared(key), type: type.name, recordId: truth.id as string, record: truth }),
+    isAllowedByDeclaration(key.read, { caller: personas[persona], coordinate: key.coordinate, subject: itemSubject(truth), personal: declared(key), type: type.name, recordId: truth.id as string, record: truth }),
   );
   sweep.decisions += truths.length;
   if (expected.length < truths.length) markShadowed(sweep, persona, type);

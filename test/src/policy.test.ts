@@ -181,7 +181,7 @@ describe("support staff: a case of the person's, never a role alone", () => {
   it("sam reaches nobody without a case or an instruction: eva is no one's case", async () => {
     const body = await as("sam", `{ person(id: "eva") { email } }`);
     expect(body.data).toEqual({ person: null });
-    expect(denials(body)).toEqual({ person: "read: self | therapist-of | employer-of | support-case | processor-on-instruction | partner:twilio | partner:twikey | partner:ovchip" });
+    expect(denials(body)).toEqual({ person: "read: self | therapist-of | employer-of | support-case | processor-on-instruction | partner:twilio" });
   });
 });
 
@@ -206,6 +206,12 @@ describe("the auditor", () => {
     expect(policy.data?.fieldPolicies).toEqual(
       expect.arrayContaining([{ coordinate: "Person.email", category: "CONTACT", read: "self | therapist-of | support-case" }]),
     );
+    // Which declared partner purposes receive a field: read from the registered declarations.
+    const partners = await as("audrey", `{ fieldPolicies { coordinate partners { partner purpose legalRole basis operation } } }`);
+    const byField = new Map((partners.data?.fieldPolicies as { coordinate: string; partners: unknown[] }[]).map((entry) => [entry.coordinate, entry.partners]));
+    expect(byField.get("Person.smsRecipient")).toEqual([{ partner: "twilio", purpose: "second-factor-login", legalRole: "processor", basis: "CONTRACT", operation: "TwilioSmsRecipient" }]);
+    expect(byField.get("Person.phone")).toEqual([]);
+    expect([...byField].filter(([, uses]) => uses.length > 0).map(([coordinate]) => coordinate).sort()).toEqual(["Person.mailRecipient", "Person.smsRecipient", "Query.person"]);
     const values = await as("audrey", `{ person(id: "anna") { email } }`);
     expect(values.data).toEqual({ person: null });
     expect(Object.keys(denials(values))).toEqual(["person"]);

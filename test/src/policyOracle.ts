@@ -43,6 +43,8 @@ export const demoFacts = {
     "tom-fysio-utrecht": "fysio-utrecht", "mila-praktijk-gent": "praktijk-gent", "noor-oefen-amersfoort": "oefen-amersfoort",
     "sam-grondslag": PLATFORM,
   } as Record<string, string>,
+  /** What each registered partner's declared operations select (integrations/twilio/src/fieldSet.graphql). */
+  partnerFields: { twilio: ["Query.person", "Person.smsRecipient", "Person.mailRecipient"] } as Record<string, string[]>,
   /** The practice of each therapist. */
   practiceOfTherapist: { tom: "fysio-utrecht", mila: "praktijk-gent", noor: "oefen-amersfoort" } as Record<string, string>,
 };
@@ -57,6 +59,8 @@ export interface Declared {
 
 export interface OracleInput {
   caller: Caller;
+  /** The field being read, as `Type.field`. */
+  coordinate: string;
   /** The person the record is about; null when none (reference data, logs reached from the root). */
   subject: string | null;
   /** The field's declaration; null when it is not personal. */
@@ -99,7 +103,8 @@ function holds(name: string, input: OracleInput): boolean {
 
   const consent = /^consent:(.+)$/.exec(name)?.[1];
   if (consent) return has(demoFacts.consents, subject, consent);
-  if (name.startsWith("partner:")) return caller.role === name;
+  const partner = /^partner:(.+)$/.exec(name)?.[1];
+  if (partner) return caller.role === name && (demoFacts.partnerFields[partner] ?? []).includes(input.coordinate);
   switch (name) {
     case "authenticated":
       return true;

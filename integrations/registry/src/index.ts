@@ -7,3 +7,5 @@ import { twilioPartner } from "@grondslag/twilio";
  * this list and nothing else.
  */
 export const partnerPackages: readonly PartnerPackage[] = [twilioPartner];
+
+export { readPartnerFields } from "./readPartnerFields.ts";

@@ -36,6 +36,12 @@ export interface SubgraphDeps {
   /** The composed supergraph, for a subgraph that reports on the whole graph (consent's policy register). */
   supergraphSdl?: string;
   services?: PlatformServices;
+  /**
+   * The fields the registered partners' declared operations select (`@grondslag/policy`'s
+   * `PartnerFieldGrant`, read from `integrations/registry` by the runtime): a `partner:<name>`
+   * grant holds only on these. Absent, no partner grant holds.
+   */
+  partnerFields?: readonly { coordinate: string; partner: string; purpose: string; legalRole: string; basis: string; operation: string }[];
 }
 
 /** The uniform shape of the five subgraphs, so gateway, tests and tools can loop over them. */

@@ -6,6 +6,7 @@ import { allow, deny, rule, shield, type IRules } from "graphql-shield";
 import { createFallbackError, denyPolicy, type ErrorLog } from "./errors.ts";
 import type { RequestObservers, WithPolicy } from "./PolicyContext.ts";
 import { readFieldPolicies, type FieldPolicy, type PolicyAlternatives } from "./readFieldPolicies.ts";
+import { indexPartnerFields, type PartnerFieldGrant } from "./partnerGrants.ts";
 import { findRequirement, type Condition, type RequirementDefinition } from "./requirements.ts";
 
 /** Finds the person a record is about: from the parent (by type) or from the arguments (root fields). */
@@ -27,6 +28,11 @@ export interface PolicySchemaOptions {
   controllers: Record<string, ControllersOf>;
   /** Record conditions this subgraph's policies name, such as `work-trip`. */
   conditions?: Record<string, { description: string; evaluate: Condition }>;
+  /**
+   * The fields the registered partners' declared operations select. A `partner:<name>` grant
+   * holds only on these; without them (a unit test, no partner registered) it never holds.
+   */
+  partnerFields?: readonly PartnerFieldGrant[];
   log: ErrorLog;
 }
 
@@ -42,6 +48,7 @@ export interface PolicySchema {
  */
 export function createPolicySchema(options: PolicySchemaOptions): PolicySchema {
   const conditions = options.conditions ?? {};
+  const partnerFields = indexPartnerFields(options.partnerFields ?? []);
   const { policies, problems } = readFieldPolicies(options.typeDefs);
   const byCoordinate = new Map(policies.map((policy) => [policy.coordinate, policy]));
   problems.push(...findUnenforceable(policies, byCoordinate, options.subjects, options.controllers, conditions));
@@ -68,6 +75,7 @@ export function createPolicySchema(options: PolicySchemaOptions): PolicySchema {
       parent,
       args,
       mode,
+      partnerFields,
       subject: () => (subject ??= Promise.resolve(subjectOf(subjectFrom)?.(parent, args, context)).then((value) => value ?? null)),
       controllers: () => (controllers ??= Promise.resolve(controllersOf(subjectFrom)?.(parent, args, context)).then((value) => [...(value ?? [])])),
     };

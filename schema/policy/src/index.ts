@@ -16,3 +16,5 @@ export type { CareFact, Instruction, MembershipFact, OpenCase, PolicyLookups, St
 export { queryRows } from "@grondslag/db";
 export { readGraphPolicy } from "./readGraphPolicy.ts";
 export type { GraphFieldPolicy } from "./readGraphPolicy.ts";
+export { comparePartnerGrants, indexPartnerFields } from "./partnerGrants.ts";
+export type { PartnerFieldGrant } from "./partnerGrants.ts";

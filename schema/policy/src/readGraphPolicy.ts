@@ -1,4 +1,5 @@
 import { formatPolicy } from "./errors.ts";
+import type { PartnerFieldGrant } from "./partnerGrants.ts";
 import { readFieldPolicies, type PolicyAlternatives } from "./readFieldPolicies.ts";
 import { Kind, parse, type ConstDirectiveNode, type EnumValueNode } from "graphql";
 
@@ -24,13 +25,15 @@ export interface GraphFieldPolicy {
   writePolicy: string | null;
   /** On a mutation: the fields it writes. */
   writes: string[] | null;
+  /** The declared partner purposes that receive (or select) this field, from the partners' declarations. */
+  partners: { partner: string; purpose: string; legalRole: string; basis: string; operation: string }[];
 }
 
 /**
  * The policy of the whole graph, read from the composed supergraph: the directives travel
  * through composition, so this is the gateway's view of exactly what each subgraph enforces.
  */
-export function readGraphPolicy(supergraphSdl: string): GraphFieldPolicy[] {
+export function readGraphPolicy(supergraphSdl: string, partnerFields: readonly PartnerFieldGrant[] = []): GraphFieldPolicy[] {
   const document = parse(supergraphSdl);
   const graphNames = new Map<string, string>();
   const typeGraphs = new Map<string, string[]>();
@@ -71,6 +74,10 @@ export function readGraphPolicy(supergraphSdl: string): GraphFieldPolicy[] {
         write: policy.write,
         writePolicy: policy.write ? formatPolicy(policy.write) : null,
         writes: policy.writes,
+        partners: partnerFields
+          .filter((grant) => grant.coordinate === policy.coordinate)
+          .map(({ partner, purpose, legalRole, basis, operation }) => ({ partner, purpose, legalRole, basis, operation }))
+          .sort((a, b) => `${a.partner}/${a.operation}`.localeCompare(`${b.partner}/${b.operation}`)),
       };
     })
     .sort((a, b) => a.coordinate.localeCompare(b.coordinate));

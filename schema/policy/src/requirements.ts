@@ -16,6 +16,8 @@ export interface RequirementInput {
   args: Record<string, unknown>;
   /** Whether the field is read or written: reads and writes by staff are recorded as such. */
   mode: "read" | "write";
+  /** Partner name → the coordinates its declared operations select (`PartnerFieldGrant`). */
+  partnerFields: ReadonlyMap<string, ReadonlySet<string>>;
 }
 
 export type Requirement = (input: RequirementInput) => Promise<boolean> | boolean;
@@ -185,7 +187,12 @@ export function findRequirement(name: string, conditions: Record<string, { descr
   if (consent) return { description: `the person has given, and not withdrawn, consent for ${consent[1]}`, evaluate: hasConsent(consent[1]!) };
   const partner = /^partner:([a-z][a-z0-9-]*)$/.exec(name);
   if (partner) {
-    return { description: `the caller is the ${partner[1]} partner adapter; the field is in its declared field set`, evaluate: hasRole(name) };
+    // Whatever the SDL says: a grant holds only on a field the partner's declared operations
+    // select (`integrations/registry`), so a stray grant opens nothing.
+    return {
+      description: `the caller is the ${partner[1]} partner adapter, and a declared ${partner[1]} operation selects this field`,
+      evaluate: ({ policy, field, partnerFields }) => policy.caller?.role === name && (partnerFields.get(partner[1]!)?.has(field.coordinate) ?? false),
+    };
   }
   const condition = conditions[name];
   if (condition) return { description: condition.description, evaluate: ({ parent, args }) => condition.evaluate(parent, args) };

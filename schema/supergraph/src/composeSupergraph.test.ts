@@ -5,6 +5,8 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parse, print } from "graphql";
 import { describe, expect, it } from "vitest";
+import { partnerPackages } from "@grondslag/partners";
+import { checkPartnerGrants } from "./checkPartnerGrants.ts";
 import { composeSupergraph, isSupergraphCurrent, loadSubgraphSources, loadSupergraphSdl, supergraphPath } from "./composeSupergraph.ts";
 
 describe("the committed supergraph", () => {
@@ -50,4 +52,38 @@ describe("pnpm check:supergraph", () => {
     expect(failed.status).toBe(1);
     expect(failed.stderr).toContain("is stale");
   }, 60_000);
+});
+
+describe("partner grants against the partners' declarations", () => {
+  const withIdentity = (edit: (sdl: string) => string) =>
+    composeSupergraph(
+      loadSubgraphSources().map((source) => (source.name === "identity" ? { ...source, typeDefs: parse(edit(print(source.typeDefs))) } : source)),
+    );
+
+  it("agree in the committed graph", () => {
+    expect(checkPartnerGrants(loadSupergraphSdl())).toEqual([]);
+  });
+
+  it("fail on a stray grant no declaration uses, naming the field", () => {
+    // As a new user tried: granting partner:mollie the phone number, which no Mollie operation selects.
+    const stray = withIdentity((sdl) => sdl.replace(/(\n\s+phone: String [^\n]*@access\(read: \[\["self"\])/, '$1, ["partner:mollie"]'));
+    expect(stray).toMatch(/phone: String[\s\S]{0,400}partner:mollie/);
+    const problems = checkPartnerGrants(stray);
+    expect(problems).toHaveLength(1);
+    expect(problems[0]).toMatch(/^Person\.phone grants partner:mollie, but no declared mollie operation selects it/);
+  });
+
+  it("fail on a declared field the schema does not grant, naming the field", () => {
+    const ungranted = withIdentity((sdl) => sdl.replace(/(mailRecipient: String [^\n]*@access\(read: \[\["self"\]), \["partner:twilio"\]/, "$1"));
+    const problems = checkPartnerGrants(ungranted);
+    expect(problems).toEqual([expect.stringMatching(/^Person\.mailRecipient is selected by a declared twilio operation, but its read policy does not grant partner:twilio/)]);
+  });
+
+  it("fail on a declaration of a throwaway partner whose grant is missing", () => {
+    const declaration = { partner: "acme-post", legalRole: "processor", purpose: "mailing", basis: "CONTRACT", fieldSet: `query AcmePost($personId: ID!) { person(id: $personId) { address { city } } }` } as const;
+    const problems = checkPartnerGrants(loadSupergraphSdl(), [...partnerPackages, { partner: "acme-post", declarations: [declaration] }]);
+    expect(problems).toEqual(
+      ["Person.address", "PostalAddress.city", "Query.person"].map((field) => expect.stringMatching(new RegExp(`^${field.replace(".", "\\.")} is selected by a declared acme-post operation`))),
+    );
+  });
 });

@@ -15,9 +15,10 @@ export const name = "billing";
 export const typeDefs = loadSubgraphTypeDefs(new URL("./schema.graphql", import.meta.url));
 
 /** Builds the billing subgraph; no I/O until `migrate`, `seedDemoData` or a request. */
-export function createSubgraph({ database, log }: SubgraphDeps): Subgraph<BillingContext> {
+export function createSubgraph({ database, log, partnerFields }: SubgraphDeps): Subgraph<BillingContext> {
   const { schema } = createPolicySchema({
     typeDefs,
+    partnerFields,
     resolvers: { ...scalarResolvers, Person, Invoice, InvoiceLine } satisfies Resolvers,
     // Whom each record is about, for rules such as `self`: everything on an invoice is about
     // the person it was sent to, and the resolvers hand that person on to what they build.

@@ -26,11 +26,12 @@ export interface ConsentDeps extends SubgraphDeps {
 }
 
 /** Builds the consent subgraph; no I/O until `migrate`, `seedDemoData` or a request. */
-export function createSubgraph({ database, log, supergraphSdl, now = () => new Date() }: ConsentDeps): Subgraph<ConsentContext> {
+export function createSubgraph({ database, log, supergraphSdl, partnerFields, now = () => new Date() }: ConsentDeps): Subgraph<ConsentContext> {
   // The register of processing: read once, at start, from the composed graph's declarations.
-  const fieldPolicies = readFieldPolicyRegister(supergraphSdl);
+  const fieldPolicies = readFieldPolicyRegister(supergraphSdl, partnerFields);
   const { schema } = createPolicySchema({
     typeDefs,
+    partnerFields,
     resolvers: {
       ...scalarResolvers,
       Query: createQuery(database.db, fieldPolicies),

@@ -1,4 +1,4 @@
-import { readGraphPolicy } from "@grondslag/policy";
+import { readGraphPolicy, type GraphFieldPolicy, type PartnerFieldGrant } from "@grondslag/policy";
 
 /** One row of the register of processing, as `FieldPolicy` answers it. */
 export interface FieldPolicyEntry {
@@ -16,15 +16,16 @@ export interface FieldPolicyEntry {
   read: string | null;
   write: string | null;
   writes: string[] | null;
+  partners: GraphFieldPolicy["partners"];
 }
 
 /**
  * The declared policy of every field of the composed graph, ordered by coordinate: the same
  * reading of the supergraph as `pnpm policy:json`. Empty without a supergraph.
  */
-export function readFieldPolicyRegister(supergraphSdl: string | undefined): FieldPolicyEntry[] {
+export function readFieldPolicyRegister(supergraphSdl: string | undefined, partnerFields: readonly PartnerFieldGrant[] = []): FieldPolicyEntry[] {
   if (!supergraphSdl) return [];
-  return readGraphPolicy(supergraphSdl).map((policy) => {
+  return readGraphPolicy(supergraphSdl, partnerFields).map((policy) => {
     const [type = "", field = ""] = policy.coordinate.split(".");
     return {
       coordinate: policy.coordinate,
@@ -41,6 +42,7 @@ export function readFieldPolicyRegister(supergraphSdl: string | undefined): Fiel
       read: policy.readPolicy,
       write: policy.writePolicy,
       writes: policy.writes,
+      partners: policy.partners,
     };
   });
 }

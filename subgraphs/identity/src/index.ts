@@ -24,10 +24,11 @@ export interface IdentityDeps extends SubgraphDeps {
 }
 
 /** Builds the identity subgraph; no I/O until `migrate`, `seedDemoData` or a request. */
-export function createSubgraph({ database, log, services, now = () => new Date() }: IdentityDeps): Subgraph<IdentityContext> {
+export function createSubgraph({ database, log, services, partnerFields, now = () => new Date() }: IdentityDeps): Subgraph<IdentityContext> {
   const Mutation = { ...createMutation(database.db), ...createSecondFactorMutation({ db: database.db, services, log, now }) };
   const { schema } = createPolicySchema({
     typeDefs,
+    partnerFields,
     resolvers: { ...scalarResolvers, Query, Mutation, Person, Organisation, Membership } satisfies Resolvers,
     // Whom each record is about, for rules such as `self` and `employer-of`.
     subjects: {

@@ -56,9 +56,18 @@ const services: PlatformServices = {
   }),
 };
 
+/** What Twilio's declared operations select (integrations/twilio), as the runtime derives it from the registry. */
+const twilioUse = { partner: "twilio", purpose: "second-factor-login", legalRole: "processor", basis: "CONTRACT" };
+const partnerFields = [
+  { ...twilioUse, coordinate: "Query.person", operation: "TwilioSmsRecipient" },
+  { ...twilioUse, coordinate: "Person.smsRecipient", operation: "TwilioSmsRecipient" },
+  { ...twilioUse, coordinate: "Query.person", operation: "SendGridMailRecipient" },
+  { ...twilioUse, coordinate: "Person.mailRecipient", operation: "SendGridMailRecipient" },
+];
+
 beforeAll(async () => {
   database = await getTestDatabase();
-  subgraph = createSubgraph({ database, log, services, now: () => clock });
+  subgraph = createSubgraph({ database, log, services, partnerFields, now: () => clock });
   await resetDatabase(database, [subgraph]);
 });
 
@@ -281,6 +290,23 @@ describe("second-factor login", () => {
     // Nor may a partner start anything.
     const start = await run(START_LOGIN, twilio, { channel: "EMAIL" });
     expect(errorOf(start)).toMatchObject({ code: "UNAUTHORIZED_FIELD_OR_TYPE", field: "Person.secondFactor", policy: "write: self" });
+  });
+
+  it("grants Twilio a field only while a declared Twilio operation selects it, whatever the SDL says", async () => {
+    await startEnrolment("+31698765678");
+    const query = `{ _entities(representations: [{ __typename: "Person", id: "anna" }]) { ... on Person { smsRecipient mailRecipient } } }`;
+    // The SDL grants partner:twilio both fields; only the SMS declaration is registered here.
+    const smsOnly = createSubgraph({ database, log, services, partnerFields: partnerFields.filter((grant) => grant.operation === "TwilioSmsRecipient"), now: () => clock });
+    const result = await run(query, twilio, {}, smsOnly);
+    expect(result.data).toEqual({ _entities: [{ smsRecipient: "+31698765678", mailRecipient: null }] });
+    expect(result.errors?.map((error) => [error.extensions?.code, error.extensions?.field])).toEqual([["UNAUTHORIZED_FIELD_OR_TYPE", "Person.mailRecipient"]]);
+    expect(JSON.stringify(result.errors)).not.toContain("anna@example.nl");
+    // With no partner registered, no partner grant holds.
+    const none = await run(query, twilio, {}, createSubgraph({ database, log, services, now: () => clock }));
+    expect(none.data).toEqual({ _entities: [{ smsRecipient: null, mailRecipient: null }] });
+    expect(none.errors).toHaveLength(2);
+    // The person still reads both.
+    expect((await run(query, anna, {}, smsOnly)).data).toEqual({ _entities: [{ smsRecipient: "+31698765678", mailRecipient: "anna@example.nl" }] });
   });
 
   it("says so when the platform services are not configured", async () => {

@@ -15,9 +15,10 @@ export const name = "mobility";
 export const typeDefs = loadSubgraphTypeDefs(new URL("./schema.graphql", import.meta.url));
 
 /** Builds the mobility subgraph; no I/O until `migrate`, `seedDemoData` or a request. */
-export function createSubgraph({ database, log }: SubgraphDeps): Subgraph<MobilityContext> {
+export function createSubgraph({ database, log, partnerFields }: SubgraphDeps): Subgraph<MobilityContext> {
   const { schema } = createPolicySchema({
     typeDefs,
+    partnerFields,
     resolvers: { ...scalarResolvers, Person, MobilityCard, Trip } satisfies Resolvers,
     // Whom each record is about, for rules such as `self` and `employer-of`.
     subjects: {

@@ -19,9 +19,10 @@ export const name = "therapy";
 export const typeDefs = loadSubgraphTypeDefs(new URL("./schema.graphql", import.meta.url));
 
 /** Builds the therapy subgraph; no I/O until `migrate`, `seedDemoData` or a request. */
-export function createSubgraph({ database, log }: SubgraphDeps): Subgraph<TherapyContext> {
+export function createSubgraph({ database, log, partnerFields }: SubgraphDeps): Subgraph<TherapyContext> {
   const { schema } = createPolicySchema({
     typeDefs,
+    partnerFields,
     resolvers: {
       ...scalarResolvers,
       Mutation: createMutation(database.db),

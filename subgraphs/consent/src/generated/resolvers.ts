@@ -178,6 +178,11 @@ export type FieldPolicy = {
   /** `Type.field`. */
   coordinate: Scalars['String']['output'];
   field: Scalars['String']['output'];
+  /**
+   * The registered partners' declared operations that select this field: who receives it and
+   * why. A `partner:<name>` grant in `read` holds only where such an operation selects the field.
+   */
+  partners?: Maybe<Array<PartnerFieldUse>>;
   /** True when the field is declared personal data. */
   personal: Scalars['Boolean']['output'];
   /** The ConsentPurpose a consent basis rests on; null for other bases. */
@@ -302,6 +307,21 @@ export type PageInfo = {
   /** Pass it as `after` for the next page; null on an empty page. */
   endCursor?: Maybe<Scalars['String']['output']>;
   hasNextPage: Scalars['Boolean']['output'];
+};
+
+/** A partner's declared purpose that receives a field (integrations/<partner>/src/declaration.ts). */
+export type PartnerFieldUse = {
+  __typename?: 'PartnerFieldUse';
+  /** The LawfulBasis the disclosure rests on. */
+  basis: Scalars['String']['output'];
+  /** 'processor' (acts on the platform's instruction) or 'independent-controller'. */
+  legalRole: Scalars['String']['output'];
+  /** The declared operation that selects the field, e.g. 'TwilioSmsRecipient'. */
+  operation: Scalars['String']['output'];
+  /** The partner, as in `partner:<name>`. */
+  partner: Scalars['String']['output'];
+  /** Why it receives the field, e.g. 'second-factor-login'. */
+  purpose: Scalars['String']['output'];
 };
 
 export type Person = {
@@ -528,6 +548,7 @@ export type ResolversTypes = {
   LawfulBasis: LawfulBasis;
   Mutation: ResolverTypeWrapper<Record<PropertyKey, never>>;
   PageInfo: ResolverTypeWrapper<PageInfo>;
+  PartnerFieldUse: ResolverTypeWrapper<PartnerFieldUse>;
   Person: ResolverTypeWrapper<{ id: string }>;
   Int: ResolverTypeWrapper<Scalars['Int']['output']>;
   PolicyRequirement: ResolverTypeWrapper<PolicyRequirement>;
@@ -555,6 +576,7 @@ export type ResolversParentTypes = {
   InstructedRead: InstructedReadRowMapper;
   Mutation: Record<PropertyKey, never>;
   PageInfo: PageInfo;
+  PartnerFieldUse: PartnerFieldUse;
   Person: { id: string };
   Int: Scalars['Int']['output'];
   PolicyRequirement: PolicyRequirement;
@@ -649,6 +671,7 @@ export type FieldPolicyResolvers<ContextType = ConsentContext, ParentType extend
   controller?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   coordinate?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   field?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  partners?: Resolver<Maybe<Array<ResolversTypes['PartnerFieldUse']>>, ParentType, ContextType>;
   personal?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
   purpose?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   read?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
@@ -682,6 +705,14 @@ export type MutationResolvers<ContextType = ConsentContext, ParentType extends R
 export type PageInfoResolvers<ContextType = ConsentContext, ParentType extends ResolversParentTypes['PageInfo'] = ResolversParentTypes['PageInfo']> = {
   endCursor?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   hasNextPage?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+};
+
+export type PartnerFieldUseResolvers<ContextType = ConsentContext, ParentType extends ResolversParentTypes['PartnerFieldUse'] = ResolversParentTypes['PartnerFieldUse']> = {
+  basis?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  legalRole?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  operation?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  partner?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  purpose?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
 };
 
 export type PersonResolvers<ContextType = ConsentContext, ParentType extends ResolversParentTypes['Person'] = ResolversParentTypes['Person'], FederationReferenceType extends FederationReferenceTypes['Person'] = FederationReferenceTypes['Person']> = {
@@ -727,6 +758,7 @@ export type Resolvers<ContextType = ConsentContext> = {
   InstructedRead?: InstructedReadResolvers<ContextType>;
   Mutation?: MutationResolvers<ContextType>;
   PageInfo?: PageInfoResolvers<ContextType>;
+  PartnerFieldUse?: PartnerFieldUseResolvers<ContextType>;
   Person?: PersonResolvers<ContextType>;
   PolicyRequirement?: PolicyRequirementResolvers<ContextType>;
   Query?: QueryResolvers<ContextType>;

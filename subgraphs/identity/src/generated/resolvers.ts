@@ -213,7 +213,8 @@ export type Query = {
    * A person by id, for callers with a relation to them. The answer is the same whether or not
    * the id exists: a caller without a relation gets null and an error either way. Support staff
    * reach a person only while the person has an open case, or a controller's open instruction
-   * names them: a staff role alone reaches nobody.
+   * names them: a staff role alone reaches nobody. A partner reaches it only through an
+   * operation it has declared (integrations/registry), and reads only the fields that operation selects.
    */
   person?: Maybe<Person>;
 };

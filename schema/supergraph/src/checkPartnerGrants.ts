@@ -1,0 +1,16 @@
+import { partnerPackages, readPartnerFields } from "@grondslag/partners";
+import { comparePartnerGrants, readGraphPolicy, type PartnerFieldGrant } from "@grondslag/policy";
+import type { PartnerPackage } from "@grondslag/integration-common";
+
+/** The fields the registered partners' declared operations select, read against the supergraph. */
+export function loadPartnerFields(supergraphSdl: string, packages: readonly PartnerPackage[] = partnerPackages): PartnerFieldGrant[] {
+  return readPartnerFields(supergraphSdl, packages);
+}
+
+/**
+ * Where the supergraph's `partner:<name>` grants and the partners' declarations differ, one
+ * line per field (empty when they agree): `pnpm check:supergraph` fails on any.
+ */
+export function checkPartnerGrants(supergraphSdl: string, packages: readonly PartnerPackage[] = partnerPackages): string[] {
+  return comparePartnerGrants(readGraphPolicy(supergraphSdl), loadPartnerFields(supergraphSdl, packages));
+}
