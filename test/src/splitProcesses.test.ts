@@ -1,30 +1,21 @@
-import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import { generateKeyPairSync, randomBytes } from "node:crypto";
 import { mkdtempSync, rmSync } from "node:fs";
-import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
 import { createTokenSigner, loadOrCreateKeyPair, personas, type TokenSigner } from "@grondslag/auth";
 import { createDatabase, type DatabaseHandle } from "@grondslag/db";
-import { subgraphs } from "@grondslag/supergraph";
+import { testDatabaseUrl } from "@grondslag/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { postGraphQL } from "./postGraphQL.ts";
+import { buildStack, freePort, runProcess, stopProcess, subgraphNames as names, waitReady, type Running } from "./splitStack.ts";
 
-// The production shape: `pnpm build`, then the gateway and each subgraph as its own `node`
-// process, on PostgreSQL. PGlite is one process's database, so without DATABASE_URL this
-// cannot run (CI runs the suite on PostgreSQL too). The test makes its own database on that
-// server: the suite's shared one is reset by other files.
-// eslint-disable-next-line no-restricted-properties -- the suite's choice of PostgreSQL, as in @grondslag/testing.
-const serverUrl = process.env.DATABASE_URL;
-const stackDir = fileURLToPath(new URL("../../stack", import.meta.url));
-const names = subgraphs.map(({ module }) => module.name);
-
-interface Running {
-  name: string;
-  child: ChildProcess;
-  output: () => string;
-}
+// The production shape from a cold start: `pnpm build`, then the gateway and each subgraph as
+// its own `node` process, on an empty PostgreSQL database they migrate and seed themselves.
+// PGlite is one process's database, so without DATABASE_URL this cannot run (CI runs the suite
+// on PostgreSQL too). The test makes its own database on that server: the suite's shared one is
+// reset by other files. The end-to-end suite's own split run (the vitest project "split", see
+// vitest.config.ts) starts the same processes on the suite's database, reset and seeded first.
+const serverUrl = testDatabaseUrl();
 
 let admin: DatabaseHandle;
 let databaseName: string;
@@ -34,52 +25,9 @@ const subgraphUrls: Record<string, string> = {};
 const running: Running[] = [];
 let tokenFor: TokenSigner;
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const address = server.address();
-      server.close(() => resolve(typeof address === "object" && address ? address.port : 0));
-    });
-  });
-}
-
-function run(name: string, script: string, args: string[], env: Record<string, string>): Running {
-  const child = spawn(process.execPath, [script, ...args], { cwd: stackDir, env, stdio: ["ignore", "pipe", "pipe"] });
-  let output = "";
-  child.stdout.on("data", (chunk: Buffer) => (output += chunk.toString()));
-  child.stderr.on("data", (chunk: Buffer) => (output += chunk.toString()));
-  return { name, child, output: () => output };
-}
-
-async function waitReady(url: string, process: Running, seconds = 60): Promise<void> {
-  const deadline = Date.now() + seconds * 1000;
-  for (;;) {
-    if (process.child.exitCode !== null) throw new Error(`${process.name} exited with ${process.child.exitCode}:\n${process.output()}`);
-    const status = await fetch(url, { signal: AbortSignal.timeout(2000) }).then((response) => response.status, () => 0);
-    if (status === 200) return;
-    if (Date.now() > deadline) throw new Error(`${process.name} not ready at ${url} after ${seconds} s (last ${status}):\n${process.output()}`);
-    await new Promise((resolve) => setTimeout(resolve, 250));
-  }
-}
-
-function stop(process: Running): Promise<void> {
-  return new Promise((resolve) => {
-    if (process.child.exitCode !== null) return resolve();
-    const timer = setTimeout(() => process.child.kill("SIGKILL"), 10_000);
-    process.child.once("exit", () => {
-      clearTimeout(timer);
-      resolve();
-    });
-    process.child.kill("SIGTERM");
-  });
-}
-
-describe.skipIf(!serverUrl)("the split processes (built, one per subgraph and the gateway, on PostgreSQL; skipped without DATABASE_URL: PGlite cannot be shared across processes)", () => {
+describe.skipIf(!serverUrl)("the split processes (built, one per subgraph and the gateway, on PostgreSQL; skipped without DATABASE_URL, as is the end-to-end suite's split run: PGlite cannot be shared across processes)", () => {
   beforeAll(async () => {
-    const build = spawnSync(process.execPath, ["--import", "tsx", "build.ts"], { cwd: stackDir, encoding: "utf8" });
-    expect(build.status, build.stderr).toBe(0);
+    buildStack();
 
     admin = await createDatabase({ url: serverUrl, maxConnections: 1 });
     databaseName = `grondslag_split_${randomBytes(6).toString("hex")}`;
@@ -98,8 +46,6 @@ describe.skipIf(!serverUrl)("the split processes (built, one per subgraph and th
     gatewayUrl = `http://127.0.0.1:${gatewayPort}/graphql`;
 
     const env: Record<string, string> = {
-      // eslint-disable-next-line no-restricted-properties -- the children find node as a shell would.
-      PATH: process.env.PATH ?? "",
       NODE_ENV: "development",
       DATABASE_URL: databaseUrl.toString(),
       DATA_DIR: dataDir,
@@ -114,18 +60,19 @@ describe.skipIf(!serverUrl)("the split processes (built, one per subgraph and th
     };
     // All five at once, as an orchestrator starts them: they migrate under one lock, and each
     // waits (not ready) until the policy facts the others publish exist.
-    for (const [index, name] of names.entries()) running.push(run(name, "dist/subgraph.js", [name], { ...env, SUBGRAPH_PORT: String(subgraphPorts[index]) }));
-    running.push(run("gateway", "dist/gateway.js", [], env));
+    for (const [index, name] of names.entries()) running.push(runProcess(name, "dist/subgraph.js", [name], { ...env, SUBGRAPH_PORT: String(subgraphPorts[index]) }));
+    running.push(runProcess("gateway", "dist/gateway.js", [], env));
     await Promise.all(running.map((process) => waitReady((process.name === "gateway" ? gatewayUrl : subgraphUrls[process.name]!).replace(/\/graphql$/, "/ready"), process)));
   }, 120_000);
 
   afterAll(async () => {
-    await Promise.all(running.map(stop));
+    const exits = await Promise.all(running.map(stopProcess));
     if (admin) {
       await admin.execute(`drop database if exists ${databaseName} with (force)`);
       await admin.close();
     }
     if (dataDir) rmSync(dataDir, { recursive: true, force: true });
+    expect(exits, "every process exits 0 on SIGTERM").toEqual(running.map(() => 0));
   }, 30_000);
 
   it("each process is live and ready, the gateway naming each subgraph it checked", async () => {

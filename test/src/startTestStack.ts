@@ -3,6 +3,8 @@ import type { GatewayEdgeOptions } from "@grondslag/gateway";
 import { createLogger, type Logger } from "@grondslag/server";
 import { createStack, type PartnerConfig, type Stack } from "@grondslag/stack";
 import { getTestDatabase, resetDatabase, type TestDatabase } from "@grondslag/testing";
+import { inject } from "vitest";
+import { startSplitStack } from "./splitStack.ts";
 
 export const TEST_ISSUER = "grondslag-test";
 export const TEST_AUDIENCE = "grondslag";
@@ -23,10 +25,33 @@ export interface TestStack {
 }
 
 /**
+ * How the suite's stack runs, chosen per vitest project (vitest.config.ts): "one-process" (the
+ * default) builds it in the test's process; "split" starts the built gateway and each subgraph
+ * as its own `node` process on PostgreSQL (test/src/splitStack.ts).
+ */
+export type StackShape = "one-process" | "split";
+
+declare module "vitest" {
+  export interface ProvidedContext {
+    stackShape: StackShape;
+  }
+}
+
+export function stackShape(): StackShape {
+  return inject("stackShape") ?? "one-process";
+}
+
+/**
  * The whole graph on free loopback ports, over the suite's one database (reset and seeded
  * with the demo cast), with a test issuer instead of the development key files.
  */
 export async function startTestStack(options: { partners?: PartnerConfig; log?: Logger; edge?: GatewayEdgeOptions } = {}): Promise<TestStack> {
+  if (stackShape() === "split") {
+    // Separate processes have their own loggers, partner clients and edge (from their env).
+    const inProcess = Object.keys(options);
+    if (inProcess.length > 0) throw new Error(`startTestStack(${inProcess.join(", ")}) needs the one-process stack: leave this file out of the split project (vitest.config.ts).`);
+    return startSplitStack({ issuer: TEST_ISSUER, audience: TEST_AUDIENCE });
+  }
   const database = await getTestDatabase();
   const [issuerKey, gatewayKey] = await Promise.all([createKeyPair(), createKeyPair()]);
   const verifyToken = createTokenVerifier({ keys: createLocalJWKSet({ keys: [issuerKey.publicJwk] }), issuer: TEST_ISSUER, audience: TEST_AUDIENCE });

@@ -21,10 +21,15 @@ export function getTestDatabase(): Promise<TestDatabase> {
   return shared.__grondslagTestDatabase;
 }
 
+/** The suite's PostgreSQL URL (DATABASE_URL), or undefined when the suite runs on PGlite. */
+export function testDatabaseUrl(): string | undefined {
+  return process.env.DATABASE_URL || undefined;
+}
+
 async function open(): Promise<TestDatabase> {
   let count = 0;
   const handle = await createDatabase({
-    url: process.env.DATABASE_URL || undefined,
+    url: testDatabaseUrl(),
     maxConnections: 4,
     onQuery: () => {
       count += 1;

@@ -1,2 +1,2 @@
-export { getTestDatabase, resetDatabase } from "./getTestDatabase.ts";
+export { getTestDatabase, resetDatabase, testDatabaseUrl } from "./getTestDatabase.ts";
 export type { TestDatabase } from "./getTestDatabase.ts";
