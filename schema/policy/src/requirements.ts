@@ -115,6 +115,17 @@ const hasSupportCase = (kinds: string[] | null): Requirement => async ({ policy,
   return true;
 };
 
+/**
+ * A partner holds a capability for one declared operation about one person (the gateway checks
+ * the operation and its variables). Here, in each subgraph, the record must also be about that
+ * person: a capability for anna unlocks anna's declared fields, and nobody else's, whatever the
+ * operation reaches. A record about nobody (or nobody known) is not the partner's.
+ */
+const isPartnerFor = (role: string): Requirement => async ({ policy, subject }) => {
+  const bound = policy.caller?.role === role ? policy.caller.capability?.personId : undefined;
+  return bound !== undefined && bound === (await subject());
+};
+
 /** The requirements DESIGN.md §4 names; `consent:<purpose>` and `partner:<name>` take a parameter. */
 export const builtInRequirements: Record<string, RequirementDefinition> = {
   authenticated: {
@@ -185,7 +196,10 @@ export function findRequirement(name: string, conditions: Record<string, { descr
   if (consent) return { description: `the person has given, and not withdrawn, consent for ${consent[1]}`, evaluate: hasConsent(consent[1]!) };
   const partner = /^partner:([a-z][a-z0-9-]*)$/.exec(name);
   if (partner) {
-    return { description: `the caller is the ${partner[1]} partner adapter; the field is in its declared field set`, evaluate: hasRole(name) };
+    return {
+      description: `the caller is the ${partner[1]} partner adapter with a capability for one of its declared field sets, and the record is about the person that capability names`,
+      evaluate: isPartnerFor(name),
+    };
   }
   const condition = conditions[name];
   if (condition) return { description: condition.description, evaluate: ({ parent, args }) => condition.evaluate(parent, args) };

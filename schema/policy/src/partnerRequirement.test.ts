@@ -1,0 +1,39 @@
+import { capabilityFor, type Caller } from "@grondslag/auth";
+import { describe, expect, it } from "vitest";
+import type { FieldPolicy } from "./readFieldPolicies.ts";
+import { findRequirement, type RequirementInput } from "./requirements.ts";
+
+// `partner:<name>` in the subgraphs: the capability's person against each record's subject,
+// behind the gateway's check of the capability's operation and variables.
+const requirement = findRequirement("partner:twilio", {})!;
+const document = `query TwilioSmsRecipient($personId: ID!) { person(id: $personId) { smsRecipient } }`;
+const twilioFor = (personId: string): Caller => ({ subject: "twilio", role: "partner:twilio", capability: capabilityFor(document, { personId }, personId) });
+
+const holds = (caller: Caller | null, subject: string | null) =>
+  requirement.evaluate({
+    policy: { caller, today: "2026-11-25", lookups: {} as never },
+    subject: async () => subject,
+    controllers: async () => ["grondslag"],
+    field: { coordinate: "Person.smsRecipient" } as FieldPolicy,
+    parent: null,
+    args: {},
+    mode: "read",
+  } satisfies RequirementInput);
+
+describe("the partner:<name> requirement", () => {
+  it("holds for the partner's capability on a record about the capability's person", async () => {
+    expect(await holds(twilioFor("anna"), "anna")).toBe(true);
+  });
+
+  it("does not hold on a record about anyone else, or about nobody", async () => {
+    expect(await holds(twilioFor("anna"), "bram")).toBe(false);
+    expect(await holds(twilioFor("anna"), null)).toBe(false);
+  });
+
+  it("does not hold for the role without a capability, for another partner's capability, or for the person", async () => {
+    expect(await holds({ subject: "twilio", role: "partner:twilio" }, "anna")).toBe(false);
+    expect(await holds({ ...twilioFor("anna"), subject: "twikey", role: "partner:twikey" }, "anna")).toBe(false);
+    expect(await holds({ subject: "anna", role: "subject", personId: "anna" }, "anna")).toBe(false);
+    expect(await holds(null, "anna")).toBe(false);
+  });
+});
