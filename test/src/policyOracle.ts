@@ -99,7 +99,8 @@ function holds(name: string, input: OracleInput): boolean {
 
   const consent = /^consent:(.+)$/.exec(name)?.[1];
   if (consent) return has(demoFacts.consents, subject, consent);
-  if (name.startsWith("partner:")) return caller.role === name;
+  // A partner holds a capability for one person: its fields open on records about that person only.
+  if (name.startsWith("partner:")) return caller.role === name && caller.capability !== undefined && caller.capability.personId === subject;
   switch (name) {
     case "authenticated":
       return true;
