@@ -25,7 +25,7 @@ import {
   type Readiness,
   type RouteHandler,
 } from "@grondslag/server";
-import { GraphQLError, type GraphQLSchema } from "graphql";
+import { GraphQLError, Kind, type GraphQLSchema } from "graphql";
 import { allowOrigin } from "./allowOrigin.ts";
 import { createPersistedOperations } from "./createPersistedOperations.ts";
 import { createRateLimiter } from "./createRateLimiter.ts";
@@ -232,10 +232,12 @@ function capabilityScope(countRefusal: (code: string) => void): ApolloServerPlug
   return {
     async requestDidStart() {
       return {
-        async didResolveOperation({ contextValue, source, request }) {
+        async didResolveOperation({ contextValue, source, request, document }) {
           const capability = contextValue.caller.capability;
           if (!capability) return;
-          const reason = checkCapability(capability, source, request.variables);
+          // A declaration is one operation: a document holding more could pick another by operationName.
+          const operations = document.definitions.filter((definition) => definition.kind === Kind.OPERATION_DEFINITION).length;
+          const reason = operations === 1 ? checkCapability(capability, source, request.variables) : "other-operation";
           if (reason === undefined) return;
           countRefusal("CAPABILITY_REFUSED");
           throw capabilityRefused(new CapabilityRefusedError(reason));

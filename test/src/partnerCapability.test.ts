@@ -87,6 +87,17 @@ describe("a partner capability through the gateway", () => {
     }
   });
 
+  it("binds one operation: a document holding two is refused whichever it names", async () => {
+    const document = `${SMS}\n${mailDeclaration.fieldSet}`;
+    const capability = await graph.capabilityFor("twilio", document, { personId: "anna" }, "anna");
+    const response = await fetch(graph.gatewayUrl, {
+      method: "POST",
+      headers: { "content-type": "application/json", authorization: `Bearer ${capability}` },
+      body: JSON.stringify({ query: document, variables: { personId: "anna" }, operationName: "SendGridMailRecipient" }),
+    });
+    expectPolicyRefusal({ status: response.status, body: (await response.json()) as GraphQLResponse["body"] }, "OTHER_OPERATION");
+  });
+
   it("is refused after expiry", async () => {
     const now = Math.floor(Date.now() / 1000);
     const claims = claimsFromCaller({ ...personas.twilio, capability: capabilityFor(SMS, { personId: "anna" }, "anna") });
