@@ -45,6 +45,8 @@ export interface TestStack {
  * The whole graph on free loopback ports, over the suite's one database (reset and seeded
  * with the demo cast), with a test issuer instead of the development key files.
  */
+// `auth`: the stack's issuers built elsewhere (externalIssuer.test.ts: createAuth with AUTH_JWKS_URL);
+// `tokenFor` then signs with a test key that stack does not trust, and the test signs its own.
 export async function startTestStack(
   options: { partners?: PartnerConfig; log?: Logger; edge?: GatewayEdgeOptions; auth?: { auth: StackAuth; gatewayKey: SigningKeyPair; platformKey: SigningKeyPair } } = {},
 ): Promise<TestStack> {
