@@ -1,8 +1,16 @@
 import type { IncomingMessage, Server, ServerResponse } from "node:http";
 import { ApolloGateway } from "@apollo/gateway";
-import { ApolloServer, HeaderMap } from "@apollo/server";
+import { ApolloServer, HeaderMap, type ApolloServerPlugin } from "@apollo/server";
 import { ApolloServerPluginLandingPageDisabled } from "@apollo/server/plugin/disabled";
-import { InvalidTokenError, readBearerToken, type Caller, type TokenSigner, type TokenVerifier } from "@grondslag/auth";
+import {
+  CapabilityRefusedError,
+  InvalidTokenError,
+  checkCapability,
+  readBearerToken,
+  type Caller,
+  type TokenSigner,
+  type TokenVerifier,
+} from "@grondslag/auth";
 import {
   createHttpServer,
   createMetrics,
@@ -17,7 +25,7 @@ import {
   type Readiness,
   type RouteHandler,
 } from "@grondslag/server";
-import { GraphQLError, type GraphQLSchema } from "graphql";
+import { GraphQLError, Kind, type GraphQLSchema } from "graphql";
 import { allowOrigin } from "./allowOrigin.ts";
 import { createPersistedOperations } from "./createPersistedOperations.ts";
 import { createRateLimiter } from "./createRateLimiter.ts";
@@ -123,7 +131,7 @@ export function createGateway(options: GatewayOptions): Gateway {
     includeStacktraceInErrorResponses: false,
     introspection: options.introspection ?? !production,
     // Apollo's landing pages load from its CDN; the explorer is served here (serveExplorer.ts).
-    plugins: [input.plugin, ApolloServerPluginLandingPageDisabled(), createRequestObserver(metrics)],
+    plugins: [input.plugin, capabilityScope(countRefusal), ApolloServerPluginLandingPageDisabled(), createRequestObserver(metrics)],
     // The process owns shutdown (stack/src/main.ts); Apollo's own signal handler would race it.
     stopOnTerminationSignals: false,
   });
@@ -145,6 +153,10 @@ export function createGateway(options: GatewayOptions): Gateway {
       if (token === undefined) throw new InvalidTokenError("missing", "A bearer token is required: send 'Authorization: Bearer <token>'.");
       caller = await options.verifyToken(token);
     } catch (error) {
+      if (error instanceof CapabilityRefusedError) {
+        countRefusal("CAPABILITY_REFUSED");
+        throw capabilityRefused(error);
+      }
       if (!(error instanceof InvalidTokenError)) throw error;
       const refusal = refuseBeforeAuth(req, { status: 401, code: "UNAUTHENTICATED", message: error.message });
       throw refusal.status === 401 ? unauthenticated(error.message) : asGraphQLError(refusal);
@@ -208,6 +220,47 @@ export function createGateway(options: GatewayOptions): Gateway {
     ...(options.ready ? { ready: options.ready } : {}),
   });
   return { apollo, http, metrics, ...serveApollo(apollo, http) };
+}
+
+/**
+ * A partner capability covers one operation with the variables it was issued for. Checked once
+ * the operation is known and before the gateway plans it: a capability for anna's SMS number
+ * cannot run another operation, nor the same one for bram. (Its person is checked again in the
+ * subgraphs, by the `partner:<name>` requirement, against each record's subject.)
+ */
+function capabilityScope(countRefusal: (code: string) => void): ApolloServerPlugin<GatewayContext> {
+  return {
+    async requestDidStart() {
+      return {
+        async didResolveOperation({ contextValue, source, request, document }) {
+          const capability = contextValue.caller.capability;
+          if (!capability) return;
+          // A declaration is one operation: a document holding more could pick another by operationName.
+          const operations = document.definitions.filter((definition) => definition.kind === Kind.OPERATION_DEFINITION).length;
+          const reason = operations === 1 ? checkCapability(capability, source, request.variables) : "other-operation";
+          if (reason === undefined) return;
+          countRefusal("CAPABILITY_REFUSED");
+          throw capabilityRefused(new CapabilityRefusedError(reason));
+        },
+      };
+    },
+  };
+}
+
+/**
+ * The policy's own error (`UNAUTHORIZED_FIELD_OR_TYPE`) for a capability used outside its scope
+ * or after it expired, answered with 403 and no data. It names the reason and nothing else: not
+ * the person, not the variables, not whether a record exists.
+ */
+function capabilityRefused(error: CapabilityRefusedError): GraphQLError {
+  return new GraphQLError(error.message, {
+    extensions: {
+      code: "UNAUTHORIZED_FIELD_OR_TYPE",
+      policy: "partner capability: one operation, its variables, one person, about a minute",
+      reason: error.reason === "expired" ? "CAPABILITY_EXPIRED" : error.reason === "other-operation" ? "OTHER_OPERATION" : "OTHER_VARIABLES",
+      http: { status: 403 },
+    },
+  });
 }
 
 function rateLimited(waitSeconds: number): Refusal {

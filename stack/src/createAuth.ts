@@ -1,11 +1,14 @@
 import { join } from "node:path";
 import {
+  createCallerVerifier,
   createLocalJWKSet,
+  createPlatformTokenSigner,
   createRemoteJWKSet,
   createTokenSigner,
   createTokenVerifier,
   importKeyPair,
   loadOrCreateKeyPair,
+  type CryptoKeyOrKeySet,
   type SigningKeyPair,
   type TokenSigner,
   type TokenVerifier,
@@ -18,52 +21,76 @@ export const FORWARDED_AUDIENCE = "grondslag-subgraph";
 /** Forwarded tokens live for one request; a minute covers a slow one and limits replay. */
 export const FORWARDED_TTL_SECONDS = 60;
 
+/**
+ * The platform's own issuer, apart from the people's (AUTH_ISSUER): it alone may name `service`
+ * and `partner:*` callers, and it signs second-factor sessions. Its audience is the gateway.
+ */
+export const PLATFORM_ISSUER = "grondslag-platform";
+export const PLATFORM_AUDIENCE = "grondslag-gateway";
+
 export interface StackAuth {
-  /** Verifies callers' tokens at the gateway. */
+  /** Verifies callers' tokens at the gateway: the people's issuer for people, the platform's for its own callers. */
   verifyToken: TokenVerifier;
   /** The gateway's key for the caller it forwards. */
   gatewayKey: SigningKeyPair;
   /**
-   * Signs tokens the gateway accepts: `pnpm token`, the partner adapters' own callers, and the
-   * session after a second-factor login. Development only: with an external identity provider
-   * (AUTH_JWKS_URL) there is none, and those features say they are not configured.
+   * The platform's own issuer: the partner runner's capabilities and `service` callers, and the
+   * session after a second-factor login. Present in every set-up, with AUTH_JWKS_URL too.
    */
-  issueToken?: TokenSigner;
+  issueToken: TokenSigner;
+  /** Development only: the local people's issuer behind `pnpm token`; absent with AUTH_JWKS_URL. */
+  issuePersonToken?: TokenSigner;
 }
 
 export function devIssuerKeyFile(env: Env): string {
   return join(env.DATA_DIR, "keys", "dev-issuer.jwk.json");
 }
 
+export interface StackAuthParts {
+  /** The people's identity provider: its keys (a JWKS), issuer and audience. */
+  people: { keys: CryptoKeyOrKeySet; issuer: string; audience: string };
+  platformKey: SigningKeyPair;
+  gatewayKey: SigningKeyPair;
+  issuePersonToken?: TokenSigner;
+}
+
+/** Puts the two issuers together; `createAuth` reads them from the environment, tests build their own. */
+export function createStackAuth(parts: StackAuthParts): StackAuth {
+  return {
+    gatewayKey: parts.gatewayKey,
+    verifyToken: createCallerVerifier({
+      people: parts.people,
+      platform: { keys: parts.platformKey.publicKey, issuer: PLATFORM_ISSUER, audience: PLATFORM_AUDIENCE },
+    }),
+    issueToken: createPlatformTokenSigner({ key: parts.platformKey, issuer: PLATFORM_ISSUER, audience: PLATFORM_AUDIENCE }),
+    ...(parts.issuePersonToken ? { issuePersonToken: parts.issuePersonToken } : {}),
+  };
+}
+
 /**
- * Production reads the identity provider's JWKS URL; development creates a local issuer key
- * on first use in DATA_DIR, so `pnpm token anna` and the running gateway agree.
+ * Production reads the identity provider's JWKS URL and the shared platform and gateway keys;
+ * development creates a local people's issuer key, a platform key and a gateway key on first
+ * use in DATA_DIR, so `pnpm token anna` and the running gateway agree.
  */
 export async function createAuth(env: Env): Promise<StackAuth> {
-  const gatewayKey = env.GATEWAY_SIGNING_KEY
-    ? await importKeyPair(JSON.parse(env.GATEWAY_SIGNING_KEY))
-    : await loadOrCreateKeyPair(join(env.DATA_DIR, "keys", "gateway.jwk.json"));
-
+  const [gatewayKey, platformKey] = await Promise.all([
+    env.GATEWAY_SIGNING_KEY ? importKeyPair(JSON.parse(env.GATEWAY_SIGNING_KEY)) : loadOrCreateKeyPair(join(env.DATA_DIR, "keys", "gateway.jwk.json")),
+    env.PLATFORM_SIGNING_KEY ? importKeyPair(JSON.parse(env.PLATFORM_SIGNING_KEY)) : loadOrCreateKeyPair(join(env.DATA_DIR, "keys", "platform.jwk.json")),
+  ]);
+  if (gatewayKey.kid === platformKey.kid) {
+    throw new Error("PLATFORM_SIGNING_KEY must be another key than GATEWAY_SIGNING_KEY: subgraphs trust the gateway's key alone.");
+  }
+  const audience = env.AUTH_AUDIENCE;
   if (env.AUTH_JWKS_URL) {
-    return {
-      gatewayKey,
-      verifyToken: createTokenVerifier({
-        keys: createRemoteJWKSet(new URL(env.AUTH_JWKS_URL)),
-        issuer: env.AUTH_ISSUER,
-        audience: env.AUTH_AUDIENCE,
-      }),
-    };
+    return createStackAuth({ people: { keys: createRemoteJWKSet(new URL(env.AUTH_JWKS_URL)), issuer: env.AUTH_ISSUER, audience }, platformKey, gatewayKey });
   }
   const issuerKey = await loadOrCreateKeyPair(devIssuerKeyFile(env));
-  return {
+  return createStackAuth({
+    people: { keys: createLocalJWKSet({ keys: [issuerKey.publicJwk] }), issuer: env.AUTH_ISSUER, audience },
+    platformKey,
     gatewayKey,
-    verifyToken: createTokenVerifier({
-      keys: createLocalJWKSet({ keys: [issuerKey.publicJwk] }),
-      issuer: env.AUTH_ISSUER,
-      audience: env.AUTH_AUDIENCE,
-    }),
-    issueToken: createTokenSigner({ key: issuerKey, issuer: env.AUTH_ISSUER, audience: env.AUTH_AUDIENCE }),
-  };
+    issuePersonToken: createTokenSigner({ key: issuerKey, issuer: env.AUTH_ISSUER, audience }),
+  });
 }
 
 /** The pair of functions on either side of the gateway-to-subgraph hop. */

@@ -10,11 +10,13 @@ import { loadOtpKey } from "./loadPartnerConfig.ts";
 const dataDir = mkdtempSync(join(tmpdir(), "grondslag-env-"));
 afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
 
-const signingKey = JSON.stringify(generateKeyPairSync("ec", { namedCurve: "P-256" }).privateKey.export({ format: "jwk" }));
+const newKey = () => JSON.stringify(generateKeyPairSync("ec", { namedCurve: "P-256" }).privateKey.export({ format: "jwk" }));
+const signingKey = newKey();
 const production: NodeJS.ProcessEnv = {
   GRONDSLAG_ENV: "production",
   DATA_DIR: dataDir,
   GATEWAY_SIGNING_KEY: signingKey,
+  PLATFORM_SIGNING_KEY: newKey(),
   AUTH_JWKS_URL: "https://login.example.nl/.well-known/jwks.json",
   AUTH_ISSUER: "https://login.example.nl/",
   AUTH_AUDIENCE: "grondslag",
@@ -29,7 +31,7 @@ describe("production settings", () => {
   });
 
   it("names every missing variable at once", () => {
-    expect(() => loadEnv({ GRONDSLAG_ENV: "production" })).toThrow(/without GATEWAY_SIGNING_KEY, AUTH_JWKS_URL, AUTH_ISSUER, AUTH_AUDIENCE, OTP_KEY/);
+    expect(() => loadEnv({ GRONDSLAG_ENV: "production" })).toThrow(/without GATEWAY_SIGNING_KEY, PLATFORM_SIGNING_KEY, AUTH_JWKS_URL, AUTH_ISSUER, AUTH_AUDIENCE, OTP_KEY/);
   });
 
   it("takes NODE_ENV=production alone as production", () => {
@@ -44,9 +46,15 @@ describe("production settings", () => {
   it("starts with them all, and creates no development key file", async () => {
     const env = loadEnv(production);
     const auth = await createAuth(env);
-    expect(auth.issueToken).toBeUndefined();
+    // No people's tokens of our own; the platform's issuer (services, capabilities, sessions) still works.
+    expect(auth.issuePersonToken).toBeUndefined();
+    expect(typeof auth.issueToken).toBe("function");
     expect(loadOtpKey(env)).toBe(production.OTP_KEY);
     expect(existsSync(join(dataDir, "keys")) ? readdirSync(join(dataDir, "keys")) : []).toEqual([]);
+  });
+
+  it("refuses one key for both the gateway and the platform", async () => {
+    await expect(createAuth(loadEnv({ ...production, PLATFORM_SIGNING_KEY: signingKey }))).rejects.toThrow(/another key than GATEWAY_SIGNING_KEY/);
   });
 
   it("development needs none of them", () => {

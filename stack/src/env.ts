@@ -35,6 +35,13 @@ const envSchema = z.object({
   AUTH_AUDIENCE: z.string().default("grondslag"),
   /** Production: the gateway's private signing key (a JWK, JSON). Unset: created in DATA_DIR/keys. */
   GATEWAY_SIGNING_KEY: privateJwk.optional(),
+  /**
+   * Production: the platform's own private signing key (a JWK, JSON), apart from the people's
+   * identity provider: it signs the platform's `service` jobs, partner capabilities and
+   * second-factor sessions, and the gateway accepts `service` and `partner:*` from it alone.
+   * Every gateway and identity replica shares it. Unset: created in DATA_DIR/keys.
+   */
+  PLATFORM_SIGNING_KEY: privateJwk.optional(),
   /** The key one-time codes are HMAC'd with. Unset: created in DATA_DIR/keys on first start. */
   OTP_KEY: z.string().min(32).optional(),
   /** Where Twilio reaches this platform; its status callback is PUBLIC_URL/webhooks/twilio/status. */
@@ -106,10 +113,11 @@ export const envNames = Object.keys(envSchema.shape) as (keyof typeof envSchema.
 
 /**
  * Production refuses to start without these: replicas must share the gateway's signing key
- * (each subgraph trusts one key), callers' tokens come from the identity provider, and
+ * (each subgraph trusts one key) and the platform's (the gateway verifies what the platform's
+ * processes sign: service jobs, partner capabilities, sessions), people's tokens come from the identity provider, and
  * one-time codes are HMAC'd with one shared key. No development key file is ever created.
  */
-export const requiredInProduction = ["GATEWAY_SIGNING_KEY", "AUTH_JWKS_URL", "AUTH_ISSUER", "AUTH_AUDIENCE", "OTP_KEY"] as const;
+export const requiredInProduction = ["GATEWAY_SIGNING_KEY", "PLATFORM_SIGNING_KEY", "AUTH_JWKS_URL", "AUTH_ISSUER", "AUTH_AUDIENCE", "OTP_KEY"] as const;
 
 export type Env = Omit<z.infer<typeof envSchema>, "GRONDSLAG_ENV"> & { GRONDSLAG_ENV: "development" | "production" };
 
@@ -127,7 +135,8 @@ export function loadEnv(source: NodeJS.ProcessEnv = process.env): Env {
     if (missing.length > 0) {
       throw new Error(
         `Production (GRONDSLAG_ENV or NODE_ENV is production) refuses to start without ${missing.join(", ")}: ` +
-          "set GATEWAY_SIGNING_KEY to the private JWK every gateway replica shares, AUTH_JWKS_URL, AUTH_ISSUER and AUTH_AUDIENCE " +
+          "set GATEWAY_SIGNING_KEY to the private JWK every gateway replica shares, PLATFORM_SIGNING_KEY to the private JWK " +
+          "the platform signs its own callers with (shared by every replica, another key than the gateway's), AUTH_JWKS_URL, AUTH_ISSUER and AUTH_AUDIENCE " +
           "to your identity provider's, and OTP_KEY (32+ characters) to the key every identity replica shares (see docs/deploy.md).",
       );
     }

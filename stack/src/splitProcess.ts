@@ -8,11 +8,15 @@ import type { Env } from "./env.ts";
  * process is given, since a subgraph trusts only the key the gateway signs forwarded callers with.
  */
 export function requireSplitSettings(env: Env, needs: { database: boolean }): void {
-  const missing = [...(needs.database && !env.DATABASE_URL ? ["DATABASE_URL"] : []), ...(env.GATEWAY_SIGNING_KEY ? [] : ["GATEWAY_SIGNING_KEY"])];
+  const missing = [
+    ...(needs.database && !env.DATABASE_URL ? ["DATABASE_URL"] : []),
+    ...(env.GATEWAY_SIGNING_KEY ? [] : ["GATEWAY_SIGNING_KEY"]),
+    ...(env.PLATFORM_SIGNING_KEY ? [] : ["PLATFORM_SIGNING_KEY"]),
+  ];
   if (missing.length > 0) {
     throw new Error(
       `A split process refuses to start without ${missing.join(" and ")}: the processes share one PostgreSQL database ` +
-        "(PGlite is one process's) and one gateway signing key, a private JWK (see docs/deploy.md).",
+        "(PGlite is one process's), one gateway signing key and one platform signing key, each a private JWK (see docs/deploy.md).",
     );
   }
 }

@@ -50,6 +50,7 @@ describe.skipIf(!serverUrl)("the split processes (built, one per subgraph and th
       DATABASE_URL: databaseUrl.toString(),
       DATA_DIR: dataDir,
       GATEWAY_SIGNING_KEY: JSON.stringify(generateKeyPairSync("ec", { namedCurve: "P-256" }).privateKey.export({ format: "jwk" })),
+      PLATFORM_SIGNING_KEY: JSON.stringify(generateKeyPairSync("ec", { namedCurve: "P-256" }).privateKey.export({ format: "jwk" })),
       OTP_KEY: randomBytes(32).toString("base64url"),
       GATEWAY_PORT: String(gatewayPort),
       GATEWAY_URL: gatewayUrl,

@@ -5,9 +5,9 @@ import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { createTokenSigner, importKeyPair, personas, type Caller, type PersonaName, type SigningKeyPair } from "@grondslag/auth";
+import { capabilityFor, createLocalJWKSet, createTokenSigner, importKeyPair, isPartnerRole, personas, type Caller, type PersonaName, type SigningKeyPair } from "@grondslag/auth";
 import { createLogger, type Subgraph } from "@grondslag/server";
-import type { Stack } from "@grondslag/stack";
+import { createStackAuth, type Stack, type StackAuth } from "@grondslag/stack";
 import { loadSupergraphSdl, subgraphs } from "@grondslag/supergraph";
 import { getTestDatabase, resetDatabase, testDatabaseUrl, type TestDatabase } from "@grondslag/testing";
 
@@ -92,7 +92,11 @@ export interface SplitStack {
   subgraphUrls: Record<string, string>;
   issuerKey: SigningKeyPair;
   gatewayKey: SigningKeyPair;
+  platformKey: SigningKeyPair;
+  /** The processes' two issuers, built from the same keys: what the gateway process verifies. */
+  auth: StackAuth;
   tokenFor(persona: PersonaName | Caller): Promise<string>;
+  capabilityFor(partner: PersonaName, query: string, variables: Record<string, string>, personId: string): Promise<string>;
   /** No in-process stack exists in split shape: reading this throws, naming the test as one-process only. */
   readonly stack: Stack;
   stop(): Promise<void>;
@@ -117,10 +121,17 @@ export async function startSplitStack(auth: { issuer: string; audience: string }
   const dataDir = mkdtempSync(join(tmpdir(), "grondslag-split-"));
   const issuerJwk = privateJwk();
   const gatewayJwk = privateJwk();
+  const platformJwk = privateJwk();
   mkdirSync(join(dataDir, "keys"), { recursive: true });
   writeFileSync(join(dataDir, "keys", "dev-issuer.jwk.json"), JSON.stringify(issuerJwk), { mode: 0o600 });
-  const [issuerKey, gatewayKey] = await Promise.all([importKeyPair(issuerJwk as Jwk), importKeyPair(gatewayJwk as Jwk)]);
+  const [issuerKey, gatewayKey, platformKey] = await Promise.all([importKeyPair(issuerJwk as Jwk), importKeyPair(gatewayJwk as Jwk), importKeyPair(platformJwk as Jwk)]);
   const issue = createTokenSigner({ key: issuerKey, issuer: auth.issuer, audience: auth.audience, ttlSeconds: 300 });
+  const stackAuth = createStackAuth({
+    people: { keys: createLocalJWKSet({ keys: [issuerKey.publicJwk] }), issuer: auth.issuer, audience: auth.audience },
+    platformKey,
+    gatewayKey,
+    issuePersonToken: issue,
+  });
 
   const [gatewayPort, ...subgraphPorts] = (await Promise.all([freePort(), ...subgraphNames.map(() => freePort())])) as [number, ...number[]];
   const subgraphUrls = Object.fromEntries(subgraphNames.map((name, index) => [name, `http://127.0.0.1:${subgraphPorts[index]}/graphql`]));
@@ -133,6 +144,7 @@ export async function startSplitStack(auth: { issuer: string; audience: string }
     AUTH_ISSUER: auth.issuer,
     AUTH_AUDIENCE: auth.audience,
     GATEWAY_SIGNING_KEY: JSON.stringify(gatewayJwk),
+    PLATFORM_SIGNING_KEY: JSON.stringify(platformJwk),
     OTP_KEY: randomBytes(32).toString("base64url"),
     GATEWAY_PORT: String(gatewayPort),
     GATEWAY_URL: gatewayUrl,
@@ -172,7 +184,14 @@ export async function startSplitStack(auth: { issuer: string; audience: string }
     subgraphUrls,
     issuerKey,
     gatewayKey,
-    tokenFor: (persona) => issue(typeof persona === "string" ? personas[persona] : persona),
+    platformKey,
+    auth: stackAuth,
+    tokenFor: (persona) => {
+      const caller = typeof persona === "string" ? personas[persona] : persona;
+      if (isPartnerRole(caller.role)) throw new Error(`${caller.role} holds capabilities only: use capabilityFor`);
+      return issue(caller);
+    },
+    capabilityFor: (partner, query, variables, personId) => stackAuth.issueToken({ ...personas[partner], capability: capabilityFor(query, variables, personId) }),
     get stack(): Stack {
       throw new Error("The split stack has no in-process Stack: a test that reaches into it runs one-process only (vitest.config.ts).");
     },

@@ -1,7 +1,17 @@
-import { createKeyPair, createLocalJWKSet, createTokenSigner, createTokenVerifier, personas, type Caller, type PersonaName, type SigningKeyPair } from "@grondslag/auth";
+import {
+  capabilityFor,
+  createKeyPair,
+  createLocalJWKSet,
+  createTokenSigner,
+  isPartnerRole,
+  personas,
+  type Caller,
+  type PersonaName,
+  type SigningKeyPair,
+} from "@grondslag/auth";
 import type { GatewayEdgeOptions } from "@grondslag/gateway";
 import { createLogger, type Logger } from "@grondslag/server";
-import { createStack, type PartnerConfig, type Stack } from "@grondslag/stack";
+import { createStack, createStackAuth, type PartnerConfig, type Stack, type StackAuth } from "@grondslag/stack";
 import { getTestDatabase, resetDatabase, type TestDatabase } from "@grondslag/testing";
 import { inject } from "vitest";
 import { startSplitStack } from "./splitStack.ts";
@@ -19,8 +29,17 @@ export interface TestStack {
   issuerKey: SigningKeyPair;
   /** The gateway's key for forwarded callers: lets a test call a subgraph as the gateway would. */
   gatewayKey: SigningKeyPair;
-  /** A valid token for a persona of the demo cast. */
+  /** The platform's own key: `service` callers, partner capabilities, second-factor sessions. */
+  platformKey: SigningKeyPair;
+  /** The stack's two issuers, as the gateway verifies them. */
+  auth: StackAuth;
+  /**
+   * A valid token for a person of the demo cast, from the people's (test) issuer. Partners hold
+   * no such token: ask `capabilityFor`.
+   */
   tokenFor(persona: PersonaName | Caller): Promise<string>;
+  /** A partner persona's capability, from the platform's issuer, for one operation, its variables and one person. */
+  capabilityFor(partner: PersonaName, query: string, variables: Record<string, string>, personId: string): Promise<string>;
   stop(): Promise<void>;
 }
 
@@ -45,22 +64,35 @@ export function stackShape(): StackShape {
  * The whole graph on free loopback ports, over the suite's one database (reset and seeded
  * with the demo cast), with a test issuer instead of the development key files.
  */
-export async function startTestStack(options: { partners?: PartnerConfig; log?: Logger; edge?: GatewayEdgeOptions } = {}): Promise<TestStack> {
+// `auth`: the stack's issuers built elsewhere (externalIssuer.test.ts: createAuth with AUTH_JWKS_URL);
+// `tokenFor` then signs with a test key that stack does not trust, and the test signs its own.
+export async function startTestStack(
+  options: { partners?: PartnerConfig; log?: Logger; edge?: GatewayEdgeOptions; auth?: { auth: StackAuth; gatewayKey: SigningKeyPair; platformKey: SigningKeyPair } } = {},
+): Promise<TestStack> {
   if (stackShape() === "split") {
-    // Separate processes have their own loggers, partner clients and edge (from their env).
+    // Separate processes have their own loggers, partner clients, edge and keys (from their env).
     const inProcess = Object.keys(options);
     if (inProcess.length > 0) throw new Error(`startTestStack(${inProcess.join(", ")}) needs the one-process stack: leave this file out of the split project (vitest.config.ts).`);
     return startSplitStack({ issuer: TEST_ISSUER, audience: TEST_AUDIENCE });
   }
   const database = await getTestDatabase();
-  const [issuerKey, gatewayKey] = await Promise.all([createKeyPair(), createKeyPair()]);
-  const verifyToken = createTokenVerifier({ keys: createLocalJWKSet({ keys: [issuerKey.publicJwk] }), issuer: TEST_ISSUER, audience: TEST_AUDIENCE });
+  const [issuerKey, gatewayKey, platformKey] = options.auth
+    ? [await createKeyPair(), options.auth.gatewayKey, options.auth.platformKey]
+    : await Promise.all([createKeyPair(), createKeyPair(), createKeyPair()]);
   const issue = createTokenSigner({ key: issuerKey, issuer: TEST_ISSUER, audience: TEST_AUDIENCE, ttlSeconds: 300 });
+  const auth =
+    options.auth?.auth ??
+    createStackAuth({
+      people: { keys: createLocalJWKSet({ keys: [issuerKey.publicJwk] }), issuer: TEST_ISSUER, audience: TEST_AUDIENCE },
+      platformKey,
+      gatewayKey,
+      issuePersonToken: issue,
+    });
   const log = options.log ?? createLogger({ level: "silent" });
 
   const stack = await createStack({
     database,
-    auth: { verifyToken, gatewayKey, issueToken: issue },
+    auth,
     log,
     seedDemoData: false,
     otpKey: `test-otp-key-${Math.random()}`,
@@ -80,7 +112,14 @@ export async function startTestStack(options: { partners?: PartnerConfig; log?: 
     subgraphUrls,
     issuerKey,
     gatewayKey,
-    tokenFor: (persona) => issue(typeof persona === "string" ? personas[persona] : persona),
+    platformKey,
+    auth,
+    tokenFor: (persona) => {
+      const caller = typeof persona === "string" ? personas[persona] : persona;
+      if (isPartnerRole(caller.role)) throw new Error(`${caller.role} holds capabilities only: use capabilityFor`);
+      return issue(caller);
+    },
+    capabilityFor: (partner, query, variables, personId) => auth.issueToken({ ...personas[partner], capability: capabilityFor(query, variables, personId) }),
     stop: () => stack.stop(),
   };
 }

@@ -11,9 +11,11 @@ export interface PartnerDeclaration {
   purpose: string;
   basis: LawfulBasis;
   /**
-   * The exact fields the partner receives: one GraphQL operation taking `$personId`, run as
-   * `partner:<partner>`. The schema's `partner:<partner>` policies must allow exactly these
-   * fields, so the declaration and the enforcement are the same thing.
+   * The exact fields the partner receives: one GraphQL operation taking the variables its
+   * purpose needs (`$personId`, `$invoiceId`...), run as `partner:<partner>` with a capability
+   * for this operation, those variables and one person (`readFieldSet`). The schema's
+   * `partner:<partner>` policies must allow exactly these fields, so the declaration and the
+   * enforcement are the same thing.
    */
   fieldSet: string;
 }

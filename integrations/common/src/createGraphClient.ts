@@ -1,4 +1,4 @@
-import type { Caller } from "@grondslag/auth";
+import { checkCapability, type Caller } from "@grondslag/auth";
 
 export interface GraphResponse<T = Record<string, unknown>> {
   data?: T | null;
@@ -16,13 +16,20 @@ export type GraphClient = <T = Record<string, unknown>>(
 export interface GraphClientOptions {
   /** The gateway's /graphql URL, or a function giving it once the gateway listens. */
   url: string | (() => string);
-  /** Signs a token the gateway accepts for the caller. */
+  /**
+   * Signs a token the gateway accepts for the caller: the platform's own issuer, which signs a
+   * partner only as a capability (`readFieldSet`) and refuses it a general token.
+   */
   tokenFor: (caller: Caller) => Promise<string>;
 }
 
 /** Adapters reach the data over the same front door as any frontend: the gateway, under policy. */
 export function createGraphClient(options: GraphClientOptions): GraphClient {
   return async (query, variables, caller, { requestId } = {}) => {
+    // A capability for another request would only be refused by the gateway: say so here, where the mistake is.
+    if (caller.capability && checkCapability(caller.capability, query, variables) !== undefined) {
+      throw new Error(`${caller.role}'s capability was issued for another operation or other variables than this request's.`);
+    }
     const url = typeof options.url === "function" ? options.url() : options.url;
     const response = await fetch(url, {
       method: "POST",

@@ -3,6 +3,7 @@ import { GraphQLError, type GraphQLSchema } from "graphql";
 import type { GraphClient } from "./createGraphClient.ts";
 import { fieldCoordinates } from "./fieldCoordinates.ts";
 import { PartnerError, type PartnerAdapter } from "./PartnerAdapter.ts";
+import { readFieldSet } from "./readFieldSet.ts";
 
 export interface PartnerRunnerOptions {
   /** The graph, as the adapters' callers (`partner:<name>`, and `service` to record disclosures). */
@@ -17,7 +18,10 @@ export interface PartnerRunnerOptions {
 }
 
 export interface PartnerSend<Input> {
+  /** The data subject: for the disclosure log and the capability the field set is read with. */
   personId: string;
+  /** The field set's variables (`{ invoiceId }`, `{ cardId }`...); default `{ personId }`. */
+  variables?: Record<string, string>;
   input: Input;
   /** Names this send: running it again with the same key sends nothing twice. */
   idempotencyKey: string;
@@ -70,14 +74,14 @@ export function createPartnerRunner(options: PartnerRunnerOptions) {
 
   async function deliver<Input, Request>(adapter: PartnerAdapter<Input, Request>, send: PartnerSend<Input>) {
     const { declaration } = adapter;
-    const partner: Caller = { subject: declaration.partner, role: `partner:${declaration.partner}` };
-    const answer = await options.graph(declaration.fieldSet, { personId: send.personId }, partner, { requestId: send.requestId });
-    if (answer.errors?.length || !answer.data) {
-      // The declaration and the schema's partner policy disagree: a configuration error, not the caller's.
-      throw new Error(`The graph refused ${partner.role}'s field set: ${(answer.errors ?? []).map((error) => String(error.extensions?.field ?? error.message)).join(", ")}`);
-    }
+    const data = await readFieldSet(options.graph, {
+      declaration,
+      personId: send.personId,
+      ...(send.variables ? { variables: send.variables } : {}),
+      requestId: send.requestId,
+    });
     const fields = leavesOf(declaration.fieldSet);
-    const request = adapter.toRequest(answer.data, send.input);
+    const request = adapter.toRequest(data, send.input);
 
     let failure: PartnerError | undefined;
     for (let attempt = 1; attempt <= attempts; attempt += 1) {

@@ -6,3 +6,5 @@ export { createPartnerRunner, toGraphQLError } from "./createPartnerRunner.ts";
 export type { PartnerRunner, PartnerRunnerOptions, PartnerSend, PartnerSendResult } from "./createPartnerRunner.ts";
 export { fieldCoordinates } from "./fieldCoordinates.ts";
 export type { PartnerPackage } from "./PartnerPackage.ts";
+export { readFieldSet } from "./readFieldSet.ts";
+export type { FieldSetRead } from "./readFieldSet.ts";

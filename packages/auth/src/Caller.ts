@@ -1,26 +1,52 @@
 import { z } from "zod";
 
-/** The roles seen in the seed systems; a partner adapter acts as `partner:<name>`. */
-export const STAFF_ROLES = [
-  "subject",
-  "therapist",
-  "practice-manager",
-  "employer-admin",
-  "support",
-  "researcher",
-  "auditor",
-  "service",
-] as const;
+/**
+ * The roles of people: what the people's identity provider (AUTH_JWKS_URL, or the development
+ * issuer) may put in a token. Anything else it claims is refused at the gateway.
+ */
+export const PEOPLE_ROLES = ["subject", "therapist", "practice-manager", "employer-admin", "support", "researcher", "auditor"] as const;
 
+/** Every role a caller can hold: the people's, `service` (the platform's own jobs) and `partner:<name>`. */
+export const STAFF_ROLES = [...PEOPLE_ROLES, "service"] as const;
+
+export type PeopleRole = (typeof PEOPLE_ROLES)[number];
 export type Role = (typeof STAFF_ROLES)[number] | `partner:${string}`;
+
+const PARTNER_ROLE = /^partner:[a-z][a-z0-9-]*$/;
+
+/** Whether a role belongs to a person, as opposed to the platform's own callers (`service`, `partner:*`). */
+export function isPeopleRole(role: string): role is PeopleRole {
+  return (PEOPLE_ROLES as readonly string[]).includes(role);
+}
+
+export function isPartnerRole(role: string): role is `partner:${string}` {
+  return PARTNER_ROLE.test(role);
+}
 
 const roleSchema = z.union([
   z.enum(STAFF_ROLES),
-  z.custom<`partner:${string}`>(
-    (value) => typeof value === "string" && /^partner:[a-z][a-z0-9-]*$/.test(value),
-    "a role such as partner:twilio",
-  ),
+  z.custom<`partner:${string}`>((value) => typeof value === "string" && PARTNER_ROLE.test(value), "a role such as partner:twilio"),
 ]);
+
+/**
+ * What a partner capability allows: one operation (the sha256 of its exact text), with exactly
+ * these variables, about one person. The gateway refuses the capability for any other request,
+ * and the `partner:<name>` requirement for any record about anyone else.
+ */
+export interface Capability {
+  /** The sha256 (hex) of the operation's document, as sent. */
+  operation: string;
+  /** The operation's variables, exactly: `{ personId }`, `{ invoiceId }`, ... */
+  variables: Record<string, string>;
+  /** The data subject: every record the operation reads must be about this person. */
+  personId: string;
+}
+
+const capabilitySchema = z.object({
+  op: z.string().regex(/^[0-9a-f]{64}$/),
+  vars: z.record(z.string(), z.string()),
+  person: z.string().min(1),
+});
 
 /** The claims a Grondslag token carries beside the registered ones (iss, aud, exp...). */
 export const callerClaimsSchema = z.object({
@@ -32,6 +58,8 @@ export const callerClaimsSchema = z.object({
   org: z.string().min(1).optional(),
   /** How the caller authenticated (RFC 8176), e.g. ["otp"] after a second-factor login. */
   amr: z.array(z.string()).optional(),
+  /** A partner capability's scope (`Capability`); only the platform's own issuer signs one. */
+  cap: capabilitySchema.optional(),
 });
 
 export type CallerClaims = z.infer<typeof callerClaimsSchema>;
@@ -44,6 +72,11 @@ export interface Caller {
   organisationId?: string;
   /** How the caller authenticated (the token's `amr`), e.g. ["otp"] after a second-factor login. */
   authMethods?: string[];
+  /**
+   * A partner's scope: the one operation, variables and person its capability was issued for.
+   * Not `personId`: the partner is not that person, and `self` must never hold for it.
+   */
+  capability?: Capability;
 }
 
 export function callerFromClaims(claims: CallerClaims): Caller {
@@ -53,6 +86,7 @@ export function callerFromClaims(claims: CallerClaims): Caller {
     ...(claims.person ? { personId: claims.person } : {}),
     ...(claims.org ? { organisationId: claims.org } : {}),
     ...(claims.amr ? { authMethods: claims.amr } : {}),
+    ...(claims.cap ? { capability: { operation: claims.cap.op, variables: claims.cap.vars, personId: claims.cap.person } } : {}),
   };
 }
 
@@ -63,5 +97,8 @@ export function claimsFromCaller(caller: Caller): CallerClaims {
     ...(caller.personId ? { person: caller.personId } : {}),
     ...(caller.organisationId ? { org: caller.organisationId } : {}),
     ...(caller.authMethods ? { amr: caller.authMethods } : {}),
+    ...(caller.capability
+      ? { cap: { op: caller.capability.operation, vars: caller.capability.variables, person: caller.capability.personId } }
+      : {}),
   };
 }

@@ -1,14 +1,22 @@
-import { errors, jwtVerify, type CryptoKey, type JWTVerifyGetKey } from "jose";
-import { callerClaimsSchema, callerFromClaims, type Caller } from "./Caller.ts";
+import { decodeJwt, errors, jwtVerify, type CryptoKey, type JWTVerifyGetKey } from "jose";
+import { CapabilityRefusedError } from "./capability.ts";
+import { callerClaimsSchema, callerFromClaims, isPartnerRole, isPeopleRole, type Caller } from "./Caller.ts";
 import { SIGNING_ALGORITHM } from "./keyPair.ts";
 
+/** A key, or a key set (`createLocalJWKSet`, `createRemoteJWKSet`) chosen by the token's kid. */
+export type CryptoKeyOrKeySet = CryptoKey | JWTVerifyGetKey;
+
 export interface TokenVerifierOptions {
-  /** A key, or a key set (`createLocalJWKSet`, `createRemoteJWKSet`) chosen by the token's kid. */
-  keys: CryptoKey | JWTVerifyGetKey;
+  keys: CryptoKeyOrKeySet;
   issuer: string;
   audience: string;
   /** Leeway for clock differences, in seconds. Default 5. */
   clockToleranceSeconds?: number;
+  /**
+   * The platform's own issuer: an expired partner capability (its signature verified) is
+   * refused as a capability, with the policy's error, rather than as an unknown token.
+   */
+  capabilities?: boolean;
 }
 
 export type TokenVerifier = (token: string) => Promise<Caller>;
@@ -24,7 +32,9 @@ export class InvalidTokenError extends Error {
       | "wrong-issuer"
       | "wrong-audience"
       | "bad-signature"
-      | "bad-claims",
+      | "bad-claims"
+      /** A people's token claiming one of the platform's own roles (`service`, `partner:*`). */
+      | "internal-role",
     message: string,
   ) {
     super(message);
@@ -43,6 +53,10 @@ export function createTokenVerifier(options: TokenVerifierOptions): TokenVerifie
         requiredClaims: ["exp", "sub"],
       }));
     } catch (error) {
+      // jose checks the signature before the claims: an expired token's payload is authentic.
+      if (options.capabilities && error instanceof errors.JWTExpired && (error.payload as { cap?: unknown }).cap !== undefined) {
+        throw new CapabilityRefusedError("expired");
+      }
       throw explain(error);
     }
     const claims = callerClaimsSchema.safeParse(payload);
@@ -50,6 +64,48 @@ export function createTokenVerifier(options: TokenVerifierOptions): TokenVerifie
       throw new InvalidTokenError("bad-claims", "The token does not name a valid caller and role.");
     }
     return callerFromClaims(claims.data);
+  };
+}
+
+export interface CallerVerifierOptions {
+  /** The people's identity provider (AUTH_JWKS_URL, or the development issuer): people's roles only. */
+  people: TokenVerifierOptions;
+  /** The platform's own issuer: `service` jobs, partner capabilities, second-factor sessions. */
+  platform: Omit<TokenVerifierOptions, "capabilities">;
+}
+
+/**
+ * The gateway's two issuers, kept apart. A token names its issuer; the platform's is verified
+ * with the platform's own key, any other with the people's keys. The people's issuer may name
+ * people's roles only: `service` or `partner:*` from it is refused, so an identity provider (or
+ * anyone who can get a token from it) cannot make itself one of the platform's own callers.
+ * The platform's issuer signs partners only as capabilities, never as a general token.
+ */
+export function createCallerVerifier(options: CallerVerifierOptions): TokenVerifier {
+  if (options.people.issuer === options.platform.issuer) {
+    throw new Error(`The people's issuer and the platform's must differ (both are "${options.people.issuer}").`);
+  }
+  const people = createTokenVerifier(options.people);
+  const platform = createTokenVerifier({ ...options.platform, capabilities: true });
+  return async (token) => {
+    let issuer: unknown;
+    try {
+      issuer = decodeJwt(token).iss;
+    } catch {
+      throw new InvalidTokenError("malformed", "The token is not a well-formed signed JWT.");
+    }
+    if (issuer === options.platform.issuer) {
+      const caller = await platform(token);
+      if (isPartnerRole(caller.role) !== (caller.capability !== undefined)) {
+        throw new InvalidTokenError("bad-claims", "A partner acts only with a capability for one operation and one person.");
+      }
+      return caller;
+    }
+    const caller = await people(token);
+    if (!isPeopleRole(caller.role) || caller.capability !== undefined) {
+      throw new InvalidTokenError("internal-role", "This issuer may name people's roles only: service and partner callers are the platform's own.");
+    }
+    return caller;
   };
 }
 

@@ -117,6 +117,17 @@ const hasSupportCase = (kinds: string[] | null): Requirement => async ({ policy,
   return true;
 };
 
+/**
+ * A partner holds a capability for one declared operation about one person (the gateway checks
+ * the operation and its variables). Here, in each subgraph, the record must also be about that
+ * person: a capability for anna unlocks anna's declared fields, and nobody else's, whatever the
+ * operation reaches. A record about nobody (or nobody known) is not the partner's.
+ */
+const isPartnerFor = (role: string): Requirement => async ({ policy, subject }) => {
+  const bound = policy.caller?.role === role ? policy.caller.capability?.personId : undefined;
+  return bound !== undefined && bound === (await subject());
+};
+
 /** The requirements DESIGN.md §4 names; `consent:<purpose>` and `partner:<name>` take a parameter. */
 export const builtInRequirements: Record<string, RequirementDefinition> = {
   authenticated: {
@@ -188,10 +199,11 @@ export function findRequirement(name: string, conditions: Record<string, { descr
   const partner = /^partner:([a-z][a-z0-9-]*)$/.exec(name);
   if (partner) {
     // Whatever the SDL says: a grant holds only on a field the partner's declared operations
-    // select (`integrations/registry`), so a stray grant opens nothing.
+    // select (`integrations/registry`), so a stray grant opens nothing; and only on records
+    // about the one person the partner's capability names.
     return {
-      description: `the caller is the ${partner[1]} partner adapter, and a declared ${partner[1]} operation selects this field`,
-      evaluate: ({ policy, field, partnerFields }) => policy.caller?.role === name && (partnerFields.get(partner[1]!)?.has(field.coordinate) ?? false),
+      description: `the caller is the ${partner[1]} partner adapter with a capability for one of its declared field sets, a declared ${partner[1]} operation selects this field, and the record is about the person that capability names`,
+      evaluate: async (input) => (input.partnerFields.get(partner[1]!)?.has(input.field.coordinate) ?? false) && (await isPartnerFor(name)(input)),
     };
   }
   const condition = conditions[name];

@@ -1,6 +1,6 @@
 import { createHmac, randomBytes } from "node:crypto";
 import { createRequire } from "node:module";
-import type { Caller } from "@grondslag/auth";
+import { capabilityFor, type Caller } from "@grondslag/auth";
 import { createStaticPolicyLookups } from "@grondslag/policy";
 import type { Logger, PlatformServices } from "@grondslag/server";
 import { getTestDatabase, resetDatabase, type TestDatabase } from "@grondslag/testing";
@@ -26,7 +26,8 @@ interface Sent extends Message {
 const anna: Caller = { subject: "anna", role: "subject", personId: "anna" };
 const bram: Caller = { subject: "bram", role: "subject", personId: "bram" };
 const sam: Caller = { subject: "sam", role: "support", personId: "sam", organisationId: "grondslag" };
-const twilio: Caller = { subject: "twilio", role: "partner:twilio" };
+/** Twilio as the gateway forwards it: with a capability for one operation about one person. */
+const twilioFor = (personId: string, query: string): Caller => ({ subject: "twilio", role: "partner:twilio", capability: capabilityFor(query, {}, personId) });
 
 let database: TestDatabase;
 let subgraph: ReturnType<typeof createSubgraph>;
@@ -45,7 +46,8 @@ const services: PlatformServices = {
   sendCode: async (message) => {
     if (partnerFailure) throw partnerFailure;
     const field = message.channel === "sms" ? "smsRecipient" : "mailRecipient";
-    const answer = await run(`{ _entities(representations: [{ __typename: "Person", id: "${message.personId}" }]) { ... on Person { ${field} } } }`, twilio);
+    const query = `{ _entities(representations: [{ __typename: "Person", id: "${message.personId}" }]) { ... on Person { ${field} } } }`;
+    const answer = await run(query, twilioFor(message.personId, query));
     const delivered = { ...message, recipient: (answer.data?._entities as Record<string, string | null>[])[0]![field] ?? null };
     sent.push(delivered);
     allSent.push(delivered);
@@ -284,11 +286,19 @@ describe("second-factor login", () => {
 
   it("lets Twilio read where codes go, and nothing else", async () => {
     await startEnrolment("+31698765678");
-    const result = await run(`{ _entities(representations: [{ __typename: "Person", id: "anna" }]) { ... on Person { smsRecipient mailRecipient givenName } } }`, twilio);
+    const query = `{ _entities(representations: [{ __typename: "Person", id: "anna" }]) { ... on Person { smsRecipient mailRecipient givenName } } }`;
+    const result = await run(query, twilioFor("anna", query));
     expect(result.data).toEqual({ _entities: [{ smsRecipient: "+31698765678", mailRecipient: "anna@example.nl", givenName: null }] });
     expect(result.errors?.map((error) => error.extensions?.field)).toEqual(["Person.givenName"]);
+    // A capability about anyone else opens none of anna's fields, and without one the role opens nothing.
+    for (const other of [twilioFor("bram", query), { subject: "twilio", role: "partner:twilio" } as Caller]) {
+      const refused = await run(query, other);
+      expect(refused.data).toEqual({ _entities: [{ smsRecipient: null, mailRecipient: null, givenName: null }] });
+      expect(refused.errors?.map((error) => error.extensions?.field).sort()).toEqual(["Person.givenName", "Person.mailRecipient", "Person.smsRecipient"]);
+      expect(JSON.stringify(refused)).not.toContain("+31698765678");
+    }
     // Nor may a partner start anything.
-    const start = await run(START_LOGIN, twilio, { channel: "EMAIL" });
+    const start = await run(START_LOGIN, twilioFor("anna", START_LOGIN), { channel: "EMAIL" });
     expect(errorOf(start)).toMatchObject({ code: "UNAUTHORIZED_FIELD_OR_TYPE", field: "Person.secondFactor", policy: "write: self" });
   });
 
@@ -297,12 +307,12 @@ describe("second-factor login", () => {
     const query = `{ _entities(representations: [{ __typename: "Person", id: "anna" }]) { ... on Person { smsRecipient mailRecipient } } }`;
     // The SDL grants partner:twilio both fields; only the SMS declaration is registered here.
     const smsOnly = createSubgraph({ database, log, services, partnerFields: partnerFields.filter((grant) => grant.operation === "TwilioSmsRecipient"), now: () => clock });
-    const result = await run(query, twilio, {}, smsOnly);
+    const result = await run(query, twilioFor("anna", query), {}, smsOnly);
     expect(result.data).toEqual({ _entities: [{ smsRecipient: "+31698765678", mailRecipient: null }] });
     expect(result.errors?.map((error) => [error.extensions?.code, error.extensions?.field])).toEqual([["UNAUTHORIZED_FIELD_OR_TYPE", "Person.mailRecipient"]]);
     expect(JSON.stringify(result.errors)).not.toContain("anna@example.nl");
     // With no partner registered, no partner grant holds.
-    const none = await run(query, twilio, {}, createSubgraph({ database, log, services, now: () => clock }));
+    const none = await run(query, twilioFor("anna", query), {}, createSubgraph({ database, log, services, now: () => clock }));
     expect(none.data).toEqual({ _entities: [{ smsRecipient: null, mailRecipient: null }] });
     expect(none.errors).toHaveLength(2);
     // The person still reads both.
