@@ -27,4 +27,8 @@ export interface GatewayEdgeOptions {
   introspection?: boolean;
   /** Browsers' origins. Default: localhost in development, none in production. */
   cors?: CorsOptions;
+  /** The scraper's bearer token for `/metrics`; unset, `/metrics` is open (development only: production requires it). */
+  metricsToken?: string;
+  /** How long `stop` lets requests in flight finish, in ms. Default 10,000. */
+  shutdownGraceMs?: number;
 }

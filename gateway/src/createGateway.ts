@@ -215,11 +215,12 @@ export function createGateway(options: GatewayOptions): Gateway {
     intercept,
     screen,
     metrics,
+    ...(options.metricsToken !== undefined ? { metricsToken: options.metricsToken } : {}),
     onRefusal: countRefusal,
     ...(options.routes ? { routes: options.routes } : {}),
     ...(options.ready ? { ready: options.ready } : {}),
   });
-  return { apollo, http, metrics, ...serveApollo(apollo, http) };
+  return { apollo, http, metrics, ...serveApollo(apollo, http, options.shutdownGraceMs) };
 }
 
 /**

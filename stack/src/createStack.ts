@@ -64,7 +64,12 @@ export async function createStack(options: StackOptions): Promise<Stack> {
 
   const forwarding = createForwarding(options.auth.gatewayKey);
   const servers: SubgraphServer[] = subgraphs.map((subgraph) =>
-    createSubgraphServer(subgraph, { verifyCaller: forwarding.verify, log }),
+    createSubgraphServer(subgraph, {
+      verifyCaller: forwarding.verify,
+      log,
+      ...(options.edge?.metricsToken !== undefined ? { metricsToken: options.edge.metricsToken } : {}),
+      ...(options.edge?.shutdownGraceMs !== undefined ? { shutdownGraceMs: options.edge.shutdownGraceMs } : {}),
+    }),
   );
   let gateway: Gateway | undefined;
 

@@ -22,5 +22,7 @@ export function edgeOptions(env: Env): GatewayEdgeOptions {
     callerRateLimit: { burst: env.RATE_LIMIT_BURST, perSecond: env.RATE_LIMIT_PER_SECOND },
     refusalRateLimit: { burst: env.REFUSAL_RATE_LIMIT_BURST, perSecond: env.REFUSAL_RATE_LIMIT_PER_SECOND },
     subgraphTimeoutMs: env.SUBGRAPH_TIMEOUT_MS,
+    shutdownGraceMs: env.SHUTDOWN_GRACE_MS,
+    ...(env.METRICS_TOKEN ? { metricsToken: env.METRICS_TOKEN } : {}),
   };
 }

@@ -21,6 +21,7 @@ const production: NodeJS.ProcessEnv = {
   AUTH_ISSUER: "https://login.example.nl/",
   AUTH_AUDIENCE: "grondslag",
   OTP_KEY: "a-shared-key-of-at-least-32-characters",
+  METRICS_TOKEN: "a-scraper-token-of-at-least-32-characters",
 };
 
 describe("production settings", () => {
@@ -31,7 +32,7 @@ describe("production settings", () => {
   });
 
   it("names every missing variable at once", () => {
-    expect(() => loadEnv({ GRONDSLAG_ENV: "production" })).toThrow(/without GATEWAY_SIGNING_KEY, PLATFORM_SIGNING_KEY, AUTH_JWKS_URL, AUTH_ISSUER, AUTH_AUDIENCE, OTP_KEY/);
+    expect(() => loadEnv({ GRONDSLAG_ENV: "production" })).toThrow(/without GATEWAY_SIGNING_KEY, PLATFORM_SIGNING_KEY, AUTH_JWKS_URL, AUTH_ISSUER, AUTH_AUDIENCE, OTP_KEY, METRICS_TOKEN/);
   });
 
   it("takes NODE_ENV=production alone as production", () => {

@@ -86,6 +86,10 @@ const envSchema = z.object({
   REFUSAL_RATE_LIMIT_PER_SECOND: rate.default(5),
   /** Deadline of each request from the gateway to a subgraph, in ms. */
   SUBGRAPH_TIMEOUT_MS: positive.default(10_000),
+  /** On SIGTERM, how long requests in flight may finish before their connections are cut, in ms. Keep it under the orchestrator's grace period. */
+  SHUTDOWN_GRACE_MS: positive.default(10_000),
+  /** The bearer token Prometheus scrapes `/metrics` with (32+ characters). Required in production; unset in development, `/metrics` is open. */
+  METRICS_TOKEN: z.string().min(32).optional(),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
 
   // Split processes (stack/src/mainGateway.ts, stack/src/mainSubgraph.ts): one per subgraph and the gateway.
@@ -115,9 +119,10 @@ export const envNames = Object.keys(envSchema.shape) as (keyof typeof envSchema.
  * Production refuses to start without these: replicas must share the gateway's signing key
  * (each subgraph trusts one key) and the platform's (the gateway verifies what the platform's
  * processes sign: service jobs, partner capabilities, sessions), people's tokens come from the identity provider, and
- * one-time codes are HMAC'd with one shared key. No development key file is ever created.
+ * one-time codes are HMAC'd with one shared key, and `/metrics` answers the scraper alone. No
+ * development key file is ever created.
  */
-export const requiredInProduction = ["GATEWAY_SIGNING_KEY", "PLATFORM_SIGNING_KEY", "AUTH_JWKS_URL", "AUTH_ISSUER", "AUTH_AUDIENCE", "OTP_KEY"] as const;
+export const requiredInProduction = ["GATEWAY_SIGNING_KEY", "PLATFORM_SIGNING_KEY", "AUTH_JWKS_URL", "AUTH_ISSUER", "AUTH_AUDIENCE", "OTP_KEY", "METRICS_TOKEN"] as const;
 
 export type Env = Omit<z.infer<typeof envSchema>, "GRONDSLAG_ENV"> & { GRONDSLAG_ENV: "development" | "production" };
 
@@ -137,7 +142,8 @@ export function loadEnv(source: NodeJS.ProcessEnv = process.env): Env {
         `Production (GRONDSLAG_ENV or NODE_ENV is production) refuses to start without ${missing.join(", ")}: ` +
           "set GATEWAY_SIGNING_KEY to the private JWK every gateway replica shares, PLATFORM_SIGNING_KEY to the private JWK " +
           "the platform signs its own callers with (shared by every replica, another key than the gateway's), AUTH_JWKS_URL, AUTH_ISSUER and AUTH_AUDIENCE " +
-          "to your identity provider's, and OTP_KEY (32+ characters) to the key every identity replica shares (see docs/deploy.md).",
+          "to your identity provider's, OTP_KEY (32+ characters) to the key every identity replica shares, and METRICS_TOKEN " +
+          "(32+ characters) to the bearer token your Prometheus scrapes /metrics with (see docs/deploy.md).",
       );
     }
   }

@@ -52,7 +52,13 @@ async function start(): Promise<void> {
     const facts = factsPresent ? "ok" : "waiting for the policy facts other subgraphs publish";
     return { ready: database_ === "ok" && factsPresent, checks: { database: database_, policyFacts: facts } };
   };
-  const server = createSubgraphServer(subgraph, { verifyCaller: createForwarding(auth.gatewayKey).verify, log, ready });
+  const server = createSubgraphServer(subgraph, {
+    verifyCaller: createForwarding(auth.gatewayKey).verify,
+    log,
+    ready,
+    shutdownGraceMs: env.SHUTDOWN_GRACE_MS,
+    ...(env.METRICS_TOKEN ? { metricsToken: env.METRICS_TOKEN } : {}),
+  });
   const port = await server.listen(env.SUBGRAPH_PORT ?? entry.port, env.HOST);
   stopOnSignals(log, async () => {
     await server.stop();

@@ -1,4 +1,4 @@
-import { randomUUID } from "node:crypto";
+import { createHash, randomUUID, timingSafeEqual } from "node:crypto";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import { HeaderMap, type ApolloServer, type BaseContext } from "@apollo/server";
 import type { Logger } from "./createLogger.ts";
@@ -32,6 +32,12 @@ export interface HttpServerOptions<TContext extends BaseContext> {
   screen?: (req: IncomingMessage, body: unknown) => Promise<{ body: unknown } | { answer: HttpAnswer }>;
   /** Served at `GET /metrics` in Prometheus' text format. Default: no `/metrics`. */
   metrics?: Metrics;
+  /**
+   * When set, `/metrics` answers only `Authorization: Bearer <metricsToken>` (401 otherwise):
+   * operation names, refusal and denial counts are for the operator's scraper, not for anyone
+   * who can reach the port. Production requires it (METRICS_TOKEN).
+   */
+  metricsToken?: string;
   /** Told the code of each request this server refuses itself (too large, malformed). */
   onRefusal?: (code: string) => void;
 }
@@ -98,6 +104,11 @@ export function createHttpServer<TContext extends BaseContext>(
       return;
     }
     if (url.pathname === "/metrics" && options.metrics && req.method === "GET") {
+      if (options.metricsToken !== undefined && !bearerMatches(req.headers.authorization, options.metricsToken)) {
+        res.setHeader("www-authenticate", 'Bearer realm="metrics"');
+        sendJson(res, 401, { errors: [{ message: "The metrics need the scraper's bearer token.", extensions: { code: "UNAUTHENTICATED" } }] });
+        return;
+      }
       const { contentType, body } = await options.metrics.render();
       res.setHeader("content-type", contentType);
       res.end(body);
@@ -207,6 +218,14 @@ function readBody(req: IncomingMessage, limit: number): Promise<string | undefin
   });
 }
 
+/** Compares in constant time, over digests so that the lengths do not leak either. */
+function bearerMatches(header: string | undefined, token: string): boolean {
+  const sent = /^Bearer\s+(\S+)\s*$/i.exec(header ?? "")?.[1];
+  if (sent === undefined) return false;
+  const digest = (value: string) => createHash("sha256").update(value).digest();
+  return timingSafeEqual(digest(sent), digest(token));
+}
+
 function sendJson(res: ServerResponse, status: number, body: unknown): void {
   res.statusCode = status;
   res.setHeader("content-type", "application/json; charset=utf-8");
@@ -251,14 +270,14 @@ export function close(server: Server, graceMs = SHUTDOWN_GRACE_MS): Promise<void
 }
 
 /** Starting and stopping an Apollo server with the HTTP server in front of it, in that order. */
-export function serveApollo(apollo: { start(): Promise<void>; stop(): Promise<void> }, http: Server) {
+export function serveApollo(apollo: { start(): Promise<void>; stop(): Promise<void> }, http: Server, graceMs = SHUTDOWN_GRACE_MS) {
   return {
     async listen(port: number, host?: string): Promise<number> {
       await apollo.start();
       return listen(http, port, host);
     },
     async stop(): Promise<void> {
-      await close(http);
+      await close(http, graceMs);
       await apollo.stop();
     },
   };

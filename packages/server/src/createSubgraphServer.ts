@@ -15,6 +15,10 @@ export interface SubgraphServerOptions {
   log: Logger;
   /** Readiness at `/ready` (split processes: the database and the policy facts). */
   ready?: () => Promise<Readiness>;
+  /** The scraper's bearer token for `/metrics`; unset, `/metrics` is open (development). */
+  metricsToken?: string;
+  /** How long `stop` lets requests in flight finish. Default SHUTDOWN_GRACE_MS. */
+  shutdownGraceMs?: number;
 }
 
 export interface SubgraphServer {
@@ -61,6 +65,14 @@ export function createSubgraphServer(subgraph: Subgraph, options: SubgraphServer
     }
   }
 
-  const http = createHttpServer({ apollo, context, service: subgraph.name, log, metrics, ...(options.ready ? { ready: options.ready } : {}) });
-  return { name: subgraph.name, apollo, http, metrics, ...serveApollo(apollo, http) };
+  const http = createHttpServer({
+    apollo,
+    context,
+    service: subgraph.name,
+    log,
+    metrics,
+    ...(options.metricsToken !== undefined ? { metricsToken: options.metricsToken } : {}),
+    ...(options.ready ? { ready: options.ready } : {}),
+  });
+  return { name: subgraph.name, apollo, http, metrics, ...serveApollo(apollo, http, options.shutdownGraceMs) };
 }
