@@ -1,8 +1,15 @@
-export { PartnerError } from "./PartnerAdapter.ts";
+export { mayHaveSent, PartnerError } from "./PartnerAdapter.ts";
 export type { LawfulBasis, PartnerAdapter, PartnerDeclaration } from "./PartnerAdapter.ts";
 export { createGraphClient } from "./createGraphClient.ts";
 export type { GraphClient, GraphClientOptions, GraphResponse } from "./createGraphClient.ts";
 export { createPartnerRunner, toGraphQLError } from "./createPartnerRunner.ts";
-export type { PartnerRunner, PartnerRunnerOptions, PartnerSend, PartnerSendResult } from "./createPartnerRunner.ts";
+export type { AnyPartnerAdapter, PartnerRunner, PartnerRunnerOptions, PartnerSend, PartnerSendResult } from "./createPartnerRunner.ts";
 export { fieldCoordinates } from "./fieldCoordinates.ts";
-export type { PartnerPackage } from "./PartnerPackage.ts";
+export { readFieldSet } from "./readFieldSet.ts";
+export { definePartnerPackage } from "./PartnerPackage.ts";
+export type { PartnerPackage, PartnerPlatform, PartnerWebhookPlatform } from "./PartnerPackage.ts";
+export { consentDisclosureLog } from "./outbox/disclosureLog.ts";
+export type { DisclosureEntry, DisclosureLog, Transaction } from "./outbox/disclosureLog.ts";
+export { migratePartnerOutbox, outboxMigrationsFolder } from "./outbox/migrate.ts";
+export { sends as partnerSends } from "./outbox/tables.ts";
+export type { SendRow as PartnerSendRow } from "./outbox/tables.ts";
