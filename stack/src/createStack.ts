@@ -3,6 +3,8 @@ import { createGateway, type Gateway, type GatewayEdgeOptions } from "@grondslag
 import { verifyPolicyFacts } from "@grondslag/policy";
 import { defaultSubgraphUrl, loadSupergraphSdl, subgraphs as subgraphList } from "@grondslag/supergraph";
 import { createSubgraphServer, type Logger, type PlatformServices, type Subgraph, type SubgraphServer } from "@grondslag/server";
+import type { PartnerPackage } from "@grondslag/integration-common";
+import { partnerPackages } from "@grondslag/partners";
 import { createForwarding, type StackAuth } from "./createAuth.ts";
 import { createPartners, type PartnerConfig } from "./createPartners.ts";
 
@@ -13,8 +15,15 @@ export interface StackOptions {
   log: Logger;
   /** Seed the demo cast when the store is empty. Default true. */
   seedDemoData?: boolean;
-  /** The partners' SDK clients and settings; absent partners answer NOT_CONFIGURED when used. */
+  /**
+   * Each partner package's configuration by partner name (SDK clients and settings); a package
+   * without one answers NOT_CONFIGURED when used.
+   */
   partners?: PartnerConfig;
+  /** Partner packages besides the registry's (`integrations/registry`): a test fixture's. */
+  extraPartnerPackages?: readonly PartnerPackage[];
+  /** How often the partner outbox's worker runs (retries, reconciliation); false: not at all. Default 5 s. */
+  partnerWorker?: { intervalMs: number } | false;
   /** The key one-time codes are HMAC'd with. */
   otpKey?: string;
   /** The gateway's limits, browsers and persisted operations. Default: development. */
@@ -46,15 +55,25 @@ export async function createStack(options: StackOptions): Promise<Stack> {
   const { database, log } = options;
   const supergraphSdl = loadSupergraphSdl();
   let gatewayUrl = "";
-  const partners = createPartners({ config: options.partners ?? {}, supergraphSdl, gatewayUrl: () => gatewayUrl, issueToken: options.auth.issueToken, log });
+  const partners = createPartners({
+    packages: [...partnerPackages, ...(options.extraPartnerPackages ?? [])],
+    config: options.partners ?? {},
+    database,
+    supergraphSdl,
+    gatewayUrl: () => gatewayUrl,
+    issueToken: options.auth.issueToken,
+    log,
+  });
   const { issueToken } = options.auth;
   const services: PlatformServices = {
-    sendCode: partners.sendCode,
+    sendToPartner: partners.send,
     ...(options.otpKey ? { otpKey: options.otpKey } : {}),
     ...(issueToken ? { issueSessionToken: async (caller) => ({ token: await issueToken(caller), expiresAt: new Date(Date.now() + 3600_000) }) } : {}),
   };
   const subgraphs = subgraphList.map(({ module }) => module.createSubgraph({ database, log, supergraphSdl, services }));
   for (const subgraph of subgraphs) await subgraph.migrate();
+  // The partner outbox's own schema; it records disclosures through consent's published function.
+  await partners.migrate();
   // Every subgraph's policy reads the facts the others publish: refuse to serve when one is missing.
   await verifyPolicyFacts(database.db);
   if (options.seedDemoData ?? true) await seedWhenEmpty(subgraphs, log);
@@ -64,6 +83,7 @@ export async function createStack(options: StackOptions): Promise<Stack> {
     createSubgraphServer(subgraph, { verifyCaller: forwarding.verify, log }),
   );
   let gateway: Gateway | undefined;
+  let worker: { stop(): Promise<void> } | undefined;
 
   return {
     subgraphs,
@@ -85,9 +105,12 @@ export async function createStack(options: StackOptions): Promise<Stack> {
       });
       const port = await gateway.listen(gatewayPort, host);
       gatewayUrl = `http://${host === "0.0.0.0" ? "127.0.0.1" : host}:${port}/graphql`;
+      // Reconciliation reads field sets through the gateway: the worker starts once it listens.
+      if (options.partnerWorker !== false) worker = partners.startWorker(options.partnerWorker ?? {});
       return { gatewayUrl, subgraphUrls };
     },
     async stop() {
+      await worker?.stop();
       await gateway?.stop();
       await Promise.all(servers.map((server) => server.stop()));
     },

@@ -1,5 +1,6 @@
 import { setTimeout as sleep } from "node:timers/promises";
 import { createDatabase } from "@grondslag/db";
+import { partnerPackages } from "@grondslag/partners";
 import { verifyPolicyFacts } from "@grondslag/policy";
 import { createLogger, createSubgraphServer, type PlatformServices, type Readiness } from "@grondslag/server";
 import { loadSupergraphSdl, subgraphs } from "@grondslag/supergraph";
@@ -25,16 +26,26 @@ async function start(): Promise<void> {
   const supergraphSdl = loadSupergraphSdl();
   // Partners (SMS and mail codes) read their field sets through the gateway, like any caller.
   const gatewayUrl = env.GATEWAY_URL ?? `http://127.0.0.1:${env.GATEWAY_PORT}/graphql`;
-  const partners = createPartners({ config: loadPartnerConfig(env), supergraphSdl, gatewayUrl: () => gatewayUrl, issueToken: auth.issueToken, log });
+  const partners = createPartners({
+    packages: partnerPackages,
+    config: loadPartnerConfig(env, partnerPackages),
+    database,
+    supergraphSdl,
+    gatewayUrl: () => gatewayUrl,
+    issueToken: auth.issueToken,
+    log,
+  });
   const { issueToken } = auth;
   const services: PlatformServices = {
-    sendCode: partners.sendCode,
+    sendToPartner: partners.send,
     otpKey: loadOtpKey(env),
     ...(issueToken ? { issueSessionToken: async (caller) => ({ token: await issueToken(caller), expiresAt: new Date(Date.now() + 3600_000) }) } : {}),
   };
   const subgraph = entry.module.createSubgraph({ database, log, supergraphSdl, services });
 
   await subgraph.migrate();
+  // Every process that may send migrates the outbox (serialised by the migration lock; idempotent).
+  await partners.migrate();
   if ((env.SEED_DEMO_DATA ?? env.GRONDSLAG_ENV !== "production") && !(await subgraph.hasData())) {
     await subgraph.seedDemoData();
     log.info({ subgraph: subgraph.name }, "seeded the demo cast into an empty store");
@@ -51,7 +62,11 @@ async function start(): Promise<void> {
   };
   const server = createSubgraphServer(subgraph, { verifyCaller: createForwarding(auth.gatewayKey).verify, log, ready });
   const port = await server.listen(env.SUBGRAPH_PORT ?? entry.port, env.HOST);
+  // Every process runs the outbox's worker: FOR UPDATE SKIP LOCKED gives each send to one of them,
+  // and a process where a channel is not configured leaves its sends to one where it is.
+  const worker = partners.startWorker();
   stopOnSignals(log, async () => {
+    await worker.stop();
     await server.stop();
     await database.close();
   });

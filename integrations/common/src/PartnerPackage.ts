@@ -1,7 +1,7 @@
 import type { RouteHandler } from "@grondslag/server";
 import type { PartnerAdapter, PartnerDeclaration } from "./PartnerAdapter.ts";
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any -- a package's channels take inputs and build requests of their own types
+// A package's channels take inputs and build requests of their own types.
 type ChannelAdapter = PartnerAdapter<any, any>;
 
 /** What the platform tells a package when it builds it from the environment. */

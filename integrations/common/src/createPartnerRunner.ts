@@ -52,7 +52,7 @@ export interface PartnerSendResult {
   deduplicated: boolean;
 }
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any -- adapters of every input and request type live in one lookup
+/** An adapter of any input and request type, as a lookup of channels holds them. */
 export type AnyPartnerAdapter = PartnerAdapter<any, any>;
 
 type Attempt = { kind: "sent"; reference: string } | { kind: "not-sent" | "refused" | "uncertain"; failure: PartnerError };
@@ -266,12 +266,13 @@ export function createPartnerRunner(options: PartnerRunnerOptions) {
   }
 
   async function handle(row: SendRow, adapter: AnyPartnerAdapter | undefined) {
+    // A process where the channel is not configured leaves the send to one where it is.
+    if (!adapter) return release(row, later(reconcileAfterMs), "no adapter is configured for this channel here");
     if (row.inFlightSince) return reconcile(row, adapter);
     if (row.input === null) {
       // Written for delivery in a request that ended before calling the partner: nothing left.
       return settle(row, { status: "failed", reference: null, reason: "abandoned before sending", disclose: false });
     }
-    if (!adapter) return release(row, later(reconcileAfterMs), "no adapter is configured for this channel");
     const request = await prepare(adapter, row, row.input);
     const result = await attempt(adapter, row, request);
     if (result.kind === "sent") {
@@ -287,14 +288,14 @@ export function createPartnerRunner(options: PartnerRunnerOptions) {
   }
 
   /** Asks the partner about a send that may have reached it; UNKNOWN where it cannot say. */
-  async function reconcile(row: SendRow, adapter: AnyPartnerAdapter | undefined) {
-    if (!adapter?.reconcile) {
+  async function reconcile(row: SendRow, adapter: AnyPartnerAdapter) {
+    if (!adapter.reconcile) {
       return settle(row, { status: "unknown", reference: null, reason: "may have reached the partner, which cannot be asked", disclose: true });
     }
     try {
       const fields = await readFieldSet(options.graph, { declaration: adapter.declaration, personId: row.personId, variables: row.variables, requestId: row.requestId ?? undefined });
-      // A minute's margin for the difference between our clock and the partner's.
-      const found = await adapter.reconcile(fields, { since: new Date(row.inFlightSince!.getTime() - 60_000), idempotencyKey: row.idempotencyKey });
+      // Five seconds' margin for the difference between our clock and the partner's.
+      const found = await adapter.reconcile(fields, { since: new Date(row.inFlightSince!.getTime() - 5_000), idempotencyKey: row.idempotencyKey });
       if (found) {
         await settle(row, { status: "sent", reference: found.reference, reason: "reconciled: the partner has it", disclose: true });
         log.info(details(row), "reconciled a partner send: sent");
