@@ -21,6 +21,11 @@ export function getTestDatabase(): Promise<TestDatabase> {
   return shared.__grondslagTestDatabase;
 }
 
+/** The suite's PostgreSQL URL (DATABASE_URL), for a test that opens the store from a process of its own; undefined on PGlite. */
+export function getTestDatabaseUrl(): string | undefined {
+  return process.env.DATABASE_URL || undefined;
+}
+
 async function open(): Promise<TestDatabase> {
   let count = 0;
   const handle = await createDatabase({

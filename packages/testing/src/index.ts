@@ -1,2 +1,2 @@
-export { getTestDatabase, resetDatabase } from "./getTestDatabase.ts";
+export { getTestDatabase, getTestDatabaseUrl, resetDatabase } from "./getTestDatabase.ts";
 export type { TestDatabase } from "./getTestDatabase.ts";
