@@ -45,11 +45,13 @@ export function createPartners(options: {
   gatewayUrl: () => string;
   issueToken: ((caller: Caller) => Promise<string>) | undefined;
   log: Logger;
+  /** The outbox's timings (PartnerRunnerOptions); defaults suit production. */
+  outbox?: { reconcileAfterMs?: number; leaseMs?: number };
 }): Partners {
   const { config, issueToken, database } = options;
   const log = options.log.child({ component: "partners" });
   const graph = issueToken ? createGraphClient({ url: options.gatewayUrl, tokenFor: issueToken }) : undefined;
-  const runner = graph && database && createPartnerRunner({ graph, schema: buildASTSchema(parse(options.supergraphSdl), { assumeValidSDL: true }), database: database.db, log });
+  const runner = graph && database && createPartnerRunner({ graph, schema: buildASTSchema(parse(options.supergraphSdl), { assumeValidSDL: true }), database: database.db, log, ...options.outbox });
 
   const adapters = new Map<string, AnyPartnerAdapter>();
   const routes: Record<string, RouteHandler> = {};

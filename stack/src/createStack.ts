@@ -6,7 +6,7 @@ import { createSubgraphServer, type Logger, type PlatformServices, type Subgraph
 import type { PartnerPackage } from "@grondslag/integration-common";
 import { partnerPackages } from "@grondslag/partners";
 import { createForwarding, type StackAuth } from "./createAuth.ts";
-import { createPartners, type PartnerConfig } from "./createPartners.ts";
+import { createPartners, type PartnerConfig, type Partners } from "./createPartners.ts";
 
 export interface StackOptions {
   /** One store shared by all five subgraphs, each in its own Postgres schema. */
@@ -22,8 +22,11 @@ export interface StackOptions {
   partners?: PartnerConfig;
   /** Partner packages besides the registry's (`integrations/registry`): a test fixture's. */
   extraPartnerPackages?: readonly PartnerPackage[];
-  /** How often the partner outbox's worker runs (retries, reconciliation); false: not at all. Default 5 s. */
-  partnerWorker?: { intervalMs: number } | false;
+  /**
+   * The partner outbox's worker (retries, reconciliation): how often it runs (default 5 s) and
+   * how long after an attempt that may have sent it asks the partner (default 30 s); false: it does not run.
+   */
+  partnerWorker?: { intervalMs?: number; reconcileAfterMs?: number } | false;
   /** The key one-time codes are HMAC'd with. */
   otpKey?: string;
   /** The gateway's limits, browsers and persisted operations. Default: development. */
@@ -40,6 +43,8 @@ export interface ListenOptions {
 
 export interface Stack {
   subgraphs: Subgraph[];
+  /** The registered partner packages, wired: `send` is the subgraphs' `sendToPartner`. */
+  partners: Partners;
   /** Each subgraph's HTTP server, by the order of `subgraphs`: fault tests stop one. */
   servers: SubgraphServer[];
   /** Starts the five subgraphs, then the gateway routed to where they listen. */
@@ -55,6 +60,7 @@ export async function createStack(options: StackOptions): Promise<Stack> {
   const { database, log } = options;
   const supergraphSdl = loadSupergraphSdl();
   let gatewayUrl = "";
+  const workerSettings = options.partnerWorker || {};
   const partners = createPartners({
     packages: [...partnerPackages, ...(options.extraPartnerPackages ?? [])],
     config: options.partners ?? {},
@@ -63,6 +69,7 @@ export async function createStack(options: StackOptions): Promise<Stack> {
     gatewayUrl: () => gatewayUrl,
     issueToken: options.auth.issueToken,
     log,
+    ...(workerSettings.reconcileAfterMs === undefined ? {} : { outbox: { reconcileAfterMs: workerSettings.reconcileAfterMs } }),
   });
   const { issueToken } = options.auth;
   const services: PlatformServices = {
@@ -87,6 +94,7 @@ export async function createStack(options: StackOptions): Promise<Stack> {
 
   return {
     subgraphs,
+    partners,
     servers,
     async listen({ gatewayPort, subgraphPorts = {}, host = "127.0.0.1" }) {
       const subgraphUrls: Record<string, string> = {};
@@ -106,7 +114,7 @@ export async function createStack(options: StackOptions): Promise<Stack> {
       const port = await gateway.listen(gatewayPort, host);
       gatewayUrl = `http://${host === "0.0.0.0" ? "127.0.0.1" : host}:${port}/graphql`;
       // Reconciliation reads field sets through the gateway: the worker starts once it listens.
-      if (options.partnerWorker !== false) worker = partners.startWorker(options.partnerWorker ?? {});
+      if (options.partnerWorker !== false) worker = partners.startWorker(workerSettings.intervalMs === undefined ? {} : { intervalMs: workerSettings.intervalMs });
       return { gatewayUrl, subgraphUrls };
     },
     async stop() {

@@ -1,7 +1,8 @@
 import { createKeyPair, createLocalJWKSet, createTokenSigner, createTokenVerifier, personas, type Caller, type PersonaName, type SigningKeyPair } from "@grondslag/auth";
 import type { GatewayEdgeOptions } from "@grondslag/gateway";
 import { createLogger, type Logger } from "@grondslag/server";
-import { createStack, type PartnerConfig, type Stack } from "@grondslag/stack";
+import type { PartnerPackage } from "@grondslag/integration-common";
+import { createStack, type PartnerConfig, type Stack, type StackOptions } from "@grondslag/stack";
 import { getTestDatabase, resetDatabase, type TestDatabase } from "@grondslag/testing";
 
 export const TEST_ISSUER = "grondslag-test";
@@ -26,7 +27,9 @@ export interface TestStack {
  * The whole graph on free loopback ports, over the suite's one database (reset and seeded
  * with the demo cast), with a test issuer instead of the development key files.
  */
-export async function startTestStack(options: { partners?: PartnerConfig; log?: Logger; edge?: GatewayEdgeOptions } = {}): Promise<TestStack> {
+export async function startTestStack(
+  options: { partners?: PartnerConfig; extraPartnerPackages?: readonly PartnerPackage[]; partnerWorker?: StackOptions["partnerWorker"]; log?: Logger; edge?: GatewayEdgeOptions } = {},
+): Promise<TestStack> {
   const database = await getTestDatabase();
   const [issuerKey, gatewayKey] = await Promise.all([createKeyPair(), createKeyPair()]);
   const verifyToken = createTokenVerifier({ keys: createLocalJWKSet({ keys: [issuerKey.publicJwk] }), issuer: TEST_ISSUER, audience: TEST_AUDIENCE });
@@ -40,6 +43,8 @@ export async function startTestStack(options: { partners?: PartnerConfig; log?: 
     seedDemoData: false,
     otpKey: `test-otp-key-${Math.random()}`,
     ...(options.partners ? { partners: options.partners } : {}),
+    ...(options.extraPartnerPackages ? { extraPartnerPackages: options.extraPartnerPackages } : {}),
+    ...(options.partnerWorker === undefined ? {} : { partnerWorker: options.partnerWorker }),
     // Suites fire requests as fast as they can as one persona: rates stay out of their way
     // unless a test sets its own (gatewayLimits.test.ts does).
     edge: { callerRateLimit: UNLIMITED, refusalRateLimit: UNLIMITED, ...options.edge },
