@@ -9,8 +9,8 @@ import { loadPartnerEnv, type Env } from "./env.ts";
  * Builds every registered package's configuration from its own variables; a package left
  * unset is left out (its channels answer NOT_CONFIGURED). Nothing here names a partner.
  */
-export function loadPartnerConfig(env: Env, packages: readonly PartnerPackage[]): PartnerConfig {
-  const values = loadPartnerEnv(packages);
+export function loadPartnerConfig(env: Env, packages: readonly PartnerPackage[], source?: NodeJS.ProcessEnv): PartnerConfig {
+  const values = loadPartnerEnv(packages, source);
   const publicUrl = (env.PUBLIC_URL ?? `http://localhost:${env.GATEWAY_PORT}`).replace(/\/$/, "");
   const config: Record<string, unknown> = {};
   for (const partnerPackage of packages) {
