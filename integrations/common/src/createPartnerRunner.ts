@@ -320,19 +320,23 @@ export function createPartnerRunner(options: PartnerRunnerOptions) {
     await db.update(sends).set({ claimedUntil: null, nextAttemptAt: at, lastError: reason }).where(eq(sends.id, row.id));
   }
 
-  /** Runs `work` every `intervalMs` until stopped. */
+  /** Runs `work` every `intervalMs` until stopped; a round still running when the next is due is not doubled. */
   function startWorker(adapterFor: (channel: string) => AnyPartnerAdapter | undefined, { intervalMs = 5_000 } = {}) {
-    let stopped = false;
-    let current: Promise<unknown> = Promise.resolve();
+    let round: Promise<void> | undefined;
     const timer = setInterval(() => {
-      current = current.then(() => (stopped ? 0 : work(adapterFor))).catch((error: unknown) => log.error({ err: error }, "the partner outbox worker's round failed"));
+      if (round) return;
+      round = work(adapterFor)
+        .then(() => undefined)
+        .catch((error: unknown) => log.error({ err: error }, "the partner outbox worker's round failed"))
+        .finally(() => {
+          round = undefined;
+        });
     }, intervalMs);
     timer.unref();
     return {
       async stop() {
-        stopped = true;
         clearInterval(timer);
-        await current;
+        await round;
       },
     };
   }
