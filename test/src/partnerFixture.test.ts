@@ -61,6 +61,26 @@ describe("a partner package added by following integrations/README.md", () => {
     expect(await audrey()).toContainEqual({ partner: "ovchip", fields: leaves, purpose: "mobility-card", basis: "CONTRACT", outcome: "SENT", reference: "card-1", deliveryStatus: null });
   });
 
+  it("gets exactly its declared fields as partner:ovchip, and null with the policy error (naming no value) for any other", async () => {
+    const token = await graph.tokenFor("ovchip");
+    const allowed = await postGraphQL(graph.gatewayUrl, `{ person(id: "anna") { initials familyName } }`, token);
+    expect(allowed.body.errors).toBeUndefined();
+    const person = allowed.body.data?.person as { initials: string | null; familyName: string | null };
+    expect(person.initials).toEqual(expect.any(String));
+    expect(person.familyName).toEqual(expect.any(String));
+
+    const wider = await postGraphQL(graph.gatewayUrl, `{ person(id: "anna") { initials givenName smsRecipient } }`, token);
+    expect(wider.body.data?.person).toEqual({ initials: person.initials, givenName: null, smsRecipient: null });
+    expect(wider.body.errors?.map((error) => [error.extensions?.code, error.extensions?.field]).sort()).toEqual([
+      ["UNAUTHORIZED_FIELD_OR_TYPE", "Person.givenName"],
+      ["UNAUTHORIZED_FIELD_OR_TYPE", "Person.smsRecipient"],
+    ]);
+    const own = await postGraphQL(graph.gatewayUrl, `{ me { givenName smsRecipient } }`, await graph.tokenFor("anna"));
+    const values = Object.values(own.body.data?.me as Record<string, string>).filter(Boolean);
+    expect(values.length).toBeGreaterThan(0);
+    for (const value of values) expect(JSON.stringify(wider.body.errors)).not.toContain(value);
+  });
+
   it("answers NOT_CONFIGURED for a channel no registered package serves", async () => {
     await expect(graph.stack.partners.send("mobility-card:engrave", { personId: "anna", input: {} })).rejects.toMatchObject({ extensions: { code: "NOT_CONFIGURED" } });
   });

@@ -71,8 +71,9 @@ type Attempt = { kind: "sent"; reference: string } | { kind: "not-sent" | "refus
  *   sent again.
  *
  * A small table with `FOR UPDATE SKIP LOCKED` rather than pg-boss or graphile-worker: both open
- * their own node-postgres pools, which cannot reach the embedded PGlite default (one in-process
- * connection, no socket), and neither lets the disclosure record share the job's transaction.
+ * their own node-postgres pools, and the embedded PGlite default is one in-process connection
+ * (reachable by a pool only through a socket server that serves one connection at a time);
+ * neither lets the disclosure record share the job's transaction either.
  */
 export function createPartnerRunner(options: PartnerRunnerOptions) {
   const { database: db, log } = options;
