@@ -1,26 +1,27 @@
 import { randomUUID } from "node:crypto";
 import type { Caller } from "@grondslag/auth";
-import { createGraphClient, createPartnerRunner, toGraphQLError, type PartnerAdapter } from "@grondslag/integration-common";
+import type { DatabaseHandle } from "@grondslag/db";
+import { createGraphClient, createPartnerRunner, migratePartnerOutbox, toGraphQLError, type AnyPartnerAdapter, type PartnerPackage } from "@grondslag/integration-common";
 import type { Logger, PlatformServices, RouteHandler } from "@grondslag/server";
-import { createSendGridMailAdapter, createTwilioSmsAdapter, createTwilioStatusWebhook } from "@grondslag/twilio";
-import type { MailService } from "@sendgrid/mail";
 import { buildASTSchema, GraphQLError, parse } from "graphql";
-import type { Twilio } from "twilio";
 
-export interface PartnerConfig {
-  twilio?: {
-    /** The official SDK's client. */
-    client: Twilio;
-    messagingServiceSid: string;
-    /** Verifies Twilio's webhook signatures. */
-    authToken: string;
-    /** The public URL of /webhooks/twilio/status, exactly as configured at Twilio. */
-    statusCallbackUrl: string;
-  };
-  sendgrid?: { client: MailService; from: string };
+/**
+ * Each registered partner package's configuration, by the package's partner name (as its
+ * `configFromEnv` builds it, or as a test builds it with SDK clients of its own). A package
+ * without one is registered but not configured: its channels answer NOT_CONFIGURED.
+ */
+export type PartnerConfig = Readonly<Record<string, unknown>>;
+
+export interface Partners {
+  /** PlatformServices.sendToPartner: one send, by channel, through the outbox. */
+  send: NonNullable<PlatformServices["sendToPartner"]>;
+  /** The configured packages' webhooks, by path, for the gateway. */
+  routes: Record<string, RouteHandler>;
+  /** Applies the partner outbox's migrations (its own schema, `partner_outbox`). */
+  migrate(): Promise<void>;
+  /** Runs the outbox's worker (retries, reconciliation) every `intervalMs`, until stopped. */
+  startWorker(options?: { intervalMs?: number }): { stop(): Promise<void> };
 }
-
-export const TWILIO_STATUS_PATH = "/webhooks/twilio/status";
 
 const RECORD_STATUS = /* GraphQL */ `
   mutation RecordPartnerStatus($partner: String!, $reference: String!, $status: String!) {
@@ -29,52 +30,91 @@ const RECORD_STATUS = /* GraphQL */ `
 `;
 
 /**
- * Wires the partner adapters to the graph: they read their field sets through the gateway as
- * `partner:<name>` and record disclosures as a `service` caller, with tokens the gateway
- * trusts. Without a token issuer or a partner's configuration, the services say so when used.
+ * Wires the registered partner packages to the platform: every channel a configured package
+ * serves becomes reachable through the one `sendToPartner`, and its webhooks are mounted. The
+ * stack knows no partner by name: registering a package in `integrations/registry` (or passing
+ * it in `packages`, as a test fixture does) is all it takes. Adapters read their field sets
+ * through the gateway as `partner:<name>`; without a token issuer, sending answers NOT_CONFIGURED.
  */
 export function createPartners(options: {
+  packages: readonly PartnerPackage[];
   config: PartnerConfig;
+  /** The store of the outbox; absent in the gateway's own process, which only mounts webhooks. */
+  database?: DatabaseHandle | undefined;
   supergraphSdl: string;
   gatewayUrl: () => string;
   issueToken: ((caller: Caller) => Promise<string>) | undefined;
   log: Logger;
-}): { sendCode: NonNullable<PlatformServices["sendCode"]>; routes: Record<string, RouteHandler> } {
-  const { config, issueToken, log } = options;
+  /** The outbox's timings (PartnerRunnerOptions); defaults suit production. */
+  outbox?: { reconcileAfterMs?: number; leaseMs?: number };
+}): Partners {
+  const { config, issueToken, database } = options;
+  const log = options.log.child({ component: "partners" });
   const graph = issueToken ? createGraphClient({ url: options.gatewayUrl, tokenFor: issueToken }) : undefined;
-  const runner = graph && createPartnerRunner({ graph, schema: buildASTSchema(parse(options.supergraphSdl), { assumeValidSDL: true }), log: log.child({ component: "partners" }) });
-  const adapters: Record<"sms" | "email", PartnerAdapter<{ text: string }, unknown> | undefined> = {
-    sms: config.twilio && createTwilioSmsAdapter(config.twilio),
-    email: config.sendgrid && createSendGridMailAdapter(config.sendgrid),
-  };
+  const runner = graph && database && createPartnerRunner({ graph, schema: buildASTSchema(parse(options.supergraphSdl), { assumeValidSDL: true }), database: database.db, log, ...options.outbox });
 
-  const sendCode: NonNullable<PlatformServices["sendCode"]> = async ({ personId, channel, text }) => {
-    const adapter = adapters[channel];
+  const adapters = new Map<string, AnyPartnerAdapter>();
+  const routes: Record<string, RouteHandler> = {};
+  const partners = new Set<string>();
+  for (const partnerPackage of options.packages) {
+    if (partners.has(partnerPackage.partner)) throw new Error(`Two partner packages are registered as ${partnerPackage.partner}.`);
+    partners.add(partnerPackage.partner);
+    const settings = config[partnerPackage.partner];
+    if (settings === undefined) continue;
+    for (const [channel, adapter] of Object.entries(partnerPackage.channels(settings))) {
+      if (!adapter) continue;
+      if (adapters.has(channel)) throw new Error(`Two partner packages serve the channel ${channel}; register one.`);
+      adapters.set(channel, adapter);
+    }
+    if (!graph || !partnerPackage.webhooks) continue;
+    const service: Caller = { subject: `${partnerPackage.partner}-adapter`, role: "service" };
+    const mounted = partnerPackage.webhooks(settings, {
+      recordStatus: async ({ reference, status }) => {
+        const answer = await graph(RECORD_STATUS, { partner: partnerPackage.partner, reference, status }, service);
+        // An unknown message is not an error worth a retry from the partner; anything else is.
+        if (answer.errors?.some((error) => error.extensions?.code !== "UNAUTHORIZED_FIELD_OR_TYPE")) {
+          throw new Error(`${partnerPackage.partner} status not recorded: ${answer.errors.map((error) => error.message).join("; ")}`);
+        }
+      },
+    });
+    for (const [path, handler] of Object.entries(mounted)) {
+      if (routes[path]) throw new Error(`Two partner packages mount ${path}.`);
+      routes[path] = handler;
+    }
+  }
+
+  const send: Partners["send"] = async (channel, request) => {
+    const adapter = adapters.get(channel);
     if (!runner || !adapter) {
-      throw new GraphQLError(`Sending codes by ${channel} is not configured here (see stack/src/env.ts).`, { extensions: { code: "NOT_CONFIGURED" } });
+      throw new GraphQLError(`Sending by ${channel} is not configured here (see integrations/README.md).`, { extensions: { code: "NOT_CONFIGURED" } });
     }
     try {
-      await runner.run(adapter, { personId, input: { text }, idempotencyKey: `second-factor:${randomUUID()}` });
+      const { reference } = await runner.run(
+        adapter,
+        {
+          personId: request.personId,
+          input: request.input,
+          idempotencyKey: request.idempotencyKey ?? `${channel}:${randomUUID()}`,
+          ...(request.variables ? { variables: request.variables } : {}),
+          ...(request.requestId ? { requestId: request.requestId } : {}),
+        },
+        { channel },
+      );
+      return { reference };
     } catch (error) {
       throw toGraphQLError(error);
     }
   };
 
-  const routes: Record<string, RouteHandler> = {};
-  if (config.twilio && graph) {
-    const service: Caller = { subject: "twilio-adapter", role: "service" };
-    const webhook = createTwilioStatusWebhook({
-      authToken: config.twilio.authToken,
-      publicUrl: config.twilio.statusCallbackUrl,
-      onStatus: async ({ reference, status }) => {
-        const answer = await graph(RECORD_STATUS, { partner: "twilio", reference, status }, service);
-        // An unknown message is not an error worth a retry from Twilio; anything else is.
-        if (answer.errors?.some((error) => error.extensions?.code !== "UNAUTHORIZED_FIELD_OR_TYPE")) {
-          throw new Error(`Twilio status not recorded: ${answer.errors.map((error) => error.message).join("; ")}`);
-        }
-      },
-    });
-    routes[TWILIO_STATUS_PATH] = webhook;
-  }
-  return { sendCode, routes };
+  return {
+    send,
+    routes,
+    migrate: async () => {
+      if (database) await migratePartnerOutbox(database);
+    },
+    startWorker: ({ intervalMs } = {}) => {
+      if (!runner) return { stop: async () => {} };
+      return runner.startWorker((channel) => adapters.get(channel), intervalMs === undefined ? {} : { intervalMs });
+    },
+  };
 }

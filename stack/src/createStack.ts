@@ -4,8 +4,9 @@ import { partnerPackages, readPartnerFields } from "@grondslag/partners";
 import { verifyPolicyFacts } from "@grondslag/policy";
 import { defaultSubgraphUrl, loadSupergraphSdl, subgraphs as subgraphList } from "@grondslag/supergraph";
 import { createSubgraphServer, type Logger, type PlatformServices, type Subgraph, type SubgraphServer } from "@grondslag/server";
+import type { PartnerPackage } from "@grondslag/integration-common";
 import { createForwarding, type StackAuth } from "./createAuth.ts";
-import { createPartners, type PartnerConfig } from "./createPartners.ts";
+import { createPartners, type PartnerConfig, type Partners } from "./createPartners.ts";
 
 export interface StackOptions {
   /** One store shared by all five subgraphs, each in its own Postgres schema. */
@@ -14,8 +15,18 @@ export interface StackOptions {
   log: Logger;
   /** Seed the demo cast when the store is empty. Default true. */
   seedDemoData?: boolean;
-  /** The partners' SDK clients and settings; absent partners answer NOT_CONFIGURED when used. */
+  /**
+   * Each partner package's configuration by partner name (SDK clients and settings); a package
+   * without one answers NOT_CONFIGURED when used.
+   */
   partners?: PartnerConfig;
+  /** Partner packages besides the registry's (`integrations/registry`): a test fixture's. */
+  extraPartnerPackages?: readonly PartnerPackage[];
+  /**
+   * The partner outbox's worker (retries, reconciliation): how often it runs (default 5 s) and
+   * how long after an attempt that may have sent it asks the partner (default 30 s); false: it does not run.
+   */
+  partnerWorker?: { intervalMs?: number; reconcileAfterMs?: number } | false;
   /** The key one-time codes are HMAC'd with. */
   otpKey?: string;
   /** The gateway's limits, browsers and persisted operations. Default: development. */
@@ -32,6 +43,8 @@ export interface ListenOptions {
 
 export interface Stack {
   subgraphs: Subgraph[];
+  /** The registered partner packages, wired: `send` is the subgraphs' `sendToPartner`. */
+  partners: Partners;
   /** Each subgraph's HTTP server, by the order of `subgraphs`: fault tests stop one. */
   servers: SubgraphServer[];
   /** Starts the five subgraphs, then the gateway routed to where they listen. */
@@ -47,17 +60,30 @@ export async function createStack(options: StackOptions): Promise<Stack> {
   const { database, log } = options;
   const supergraphSdl = loadSupergraphSdl();
   let gatewayUrl = "";
-  const partners = createPartners({ config: options.partners ?? {}, supergraphSdl, gatewayUrl: () => gatewayUrl, issueToken: options.auth.issueToken, log });
+  const workerSettings = options.partnerWorker || {};
+  const packages = [...partnerPackages, ...(options.extraPartnerPackages ?? [])];
+  const partners = createPartners({
+    packages,
+    config: options.partners ?? {},
+    database,
+    supergraphSdl,
+    gatewayUrl: () => gatewayUrl,
+    issueToken: options.auth.issueToken,
+    log,
+    ...(workerSettings.reconcileAfterMs === undefined ? {} : { outbox: { reconcileAfterMs: workerSettings.reconcileAfterMs } }),
+  });
   const { issueToken } = options.auth;
   const services: PlatformServices = {
-    sendCode: partners.sendCode,
+    sendToPartner: partners.send,
     ...(options.otpKey ? { otpKey: options.otpKey } : {}),
     ...(issueToken ? { issueSessionToken: async (caller) => ({ token: await issueToken(caller), expiresAt: new Date(Date.now() + 3600_000) }) } : {}),
   };
   // A `partner:<name>` grant holds only on the fields the registered partners declare.
-  const partnerFields = readPartnerFields(supergraphSdl, partnerPackages);
+  const partnerFields = readPartnerFields(supergraphSdl, packages);
   const subgraphs = subgraphList.map(({ module }) => module.createSubgraph({ database, log, supergraphSdl, services, partnerFields }));
   for (const subgraph of subgraphs) await subgraph.migrate();
+  // The partner outbox's own schema; it records disclosures through consent's published function.
+  await partners.migrate();
   // Every subgraph's policy reads the facts the others publish: refuse to serve when one is missing.
   await verifyPolicyFacts(database.db);
   if (options.seedDemoData ?? true) await seedWhenEmpty(subgraphs, log);
@@ -72,9 +98,11 @@ export async function createStack(options: StackOptions): Promise<Stack> {
     }),
   );
   let gateway: Gateway | undefined;
+  let worker: { stop(): Promise<void> } | undefined;
 
   return {
     subgraphs,
+    partners,
     servers,
     async listen({ gatewayPort, subgraphPorts = {}, host = "127.0.0.1" }) {
       const subgraphUrls: Record<string, string> = {};
@@ -93,9 +121,12 @@ export async function createStack(options: StackOptions): Promise<Stack> {
       });
       const port = await gateway.listen(gatewayPort, host);
       gatewayUrl = `http://${host === "0.0.0.0" ? "127.0.0.1" : host}:${port}/graphql`;
+      // Reconciliation reads field sets through the gateway: the worker starts once it listens.
+      if (options.partnerWorker !== false) worker = partners.startWorker(workerSettings.intervalMs === undefined ? {} : { intervalMs: workerSettings.intervalMs });
       return { gatewayUrl, subgraphUrls };
     },
     async stop() {
+      await worker?.stop();
       await gateway?.stop();
       await Promise.all(servers.map((server) => server.stop()));
     },

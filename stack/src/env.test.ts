@@ -2,10 +2,11 @@ import { generateKeyPairSync } from "node:crypto";
 import { existsSync, mkdtempSync, readdirSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { partnerPackages } from "@grondslag/partners";
 import { afterAll, describe, expect, it } from "vitest";
 import { createAuth } from "./createAuth.ts";
-import { loadEnv, requiredInProduction } from "./env.ts";
-import { loadOtpKey } from "./loadPartnerConfig.ts";
+import { envNames, loadEnv, loadPartnerEnv, requiredInProduction } from "./env.ts";
+import { loadOtpKey, loadPartnerConfig } from "./loadPartnerConfig.ts";
 
 const dataDir = mkdtempSync(join(tmpdir(), "grondslag-env-"));
 afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
@@ -60,5 +61,26 @@ describe("production settings", () => {
 
   it("development needs none of them", () => {
     expect(loadEnv({ DATA_DIR: dataDir }).GRONDSLAG_ENV).toBe("development");
+  });
+});
+
+describe("partner packages' variables", () => {
+  it("are read as each registered package declares them, and validated by the package", () => {
+    const values = loadPartnerEnv(partnerPackages, { TWILIO_ACCOUNT_SID: "ACtest", TWILIO_AUTH_TOKEN: "", UNRELATED: "x" });
+    expect(values).toMatchObject({ TWILIO_ACCOUNT_SID: "ACtest", TWILIO_AUTH_TOKEN: undefined });
+    expect(values).not.toHaveProperty("UNRELATED");
+    expect(envNames).toEqual(expect.arrayContaining(["DATABASE_URL", "TWILIO_ACCOUNT_SID", "SENDGRID_FROM"]));
+    const twilioPackage = partnerPackages.find((partnerPackage) => partnerPackage.partner === "twilio")!;
+    expect(() => twilioPackage.configFromEnv({ TWILIO_ACCOUNT_SID: "not-an-account" }, { publicUrl: "https://grondslag.example" })).toThrow("TWILIO_ACCOUNT_SID");
+  });
+
+  it("leave a package unconfigured when unset: no config, so its channels answer NOT_CONFIGURED", () => {
+    expect(loadPartnerConfig(loadEnv({ DATA_DIR: dataDir }), partnerPackages, {})).toEqual({});
+    const configured = loadPartnerConfig(loadEnv({ DATA_DIR: dataDir, PUBLIC_URL: "https://grondslag.example/" }), partnerPackages, {
+      TWILIO_ACCOUNT_SID: "ACtest00000000000000000000000000", TWILIO_AUTH_TOKEN: "token", TWILIO_MESSAGING_SERVICE_SID: "MGtest00000000000000000000000000",
+    });
+    expect(Object.keys(configured)).toEqual(["twilio"]);
+    expect(configured.twilio).toMatchObject({ sms: { statusCallbackUrl: "https://grondslag.example/webhooks/twilio/status" } });
+    expect(configured.twilio).not.toHaveProperty("mail");
   });
 });

@@ -1,4 +1,6 @@
 import { fileURLToPath } from "node:url";
+import type { PartnerPackage } from "@grondslag/integration-common";
+import { partnerPackages } from "@grondslag/partners";
 import { z } from "zod";
 
 const repositoryRoot = fileURLToPath(new URL("../..", import.meta.url));
@@ -44,15 +46,10 @@ const envSchema = z.object({
   PLATFORM_SIGNING_KEY: privateJwk.optional(),
   /** The key one-time codes are HMAC'd with. Unset: created in DATA_DIR/keys on first start. */
   OTP_KEY: z.string().min(32).optional(),
-  /** Where Twilio reaches this platform; its status callback is PUBLIC_URL/webhooks/twilio/status. */
+  /** Where partners reach this platform (their webhooks, e.g. PUBLIC_URL/webhooks/twilio/status). */
   PUBLIC_URL: z.string().url().optional(),
-  /** Twilio (SMS codes). All three, or none: without them, SMS codes answer NOT_CONFIGURED. */
-  TWILIO_ACCOUNT_SID: z.string().startsWith("AC").optional(),
-  TWILIO_AUTH_TOKEN: z.string().optional(),
-  TWILIO_MESSAGING_SERVICE_SID: z.string().startsWith("MG").optional(),
-  /** SendGrid (mail codes). Both, or none. */
-  SENDGRID_API_KEY: z.string().startsWith("SG.").optional(),
-  SENDGRID_FROM: z.string().email().optional(),
+  // Each partner package declares and validates its own variables (`PartnerPackage.envNames`,
+  // `configFromEnv`): `loadPartnerEnv` below reads them, so adding a partner never edits this file.
   /**
    * production: only operations in PERSISTED_OPERATIONS run, no explorer, no introspection, CORS
    * only for CORS_ORIGINS. development (default): anything runs, GraphiQL at GET /graphql.
@@ -112,8 +109,17 @@ const envSchema = z.object({
   POLICY_FACTS_WAIT_SECONDS: positive.default(120),
 });
 
-/** Every variable the deployables read: the deployment manifests may name only these. */
-export const envNames = Object.keys(envSchema.shape) as (keyof typeof envSchema.shape)[];
+/** Every variable the deployables read, the registered partner packages' included: the deployment manifests may name only these. */
+export const envNames: string[] = [...Object.keys(envSchema.shape), ...partnerPackages.flatMap((partnerPackage) => partnerPackage.envNames)];
+
+/**
+ * The variables the partner packages declare, as set (an empty value is unset); each package
+ * validates its own in `configFromEnv`.
+ */
+export function loadPartnerEnv(packages: readonly PartnerPackage[], source: NodeJS.ProcessEnv = process.env): Record<string, string | undefined> {
+  const names = packages.flatMap((partnerPackage) => partnerPackage.envNames);
+  return Object.fromEntries(names.map((name) => [name, source[name] === "" ? undefined : source[name]]));
+}
 
 /**
  * Production refuses to start without these: replicas must share the gateway's signing key

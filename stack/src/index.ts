@@ -5,5 +5,6 @@ export type { StackAuth, StackAuthParts } from "./createAuth.ts";
 export { envNames, loadEnv, requiredInProduction } from "./env.ts";
 export { edgeOptions } from "./edgeOptions.ts";
 export type { Env } from "./env.ts";
-export { TWILIO_STATUS_PATH, createPartners } from "./createPartners.ts";
-export type { PartnerConfig } from "./createPartners.ts";
+export { createPartners } from "./createPartners.ts";
+export { loadPartnerConfig } from "./loadPartnerConfig.ts";
+export type { PartnerConfig, Partners } from "./createPartners.ts";

@@ -1,27 +1,21 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { randomBytes } from "node:crypto";
 import { dirname, join } from "node:path";
-import { MailService } from "@sendgrid/mail";
-import twilio from "twilio";
+import type { PartnerPackage } from "@grondslag/integration-common";
 import type { PartnerConfig } from "./createPartners.ts";
-import { TWILIO_STATUS_PATH } from "./createPartners.ts";
-import type { Env } from "./env.ts";
+import { loadPartnerEnv, type Env } from "./env.ts";
 
-/** Builds the partners' SDK clients from the environment; a partner left unset is left out. */
-export function loadPartnerConfig(env: Env): PartnerConfig {
-  const config: PartnerConfig = {};
-  if (env.TWILIO_ACCOUNT_SID && env.TWILIO_AUTH_TOKEN && env.TWILIO_MESSAGING_SERVICE_SID) {
-    config.twilio = {
-      client: twilio(env.TWILIO_ACCOUNT_SID, env.TWILIO_AUTH_TOKEN, { httpClient: new twilio.RequestClient({ timeout: 10_000 }) }),
-      messagingServiceSid: env.TWILIO_MESSAGING_SERVICE_SID,
-      authToken: env.TWILIO_AUTH_TOKEN,
-      statusCallbackUrl: `${env.PUBLIC_URL ?? `http://localhost:${env.GATEWAY_PORT}`}${TWILIO_STATUS_PATH}`,
-    };
-  }
-  if (env.SENDGRID_API_KEY && env.SENDGRID_FROM) {
-    const client = new MailService();
-    client.setApiKey(env.SENDGRID_API_KEY);
-    config.sendgrid = { client, from: env.SENDGRID_FROM };
+/**
+ * Builds every registered package's configuration from its own variables; a package left
+ * unset is left out (its channels answer NOT_CONFIGURED). Nothing here names a partner.
+ */
+export function loadPartnerConfig(env: Env, packages: readonly PartnerPackage[], source?: NodeJS.ProcessEnv): PartnerConfig {
+  const values = loadPartnerEnv(packages, source);
+  const publicUrl = (env.PUBLIC_URL ?? `http://localhost:${env.GATEWAY_PORT}`).replace(/\/$/, "");
+  const config: Record<string, unknown> = {};
+  for (const partnerPackage of packages) {
+    const settings = partnerPackage.configFromEnv(values, { publicUrl });
+    if (settings !== undefined) config[partnerPackage.partner] = settings;
   }
   return config;
 }

@@ -1,5 +1,6 @@
 import { join } from "node:path";
 import { createDatabase } from "@grondslag/db";
+import { partnerPackages } from "@grondslag/partners";
 import { createLogger } from "@grondslag/server";
 import { createAuth } from "./createAuth.ts";
 import { createStack } from "./createStack.ts";
@@ -15,7 +16,7 @@ const log = createLogger({ level: env.LOG_LEVEL });
 const unlock = env.DATABASE_URL ? () => {} : lockDataDir(env.DATA_DIR);
 
 const database = await createDatabase({ url: env.DATABASE_URL, dataDir: join(env.DATA_DIR, "pglite") });
-const stack = await createStack({ database, auth: await createAuth(env), log, partners: loadPartnerConfig(env), otpKey: loadOtpKey(env), edge: edgeOptions(env) });
+const stack = await createStack({ database, auth: await createAuth(env), log, partners: loadPartnerConfig(env, partnerPackages), otpKey: loadOtpKey(env), edge: edgeOptions(env) });
 const subgraphPorts = Object.fromEntries(
   stack.subgraphs.map((subgraph, index) => [subgraph.name, env.SUBGRAPH_PORT_BASE && env.SUBGRAPH_PORT_BASE + index]),
 );

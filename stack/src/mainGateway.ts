@@ -1,4 +1,5 @@
 import { createGateway } from "@grondslag/gateway";
+import { partnerPackages } from "@grondslag/partners";
 import { createLogger, type Readiness } from "@grondslag/server";
 import { loadSupergraphSdl } from "@grondslag/supergraph";
 import { createAuth, createForwarding } from "./createAuth.ts";
@@ -20,7 +21,15 @@ async function start(): Promise<void> {
   const supergraphSdl = loadSupergraphSdl();
   const subgraphUrls = subgraphUrlsFromEnv(env);
   let gatewayUrl = "";
-  const partners = createPartners({ config: loadPartnerConfig(env), supergraphSdl, gatewayUrl: () => gatewayUrl, issueToken: auth.issueToken, log });
+  // The gateway's process only mounts the partners' webhooks; sends happen in the subgraphs' processes.
+  const partners = createPartners({
+    packages: partnerPackages,
+    config: loadPartnerConfig(env, partnerPackages),
+    supergraphSdl,
+    gatewayUrl: () => gatewayUrl,
+    issueToken: auth.issueToken,
+    log,
+  });
 
   let supergraphLoaded = false;
   const ready = async (): Promise<Readiness> => {

@@ -26,10 +26,18 @@ async function start(): Promise<void> {
   const supergraphSdl = loadSupergraphSdl();
   // Partners (SMS and mail codes) read their field sets through the gateway, like any caller.
   const gatewayUrl = env.GATEWAY_URL ?? `http://127.0.0.1:${env.GATEWAY_PORT}/graphql`;
-  const partners = createPartners({ config: loadPartnerConfig(env), supergraphSdl, gatewayUrl: () => gatewayUrl, issueToken: auth.issueToken, log });
+  const partners = createPartners({
+    packages: partnerPackages,
+    config: loadPartnerConfig(env, partnerPackages),
+    database,
+    supergraphSdl,
+    gatewayUrl: () => gatewayUrl,
+    issueToken: auth.issueToken,
+    log,
+  });
   const { issueToken } = auth;
   const services: PlatformServices = {
-    sendCode: partners.sendCode,
+    sendToPartner: partners.send,
     otpKey: loadOtpKey(env),
     ...(issueToken ? { issueSessionToken: async (caller) => ({ token: await issueToken(caller), expiresAt: new Date(Date.now() + 3600_000) }) } : {}),
   };
@@ -38,6 +46,8 @@ async function start(): Promise<void> {
   const subgraph = entry.module.createSubgraph({ database, log, supergraphSdl, services, partnerFields });
 
   await subgraph.migrate();
+  // Every process that may send migrates the outbox (serialised by the migration lock; idempotent).
+  await partners.migrate();
   if ((env.SEED_DEMO_DATA ?? env.GRONDSLAG_ENV !== "production") && !(await subgraph.hasData())) {
     await subgraph.seedDemoData();
     log.info({ subgraph: subgraph.name }, "seeded the demo cast into an empty store");
@@ -60,7 +70,11 @@ async function start(): Promise<void> {
     ...(env.METRICS_TOKEN ? { metricsToken: env.METRICS_TOKEN } : {}),
   });
   const port = await server.listen(env.SUBGRAPH_PORT ?? entry.port, env.HOST);
+  // Every process runs the outbox's worker: FOR UPDATE SKIP LOCKED gives each send to one of them,
+  // and a process where a channel is not configured leaves its sends to one where it is.
+  const worker = partners.startWorker();
   stopOnSignals(log, async () => {
+    await worker.stop();
     await server.stop();
     await database.close();
   });

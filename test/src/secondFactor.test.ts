@@ -1,8 +1,11 @@
+import { randomUUID } from "node:crypto";
+import diagnostics from "node:diagnostics_channel";
+import { queryRows } from "@grondslag/db";
 import { fieldCoordinates } from "@grondslag/integration-common";
 import { readGraphPolicy } from "@grondslag/policy";
-import { TWILIO_STATUS_PATH } from "@grondslag/stack";
 import { loadSupergraphSdl } from "@grondslag/supergraph";
-import { smsDeclaration, mailDeclaration } from "@grondslag/twilio";
+import { mailDeclaration, smsDeclaration, TWILIO_STATUS_PATH, type TwilioConfig } from "@grondslag/twilio";
+import { sql } from "drizzle-orm";
 import { buildASTSchema, parse } from "graphql";
 import { decodeJwt } from "jose";
 import nock from "nock";
@@ -23,7 +26,8 @@ beforeAll(async () => {
   // vitest.setup.ts has disabled all network but loopback.
   // nock 14 hangs on the SDK's keep-alive agent (nock#3001): a client without it.
   const client = twilio(ACCOUNT, TOKEN, { httpClient: new twilio.RequestClient({ keepAlive: false, timeout: 500 }) });
-  graph = await startTestStack({ partners: { twilio: { client, messagingServiceSid: SERVICE, authToken: TOKEN, statusCallbackUrl: STATUS_URL } } });
+  const twilioConfig: TwilioConfig = { sms: { client, messagingServiceSid: SERVICE, authToken: TOKEN, statusCallbackUrl: STATUS_URL } };
+  graph = await startTestStack({ partners: { twilio: twilioConfig } });
 });
 afterEach(() => {
   expect(nock.pendingMocks()).toEqual([]);
@@ -168,3 +172,52 @@ describe("Twilio's delivery status callbacks", () => {
     expect(await statusOfLogin()).toBe("delivered");
   });
 });
+
+// Last: it enrols another phone for anna, which the tests above do not expect.
+describe("the request id on the second-factor send path", () => {
+  it("reaches the partner's field-set read and the disclosure record: the x-request-id of the request that asked for the code", async () => {
+    const requestId = `login-${randomUUID()}`;
+    // Every HTTP request this process makes through fetch (undici), with its headers: the
+    // adapter's read of its field set is one, made as partner:twilio to the gateway.
+    // (The gateway's forwarding of it to identity is another, to the subgraph's origin.)
+    const gateway = new URL(graph.gatewayUrl).origin;
+    const partnerReads: (string | undefined)[] = [];
+    const onRequest = (message: unknown) => {
+      const { request } = message as { request: { origin: string; path: string; headers: string | string[] } };
+      const headers = headerMap(request.headers);
+      const token = headers.authorization?.replace(/^Bearer /, "");
+      if (request.origin === gateway && token && decodeJwt(token).role === "partner:twilio") partnerReads.push(headers["x-request-id"]);
+    };
+    diagnostics.subscribe("undici:request:create", onRequest);
+    const sms = expectSms("SM-request-id");
+    try {
+      const response = await fetch(graph.gatewayUrl, {
+        method: "POST",
+        headers: { "content-type": "application/json", authorization: `Bearer ${await graph.tokenFor("anna")}`, "x-request-id": requestId },
+        body: JSON.stringify({ query: `mutation { startPhoneEnrolment(phone: "+31611122299") { id } }` }),
+      });
+      expect(response.headers.get("x-request-id")).toBe(requestId);
+      expect(((await response.json()) as { errors?: unknown }).errors).toBeUndefined();
+      await sms;
+    } finally {
+      diagnostics.unsubscribe("undici:request:create", onRequest);
+    }
+    expect(partnerReads).toEqual([requestId]);
+    const recorded = await queryRows<{ request_id: string | null; outcome: string }>(graph.database.db, sql`select request_id, outcome from consent.disclosure where reference = 'SM-request-id'`);
+    expect(recorded).toEqual([{ request_id: requestId, outcome: "sent" }]);
+  });
+});
+
+/** undici's request headers: a flat [name, value, ...] array, or (older) one CRLF-separated string. */
+function headerMap(headers: string | string[]): Record<string, string> {
+  const pairs: [string, string][] = [];
+  if (typeof headers === "string") {
+    for (const line of headers.split("\r\n")) {
+      const colon = line.indexOf(":");
+      if (colon > 0) pairs.push([line.slice(0, colon), line.slice(colon + 1).trim()]);
+    }
+  } else {
+    for (let index = 0; index + 1 < headers.length; index += 2) pairs.push([headers[index]!, headers[index + 1]!]);
+  }
+  return Object.fromEntries(pairs.map(([name, value]) => [name.toLowerCase(), value]));
+}

@@ -11,7 +11,8 @@ import {
 } from "@grondslag/auth";
 import type { GatewayEdgeOptions } from "@grondslag/gateway";
 import { createLogger, type Logger } from "@grondslag/server";
-import { createStack, createStackAuth, type PartnerConfig, type Stack, type StackAuth } from "@grondslag/stack";
+import type { PartnerPackage } from "@grondslag/integration-common";
+import { createStack, createStackAuth, type PartnerConfig, type Stack, type StackAuth, type StackOptions } from "@grondslag/stack";
 import { getTestDatabase, resetDatabase, type TestDatabase } from "@grondslag/testing";
 import { inject } from "vitest";
 import { startSplitStack } from "./splitStack.ts";
@@ -67,7 +68,14 @@ export function stackShape(): StackShape {
 // `auth`: the stack's issuers built elsewhere (externalIssuer.test.ts: createAuth with AUTH_JWKS_URL);
 // `tokenFor` then signs with a test key that stack does not trust, and the test signs its own.
 export async function startTestStack(
-  options: { partners?: PartnerConfig; log?: Logger; edge?: GatewayEdgeOptions; auth?: { auth: StackAuth; gatewayKey: SigningKeyPair; platformKey: SigningKeyPair } } = {},
+  options: {
+    partners?: PartnerConfig;
+    extraPartnerPackages?: readonly PartnerPackage[];
+    partnerWorker?: StackOptions["partnerWorker"];
+    log?: Logger;
+    edge?: GatewayEdgeOptions;
+    auth?: { auth: StackAuth; gatewayKey: SigningKeyPair; platformKey: SigningKeyPair };
+  } = {},
 ): Promise<TestStack> {
   if (stackShape() === "split") {
     // Separate processes have their own loggers, partner clients, edge and keys (from their env).
@@ -97,6 +105,8 @@ export async function startTestStack(
     seedDemoData: false,
     otpKey: `test-otp-key-${Math.random()}`,
     ...(options.partners ? { partners: options.partners } : {}),
+    ...(options.extraPartnerPackages ? { extraPartnerPackages: options.extraPartnerPackages } : {}),
+    ...(options.partnerWorker === undefined ? {} : { partnerWorker: options.partnerWorker }),
     // Suites fire requests as fast as they can as one persona: rates stay out of their way
     // unless a test sets its own (gatewayLimits.test.ts does).
     edge: { callerRateLimit: UNLIMITED, refusalRateLimit: UNLIMITED, ...options.edge },

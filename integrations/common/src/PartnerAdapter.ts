@@ -48,4 +48,20 @@ export interface PartnerAdapter<Input, Request> {
    * id). Throws a PartnerError: `retryable` only where the partner says a retry is harmless.
    */
   send(request: Request, options: { idempotencyKey: string }): Promise<{ reference: string }>;
+  /**
+   * Asks the partner whether a send that may have left (the process died after calling it, or
+   * the partner answered with a timeout or a 5xx) arrived: its reference when it did, null when
+   * the partner says it has no such send. Built from the field set's answer, as `toRequest` is,
+   * and from the time the attempt started. Leave it out when the partner's API cannot say: such
+   * a send is then recorded as UNKNOWN, never as failed and never sent again.
+   */
+  reconcile?(fields: Record<string, unknown>, attempt: { since: Date; idempotencyKey: string }): Promise<{ reference: string } | null>;
+}
+
+/**
+ * Whether a failed attempt may still have reached the partner: a refusal (BAD_USER_INPUT) and a
+ * retryable error (the partner documents that it did nothing) did not; anything else might have.
+ */
+export function mayHaveSent(error: PartnerError): boolean {
+  return error.code === "PARTNER_UNAVAILABLE" && !error.retryable;
 }

@@ -1,71 +1,209 @@
+import { randomUUID } from "node:crypto";
+import { queryRows } from "@grondslag/db";
+import { getTestDatabase, type TestDatabase } from "@grondslag/testing";
+import { eq, sql } from "drizzle-orm";
 import { buildSchema } from "graphql";
-import { describe, expect, it, vi } from "vitest";
+import { beforeAll, describe, expect, it, vi } from "vitest";
 import type { GraphClient } from "./createGraphClient.ts";
-import { createPartnerRunner } from "./createPartnerRunner.ts";
+import { createPartnerRunner, type PartnerRunnerOptions } from "./createPartnerRunner.ts";
+import type { DisclosureLog } from "./outbox/disclosureLog.ts";
+import { migratePartnerOutbox } from "./outbox/migrate.ts";
+import { sends } from "./outbox/tables.ts";
 import { PartnerError, type PartnerAdapter } from "./PartnerAdapter.ts";
 
+// The runner over the real outbox table (PGlite, or PostgreSQL with DATABASE_URL). The
+// disclosure log is consent's; here a stand-in table in a schema of this test records what the
+// runner writes, in the runner's own transaction (test/src/partnerOutbox*.test.ts use consent's).
 const schema = buildSchema(`type Query { person(id: ID!): Person } type Person { phone: String name: String }`);
 const quiet = { info: () => {}, error: () => {} };
+type Adapter = PartnerAdapter<{ text: string }, { to: string; text: string }>;
 
-function adapter(send: PartnerAdapter<{ text: string }, unknown>["send"]): PartnerAdapter<{ text: string }, unknown> {
+let database: TestDatabase;
+beforeAll(async () => {
+  database = await getTestDatabase();
+  await migratePartnerOutbox(database);
+  await database.execute(`DROP SCHEMA IF EXISTS outbox_test CASCADE;
+    CREATE SCHEMA outbox_test;
+    CREATE TABLE outbox_test.disclosure (idempotency_key text PRIMARY KEY, partner text, person_id text, fields text[], outcome text, reference text, request_id text);`);
+});
+
+/** Records into the stand-in table; `failing` makes the next `failing` records throw, inside the transaction. */
+function testLog(failing = 0): DisclosureLog {
+  let left = failing;
+  return {
+    async record(tx, entry) {
+      await tx.execute(sql`insert into outbox_test.disclosure values (${entry.idempotencyKey}, ${entry.partner}, ${entry.personId},
+        array(select jsonb_array_elements_text(${JSON.stringify(entry.fields)}::jsonb)), ${entry.outcome}, ${entry.reference}, ${entry.requestId}) on conflict do nothing`);
+      if (left > 0) {
+        left -= 1;
+        throw new Error("the disclosure log is unreachable");
+      }
+    },
+  };
+}
+
+const disclosuresOf = (key: string) =>
+  queryRows<{ outcome: string; reference: string | null; fields: string[]; request_id: string | null }>(database.db, sql`select outcome, reference, fields, request_id from outbox_test.disclosure where idempotency_key = ${key}`);
+const sendOf = async (key: string) => (await database.db.select().from(sends).where(eq(sends.idempotencyKey, key)))[0];
+
+function adapter(send: Adapter["send"], reconcile?: Adapter["reconcile"]): Adapter {
   return {
     declaration: { partner: "acme-sms", legalRole: "processor", purpose: "reminders", basis: "CONSENT", fieldSet: `query($personId: ID!) { person(id: $personId) { phone } }` },
     toRequest: (fields, input) => ({ to: (fields.person as { phone: string }).phone, text: input.text }),
     send,
+    ...(reconcile ? { reconcile } : {}),
   };
 }
 
+const phoneGraph = (calls: { role: string; requestId: string | undefined }[] = []) =>
+  (async (_query, _variables, caller, options) => {
+    calls.push({ role: caller.role, requestId: options?.requestId });
+    return { data: { person: { phone: "+31612345678" } } };
+  }) as GraphClient;
+
+function runner(options: Partial<PartnerRunnerOptions> & { disclosureLog: DisclosureLog }) {
+  return createPartnerRunner({ graph: phoneGraph(), schema, database: database.db, log: quiet, backoff: () => 0, reconcileAfterMs: 0, leaseMs: 60_000, ...options });
+}
+
 describe("createPartnerRunner", () => {
-  it("reads the field set as the partner itself and records the disclosure as the platform's service", async () => {
-    const calls: { role: string; variables: Record<string, unknown> }[] = [];
-    const graph = (async (query, variables, caller) => {
-      calls.push({ role: caller.role, variables });
-      return query.includes("recordDisclosure") ? { data: { recordDisclosure: { __typename: "Disclosure" } } } : { data: { person: { phone: "+31612345678" } } };
-    }) as GraphClient;
+  it("writes the send first, reads the field set as the partner itself, and settles it SENT with its disclosure", async () => {
+    const key = randomUUID();
+    const calls: { role: string; requestId: string | undefined }[] = [];
     const send = vi.fn(async () => ({ reference: "R1" }));
-    const result = await createPartnerRunner({ graph, schema, log: quiet }).run(adapter(send), { personId: "anna", input: { text: "hi" }, idempotencyKey: "k1" });
+    const result = await runner({ graph: phoneGraph(calls), disclosureLog: testLog() }).run(adapter(send), { personId: "anna", input: { text: "hi" }, idempotencyKey: key });
     expect(result).toEqual({ reference: "R1", fields: ["Person.phone"], deduplicated: false });
-    expect(send).toHaveBeenCalledWith({ to: "+31612345678", text: "hi" }, { idempotencyKey: "k1" });
-    expect(calls.map((call) => call.role)).toEqual(["partner:acme-sms", "service"]);
-    expect(calls[1]?.variables.input).toMatchObject({ partner: "acme-sms", personId: "anna", fields: ["Person.phone"], outcome: "SENT", reference: "R1" });
+    expect(send).toHaveBeenCalledWith({ to: "+31612345678", text: "hi" }, { idempotencyKey: key });
+    expect(calls.map((call) => call.role)).toEqual(["partner:acme-sms"]);
+    expect(await disclosuresOf(key)).toEqual([{ outcome: "sent", reference: "R1", fields: ["Person.phone"], request_id: null }]);
+    // The send's row keeps no input (the text may be a secret code) and no personal value.
+    expect(await sendOf(key)).toMatchObject({ status: "sent", reference: "R1", input: null, personId: "anna", fields: ["Person.phone"], attempts: 1, inFlightSince: null });
   });
 
-  it("sends nothing when the graph refuses the partner its field set", async () => {
+  it("sends nothing when the graph refuses the partner its field set, and records no disclosure", async () => {
+    const key = randomUUID();
     const graph = (async () => ({
       data: { person: { phone: null } },
       errors: [{ message: "Not authorised to read Person.phone.", extensions: { code: "UNAUTHORIZED_FIELD_OR_TYPE", field: "Person.phone" } }],
     })) as GraphClient;
     const send = vi.fn(async () => ({ reference: "R2" }));
-    const run = createPartnerRunner({ graph, schema, log: quiet }).run(adapter(send), { personId: "anna", input: { text: "hi" }, idempotencyKey: "k2" });
+    const run = runner({ graph, disclosureLog: testLog() }).run(adapter(send), { personId: "anna", input: { text: "hi" }, idempotencyKey: key });
     await expect(run).rejects.toThrow("The graph refused partner:acme-sms's field set: Person.phone");
     expect(send).not.toHaveBeenCalled();
+    expect(await disclosuresOf(key)).toEqual([]);
+    expect(await sendOf(key)).toMatchObject({ status: "failed", attempts: 0 });
   });
 
-  it("stops retrying after the set number of attempts and records the failure", async () => {
-    const recorded: unknown[] = [];
-    const graph = (async (query, variables) => {
-      if (query.includes("recordDisclosure")) recorded.push(variables.input);
-      return { data: { person: { phone: "+31612345678" }, recordDisclosure: { __typename: "Disclosure" } } };
-    }) as GraphClient;
+  it("stops retrying after the set number of attempts and records the failure once", async () => {
+    const key = randomUUID();
     const send = vi.fn(async () => {
       throw new PartnerError("PARTNER_UNAVAILABLE", "busy", true);
     });
-    const runner = createPartnerRunner({ graph, schema, log: quiet, attempts: 3, backoff: () => 0 });
-    await expect(runner.run(adapter(send), { personId: "anna", input: { text: "hi" }, idempotencyKey: "k3" })).rejects.toMatchObject({ code: "PARTNER_UNAVAILABLE" });
+    const run = runner({ attempts: 3, disclosureLog: testLog() }).run(adapter(send), { personId: "anna", input: { text: "hi" }, idempotencyKey: key });
+    await expect(run).rejects.toMatchObject({ code: "PARTNER_UNAVAILABLE" });
     expect(send).toHaveBeenCalledTimes(3);
-    expect(recorded).toEqual([expect.objectContaining({ outcome: "FAILED", reference: null, idempotencyKey: "k3:failed" })]);
+    expect(await disclosuresOf(key)).toEqual([expect.objectContaining({ outcome: "failed", reference: null })]);
+    expect(await sendOf(key)).toMatchObject({ status: "failed", attempts: 3, lastError: "PARTNER_UNAVAILABLE" });
   });
 
-  it("carries the request id that caused a send into its graph calls and its log line", async () => {
-    const requestIds: (string | undefined)[] = [];
-    const graph = (async (query, _variables, _caller, options) => {
-      requestIds.push(options?.requestId);
-      return query.includes("recordDisclosure") ? { data: { recordDisclosure: { __typename: "Disclosure" } } } : { data: { person: { phone: "+31612345678" } } };
-    }) as GraphClient;
+  it("carries the request id that caused a send into its graph calls, its log line and its disclosure", async () => {
+    const key = randomUUID();
+    const calls: { role: string; requestId: string | undefined }[] = [];
     const info = vi.fn();
-    const runner = createPartnerRunner({ graph, schema, log: { info, error: () => {} } });
-    await runner.run(adapter(async () => ({ reference: "R4" })), { personId: "anna", input: { text: "hi" }, idempotencyKey: "k4", requestId: "req-42" });
-    expect(requestIds).toEqual(["req-42", "req-42"]);
+    await runner({ graph: phoneGraph(calls), log: { info, error: () => {} }, disclosureLog: testLog() }).run(adapter(async () => ({ reference: "R4" })), {
+      personId: "anna", input: { text: "hi" }, idempotencyKey: key, requestId: "req-42",
+    });
+    expect(calls.map((call) => call.requestId)).toEqual(["req-42"]);
     expect(info).toHaveBeenCalledWith(expect.objectContaining({ requestId: "req-42" }), "sent to partner");
+    expect(await disclosuresOf(key)).toEqual([expect.objectContaining({ request_id: "req-42" })]);
+  });
+
+  it("tells the caller SENT when the partner accepted but the record failed, and the worker records it SENT once, without sending again", async () => {
+    // The bug this replaces: the runner recorded FAILED and told the caller the send had failed.
+    const key = randomUUID();
+    const send = vi.fn(async () => ({ reference: "R5" }));
+    const reconcile = vi.fn(async () => ({ reference: "R5" }));
+    const failingOnce = runner({ disclosureLog: testLog(1) });
+    const result = await failingOnce.run(adapter(send, reconcile), { personId: "anna", input: { text: "hi" }, idempotencyKey: key });
+    expect(result).toEqual({ reference: "R5", fields: ["Person.phone"], deduplicated: false });
+    // Rolled back with the failed record: neither a disclosure nor a settled send, and no FAILED anywhere.
+    expect(await disclosuresOf(key)).toEqual([]);
+    expect(await sendOf(key)).toMatchObject({ status: "pending", inFlightSince: expect.any(Date) });
+
+    // The worker (another process; the claim ran out) asks the partner, and records it once.
+    const worker = runner({ disclosureLog: testLog(), now: () => new Date(Date.now() + 120_000) });
+    await worker.work(() => adapter(send, reconcile));
+    expect(reconcile).toHaveBeenCalledWith({ person: { phone: "+31612345678" } }, expect.objectContaining({ idempotencyKey: key }));
+    expect(send).toHaveBeenCalledTimes(1);
+    expect(await disclosuresOf(key)).toEqual([expect.objectContaining({ outcome: "sent", reference: "R5" })]);
+    expect(await sendOf(key)).toMatchObject({ status: "sent", reference: "R5", lastError: "reconciled: the partner has it" });
+  });
+
+  it("leaves a send that may have reached the partner to reconciliation: UNKNOWN where the partner cannot be asked, never re-sent", async () => {
+    const key = randomUUID();
+    const send = vi.fn(async () => {
+      throw new PartnerError("PARTNER_UNAVAILABLE", "timed out", false);
+    });
+    const log = testLog();
+    const run = runner({ disclosureLog: log }).run(adapter(send), { personId: "anna", input: { text: "hi" }, idempotencyKey: key });
+    await expect(run).rejects.toMatchObject({ code: "PARTNER_UNAVAILABLE" });
+    expect(await disclosuresOf(key)).toEqual([]);
+    expect(await sendOf(key)).toMatchObject({ status: "pending", inFlightSince: expect.any(Date), lastError: "PARTNER_UNAVAILABLE" });
+
+    await runner({ disclosureLog: log }).work(() => adapter(send));
+    expect(send).toHaveBeenCalledTimes(1);
+    expect(await disclosuresOf(key)).toEqual([expect.objectContaining({ outcome: "unknown", reference: null })]);
+    expect(await sendOf(key)).toMatchObject({ status: "unknown" });
+  });
+
+  it("records FAILED when the partner, asked, has no such send; UNKNOWN when it does not answer within the bound", async () => {
+    const timeout = async () => {
+      throw new PartnerError("PARTNER_UNAVAILABLE", "timed out", false);
+    };
+    const none = runner({ disclosureLog: testLog() });
+    const absent = randomUUID();
+    await expect(none.run(adapter(timeout), { personId: "anna", input: { text: "hi" }, idempotencyKey: absent })).rejects.toThrow();
+    await none.work(() => adapter(timeout, async () => null));
+    expect(await disclosuresOf(absent)).toEqual([expect.objectContaining({ outcome: "failed" })]);
+
+    const silent = randomUUID();
+    const reconcile = vi.fn(async () => {
+      throw new Error("the partner's API is down");
+    });
+    const bounded = runner({ disclosureLog: testLog(), reconcileAttempts: 3 });
+    await expect(bounded.run(adapter(timeout), { personId: "anna", input: { text: "hi" }, idempotencyKey: silent })).rejects.toThrow();
+    for (let round = 0; round < 5; round += 1) await bounded.work(() => adapter(timeout, reconcile));
+    expect(reconcile).toHaveBeenCalledTimes(3);
+    expect(await disclosuresOf(silent)).toEqual([expect.objectContaining({ outcome: "unknown" })]);
+  });
+
+  it("sends a key once across runners (a restart, another process): the second answers the first's reference", async () => {
+    const key = randomUUID();
+    const send = vi.fn(async () => ({ reference: "R7" }));
+    await runner({ disclosureLog: testLog() }).run(adapter(send), { personId: "anna", input: { text: "hi" }, idempotencyKey: key });
+    const again = await runner({ disclosureLog: testLog() }).run(adapter(send), { personId: "anna", input: { text: "hi" }, idempotencyKey: key });
+    expect(again).toEqual({ reference: "R7", fields: ["Person.phone"], deduplicated: true });
+    expect(send).toHaveBeenCalledTimes(1);
+    expect(await disclosuresOf(key)).toHaveLength(1);
+  });
+
+  it("delivers an enqueued send by the worker with bounded retries, and two workers never both take it", async () => {
+    const key = randomUUID();
+    let busy = 1;
+    const send = vi.fn(async () => {
+      if (busy-- > 0) throw new PartnerError("PARTNER_UNAVAILABLE", "busy", true);
+      return { reference: "R8" };
+    });
+    const log = testLog();
+    const queue = runner({ disclosureLog: log });
+    expect(await queue.enqueue(adapter(send), { personId: "anna", input: { text: "later" }, idempotencyKey: key })).toMatchObject({ created: true });
+    expect(await sendOf(key)).toMatchObject({ status: "pending", input: { text: "later" } });
+    // Two workers at once: one claims it (SKIP LOCKED), the other finds nothing due.
+    const handled = await Promise.all([queue.work(() => adapter(send)), runner({ disclosureLog: log }).work(() => adapter(send))]);
+    expect(handled.reduce((sum, count) => sum + count, 0)).toBeGreaterThanOrEqual(1);
+    expect(send).toHaveBeenCalledTimes(1);
+    expect(await sendOf(key)).toMatchObject({ status: "pending", attempts: 1, inFlightSince: null, lastError: "PARTNER_UNAVAILABLE" });
+    await queue.work(() => adapter(send));
+    expect(send).toHaveBeenCalledTimes(2);
+    expect(await disclosuresOf(key)).toEqual([expect.objectContaining({ outcome: "sent", reference: "R8" })]);
   });
 });

@@ -20,13 +20,30 @@ export interface TwilioSmsRequest {
 const UNREACHABLE_NUMBER = new Set([21211, 21214, 21408, 21610, 21612, 21614]);
 const TOO_MANY_REQUESTS = 20429;
 
+const recipientOf = (fields: Record<string, unknown>) => (fields.person as { smsRecipient?: string | null } | null)?.smsRecipient;
+
 export function createTwilioSmsAdapter(options: TwilioSmsOptions): PartnerAdapter<{ text: string }, TwilioSmsRequest> {
   return {
     declaration: smsDeclaration,
     toRequest(fields, { text }) {
-      const to = (fields.person as { smsRecipient?: string | null } | null)?.smsRecipient;
+      const to = recipientOf(fields);
       if (!to) throw new PartnerError("BAD_USER_INPUT", "There is no phone number to send the code to.");
       return { to, messagingServiceSid: options.messagingServiceSid, body: text };
+    },
+    /**
+     * Twilio's Messages API keeps no key of ours, but lists messages by `To` (newest first): a
+     * message of our messaging service to the number, created since the attempt started, is the
+     * send. With several such messages the earliest is taken (two codes to one number within a
+     * reconciliation window both went out, so the record stays true that one was sent).
+     */
+    async reconcile(fields, { since }) {
+      const to = recipientOf(fields);
+      if (!to) return null;
+      const messages = await options.client.messages.list({ to, limit: 20 });
+      const ours = messages
+        .filter((message) => message.messagingServiceSid === options.messagingServiceSid && message.dateCreated.getTime() >= since.getTime())
+        .sort((a, b) => a.dateCreated.getTime() - b.dateCreated.getTime());
+      return ours[0] ? { reference: ours[0].sid } : null;
     },
     async send(request) {
       try {

@@ -5,4 +5,5 @@ export { createSendGridMailAdapter } from "./createSendGridMailAdapter.ts";
 export type { SendGridMailOptions, SendGridMailRequest } from "./createSendGridMailAdapter.ts";
 export { createTwilioStatusWebhook } from "./verifyWebhook.ts";
 export type { TwilioStatus, TwilioStatusWebhookOptions, WebhookResponse } from "./verifyWebhook.ts";
-export { twilioPartner } from "./twilioPartner.ts";
+export { TWILIO_STATUS_PATH, twilioPartner } from "./twilioPartner.ts";
+export type { TwilioConfig } from "./twilioPartner.ts";

@@ -1,9 +1,11 @@
-import { createPartnerRunner, PartnerError, type GraphClient } from "@grondslag/integration-common";
+import { randomUUID } from "node:crypto";
+import { createPartnerRunner, migratePartnerOutbox, PartnerError, type DisclosureEntry, type DisclosureLog, type GraphClient } from "@grondslag/integration-common";
+import { getTestDatabase, type TestDatabase } from "@grondslag/testing";
 import { MailService } from "@sendgrid/mail";
 import { buildSchema } from "graphql";
 import nock from "nock";
 import twilio from "twilio";
-import { afterAll, afterEach, describe, expect, it } from "vitest";
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { createSendGridMailAdapter } from "./createSendGridMailAdapter.ts";
 import { createTwilioSmsAdapter } from "./createTwilioSmsAdapter.ts";
 import { createTwilioStatusWebhook } from "./verifyWebhook.ts";
@@ -24,16 +26,19 @@ function expectExactly(body: Record<string, unknown>, keys: string[]) {
 }
 
 const schema = buildSchema(`type Query { person(id: ID!): Person } type Person { smsRecipient: String mailRecipient: String givenName: String }`);
-function fakeGraph(recorded: unknown[]): GraphClient {
-  return (async (query: string, variables: Record<string, unknown>) => {
-    if (query.includes("recordDisclosure")) {
-      recorded.push(variables.input);
-      return { data: { recordDisclosure: { id: "d1" } } };
-    }
-    return { data: { person: { smsRecipient: "+31612345678", mailRecipient: "anna@example.nl" } } };
-  }) as GraphClient;
-}
+const fakeGraph = (async () => ({ data: { person: { smsRecipient: "+31612345678", mailRecipient: "anna@example.nl" } } })) as GraphClient;
 const quiet = { info: () => {}, error: () => {} };
+
+// The runner keeps its sends in the outbox table; the disclosures it records are collected here.
+let database: TestDatabase;
+beforeAll(async () => {
+  database = await getTestDatabase();
+  await migratePartnerOutbox(database);
+});
+const collect = (recorded: DisclosureEntry[]): DisclosureLog => ({ record: async (_tx, entry) => void recorded.push(entry) });
+const runnerRecording = (recorded: DisclosureEntry[], options: { backoff?: () => number } = {}) =>
+  createPartnerRunner({ graph: fakeGraph, schema, database: database.db, log: quiet, disclosureLog: collect(recorded), ...options });
+const key = (name: string) => `otp:${name}:${randomUUID()}`;
 
 // vitest.setup.ts has disabled all network but loopback.
 afterAll(() => {
@@ -78,13 +83,13 @@ describe("Twilio SMS adapter", () => {
     nock("https://api.twilio.com")
       .post(MESSAGES)
       .reply(400, { code: 21211, message: "The 'To' number +31600000000 is not a valid phone number.", status: 400 });
-    const recorded: unknown[] = [];
-    const runner = createPartnerRunner({ graph: fakeGraph(recorded), schema, log: quiet, backoff: () => 0 });
-    const failure = runner.run(sms(), { personId: "anna", input: { text: CODE_TEXT }, idempotencyKey: "otp:c1" });
+    const recorded: DisclosureEntry[] = [];
+    const runner = runnerRecording(recorded, { backoff: () => 0 });
+    const failure = runner.run(sms(), { personId: "anna", input: { text: CODE_TEXT }, idempotencyKey: key("c1") });
     await expect(failure).rejects.toMatchObject({ code: "BAD_USER_INPUT", message: "This phone number cannot receive text messages." });
     // The refusal names no number and no code.
     await failure.catch((error: Error) => expect(error.message).not.toMatch(/\+316|482913/));
-    expect(recorded).toEqual([expect.objectContaining({ partner: "twilio", outcome: "FAILED", fields: ["Person.smsRecipient"] })]);
+    expect(recorded).toEqual([expect.objectContaining({ partner: "twilio", outcome: "failed", fields: ["Person.smsRecipient"] })]);
   });
 
   it("retries a 429 (never processed, safe to retry) with the same request, then succeeds", async () => {
@@ -94,37 +99,65 @@ describe("Twilio SMS adapter", () => {
       .reply(429, { code: 20429, message: "Too Many Requests", status: 429 })
       .post(MESSAGES, (body) => (bodies.push({ ...body }), true))
       .reply(201, { sid: "SM0003" });
-    const recorded: unknown[] = [];
-    const runner = createPartnerRunner({ graph: fakeGraph(recorded), schema, log: quiet, backoff: () => 0 });
-    const result = await runner.run(sms(), { personId: "anna", input: { text: CODE_TEXT }, idempotencyKey: "otp:c2" });
+    const recorded: DisclosureEntry[] = [];
+    const runner = runnerRecording(recorded, { backoff: () => 0 });
+    const idempotencyKey = key("c2");
+    const result = await runner.run(sms(), { personId: "anna", input: { text: CODE_TEXT }, idempotencyKey });
     expect(result).toEqual({ reference: "SM0003", fields: ["Person.smsRecipient"], deduplicated: false });
     expect(bodies).toHaveLength(2);
     expect(bodies[0]).toEqual(bodies[1]);
     expect(recorded).toEqual([
-      { partner: "twilio", personId: "anna", fields: ["Person.smsRecipient"], purpose: "second-factor-login", basis: "CONTRACT", outcome: "SENT", reference: "SM0003", idempotencyKey: "otp:c2:sent" },
+      { partner: "twilio", personId: "anna", fields: ["Person.smsRecipient"], purpose: "second-factor-login", basis: "CONTRACT", outcome: "sent", reference: "SM0003", idempotencyKey, requestId: null },
     ]);
   });
 
   it("does not retry a 5xx or a timeout, which may already have sent the message", async () => {
     nock("https://api.twilio.com").post(MESSAGES).reply(500, { code: 20500, message: "Internal Server Error", status: 500 });
-    const runner = createPartnerRunner({ graph: fakeGraph([]), schema, log: quiet, backoff: () => 0 });
-    await expect(runner.run(sms(), { personId: "anna", input: { text: CODE_TEXT }, idempotencyKey: "otp:c3" })).rejects.toMatchObject({ code: "PARTNER_UNAVAILABLE" });
+    const recorded: DisclosureEntry[] = [];
+    const runner = runnerRecording(recorded, { backoff: () => 0 });
+    await expect(runner.run(sms(), { personId: "anna", input: { text: CODE_TEXT }, idempotencyKey: key("c3") })).rejects.toMatchObject({ code: "PARTNER_UNAVAILABLE" });
 
     nock("https://api.twilio.com").post(MESSAGES).delay(2_000).reply(201, { sid: "SM-late" });
-    await expect(runner.run(sms(), { personId: "anna", input: { text: CODE_TEXT }, idempotencyKey: "otp:c4" })).rejects.toBeInstanceOf(PartnerError);
+    await expect(runner.run(sms(), { personId: "anna", input: { text: CODE_TEXT }, idempotencyKey: key("c4") })).rejects.toBeInstanceOf(PartnerError);
     nock.abortPendingRequests();
+    // Neither is recorded FAILED: both may have gone out, and are left to reconciliation.
+    expect(recorded).toEqual([]);
   });
 
   it("sends once for one idempotency key, however often it is run", async () => {
     nock("https://api.twilio.com").post(MESSAGES).once().reply(201, { sid: "SM0005" });
-    const recorded: unknown[] = [];
-    const runner = createPartnerRunner({ graph: fakeGraph(recorded), schema, log: quiet });
-    const send = () => runner.run(sms(), { personId: "anna", input: { text: CODE_TEXT }, idempotencyKey: "otp:c5" });
+    const recorded: DisclosureEntry[] = [];
+    const runner = runnerRecording(recorded);
+    const idempotencyKey = key("c5");
+    const send = () => runner.run(sms(), { personId: "anna", input: { text: CODE_TEXT }, idempotencyKey });
     const [first, second] = await Promise.all([send(), send()]);
     expect(first).toMatchObject({ reference: "SM0005", deduplicated: false });
     expect(second).toMatchObject({ reference: "SM0005", deduplicated: true });
     expect(await send()).toMatchObject({ reference: "SM0005", deduplicated: true });
     expect(recorded).toHaveLength(1);
+  });
+});
+
+describe("Twilio SMS reconciliation", () => {
+  const page = (messages: object[]) => ({ messages, end: 0, first_page_uri: MESSAGES, next_page_uri: null, page: 0, page_size: 20, previous_page_uri: null, start: 0, uri: MESSAGES });
+  const message = (sid: string, created: Date, service = SERVICE) => ({ sid, to: "+31612345678", messaging_service_sid: service, date_created: created.toUTCString(), status: "sent" });
+
+  it("asks Twilio for the messages to the number and answers ours created since the attempt began", async () => {
+    const since = new Date("2026-11-25T12:00:00Z");
+    let query: Record<string, unknown> = {};
+    nock("https://api.twilio.com")
+      .get(MESSAGES)
+      .query((q) => ((query = { ...q }), true))
+      .basicAuth({ user: ACCOUNT, pass: TOKEN })
+      .reply(200, page([message("SM-later", new Date("2026-11-25T12:00:09Z")), message("SM-ours", new Date("2026-11-25T12:00:03Z")), message("SM-before", new Date("2026-11-25T11:59:00Z")), message("SM-other-service", new Date("2026-11-25T12:00:01Z"), "MGother0000000000000000000000000")]));
+    const found = await sms().reconcile!({ person: { smsRecipient: "+31612345678" } }, { since, idempotencyKey: "k" });
+    expect(found).toEqual({ reference: "SM-ours" });
+    expect(query).toMatchObject({ To: "+31612345678" });
+  });
+
+  it("answers null when Twilio has no message of ours to the number since then", async () => {
+    nock("https://api.twilio.com").get(MESSAGES).query(true).reply(200, page([message("SM-before", new Date("2026-11-25T11:59:00Z"))]));
+    expect(await sms().reconcile!({ person: { smsRecipient: "+31612345678" } }, { since: new Date("2026-11-25T12:00:00Z"), idempotencyKey: "k" })).toBeNull();
   });
 });
 

@@ -15,14 +15,31 @@ export interface SubgraphContext {
   onPolicyDenial?: (denial: { field: string; policy: string }) => void;
 }
 
+/** One send to a partner, as a subgraph asks for it. */
+export interface PartnerSendRequest {
+  /** The data subject: the disclosure is recorded under this person. */
+  personId: string;
+  /** The field set's variables; default `{ personId }`. */
+  variables?: Record<string, string>;
+  /** What the adapter needs besides the fields it reads (a message text). */
+  input: unknown;
+  /** Names the send: sending again with it sends nothing twice. Default: a new key. */
+  idempotencyKey?: string;
+  /** The request that caused the send (SubgraphContext.requestId): in the partner's graph read, the logs and the disclosure. */
+  requestId?: string | undefined;
+}
+
 /** What the platform around the subgraphs offers them; each is optional, and absent in unit tests. */
 export interface PlatformServices {
   /**
-   * Sends a one-time code to a person through the messaging partner (Twilio SMS, SendGrid mail).
-   * The partner's adapter reads the destination itself, as `partner:twilio`, through the graph.
-   * Throws a GraphQLError (PARTNER_UNAVAILABLE, BAD_USER_INPUT) when the partner refuses.
+   * Sends to a partner through a channel a registered partner package serves, such as
+   * `one-time-code:sms` (integrations/registry): one member for every partner, so wiring a new
+   * one never widens this interface. The adapter reads the fields it needs itself, as
+   * `partner:<name>`, through the graph; the send is kept in the partner outbox and recorded in
+   * the disclosure log. Throws a GraphQLError: NOT_CONFIGURED (no package serves the channel
+   * here), BAD_USER_INPUT or PARTNER_UNAVAILABLE (the partner's answer).
    */
-  sendCode?(message: { personId: string; channel: "sms" | "email"; text: string }): Promise<void>;
+  sendToPartner?(channel: string, send: PartnerSendRequest): Promise<{ reference: string }>;
   /** Signs a session token for a caller who completed a second-factor login. */
   issueSessionToken?(caller: Caller): Promise<{ token: string; expiresAt: Date }>;
   /** The key one-time codes are HMAC'd with before they are stored. */

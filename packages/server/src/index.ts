@@ -16,4 +16,4 @@ export { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, decodeCursor, encodeCursor, readPageA
 export type { Connection, PageArgs } from "./toConnection.ts";
 export { DateScalar, DateTimeScalar, scalarResolvers } from "./scalars.ts";
 export { toGraphQLEnum } from "./toGraphQLEnum.ts";
-export type { PlatformServices, Subgraph, SubgraphContext, SubgraphDeps, SubgraphModule } from "./Subgraph.ts";
+export type { PartnerSendRequest, PlatformServices, Subgraph, SubgraphContext, SubgraphDeps, SubgraphModule } from "./Subgraph.ts";

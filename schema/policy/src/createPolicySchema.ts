@@ -49,7 +49,8 @@ export interface PolicySchema {
 export function createPolicySchema(options: PolicySchemaOptions): PolicySchema {
   const conditions = options.conditions ?? {};
   const partnerFields = indexPartnerFields(options.partnerFields ?? []);
-  const { policies, problems } = readFieldPolicies(options.typeDefs);
+  const { policies: declaredPolicies, problems } = readFieldPolicies(options.typeDefs);
+  const policies = grantDeclaredPartners(declaredPolicies, options.partnerFields ?? []);
   const byCoordinate = new Map(policies.map((policy) => [policy.coordinate, policy]));
   problems.push(...findUnenforceable(policies, byCoordinate, options.subjects, options.controllers, conditions));
   if (problems.length > 0) throw new Error(`The schema's policy declarations are incomplete:\n- ${problems.join("\n- ")}`);
@@ -128,6 +129,24 @@ export function createPolicySchema(options: PolicySchemaOptions): PolicySchema {
     shield(ruleTree as IRules, { fallbackRule: deny, allowExternalErrors: false, fallbackError: createFallbackError(options.log) }),
   );
   return { schema, policies };
+}
+
+/**
+ * The registered partners' declarations are their grants: a field a declared operation selects
+ * opens to that partner (the requirement then also needs its capability's person), whether or
+ * not this SDL lists the grant; a grant the SDL lists that no declaration selects opens nothing
+ * (the requirement checks the declarations). `pnpm check:supergraph` keeps the committed SDL's
+ * grants equal to the declarations, so the schema an auditor reads says what runs.
+ */
+function grantDeclaredPartners(policies: FieldPolicy[], grants: readonly PartnerFieldGrant[]): FieldPolicy[] {
+  if (grants.length === 0) return policies;
+  return policies.map((policy) => {
+    if (policy.writes) return policy;
+    const missing = [...new Set(grants.filter((grant) => grant.coordinate === policy.coordinate).map((grant) => `partner:${grant.partner}`))].filter(
+      (name) => !policy.read.some((alternative) => alternative.length === 1 && alternative[0] === name),
+    );
+    return missing.length === 0 ? policy : { ...policy, read: [...policy.read, ...missing.map((name) => [name])] };
+  });
 }
 
 type Holds = (policy: FieldPolicy, alternatives: PolicyAlternatives | null, subjectFrom: FieldPolicy, parent: unknown, args: Record<string, unknown>, context: WithPolicy) => Promise<boolean>;

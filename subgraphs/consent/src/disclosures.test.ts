@@ -1,6 +1,6 @@
 import { createLogger } from "@grondslag/server";
 import { getTestDatabase, resetDatabase, type TestDatabase } from "@grondslag/testing";
-import { eq } from "drizzle-orm";
+import { eq, sql } from "drizzle-orm";
 import { graphql } from "graphql";
 import { beforeAll, describe, expect, it } from "vitest";
 import { createLoaders } from "./createLoaders.ts";
@@ -77,7 +77,7 @@ describe("the disclosure log", () => {
       {
         id: annasFirst, partner: "twilio", personId: "anna", fields: ["Person.phone", "Person.givenName"], purpose: "second-factor-login",
         basis: "CONTRACT", outcome: "sent", reference: "SM0001", idempotencyKey: "otp-anna-1:sent", deliveryStatus: null,
-        deliveryUpdatedAt: null, occurredAt: T1,
+        deliveryUpdatedAt: null, occurredAt: T1, requestId: null,
       },
     ]);
     // The service wrote the record; reading what it says is for the person and auditors.
@@ -313,3 +313,16 @@ describe("the disclosure log", () => {
   });
 });
 
+describe("consent.record_disclosure_v1, the function consent publishes for the partner outbox", () => {
+  const recordV1 = (key: string, outcome: string, reference: string | null) =>
+    database.db.execute(sql`select "consent"."record_disclosure_v1"('twilio', 'bram', array['Person.smsRecipient'], 'second-factor-login', 'CONTRACT', ${outcome}, ${reference}, ${key}, 'req-7') as recorded`);
+
+  it("records a send once per key, with its request id, and an UNKNOWN outcome reads as UNKNOWN", async () => {
+    const first = await recordV1("outbox-bram-1", "unknown", null);
+    const again = await recordV1("outbox-bram-1", "sent", "SM-other");
+    expect([first, again].map((result) => (Array.isArray(result) ? result : (result as { rows: unknown[] }).rows)[0])).toEqual([{ recorded: true }, { recorded: false }]);
+    expect(await stored("outbox-bram-1")).toEqual([expect.objectContaining({ personId: "bram", outcome: "unknown", reference: null, requestId: "req-7" })]);
+    const page = await run(`{ disclosures(first: 100) { nodes { partner outcome reference } } }`, { subject: "audrey", role: "auditor", personId: "audrey" });
+    expect((page.data?.disclosures as { nodes: unknown[] }).nodes).toContainEqual({ partner: "twilio", outcome: "UNKNOWN", reference: null });
+  });
+});

@@ -17,7 +17,11 @@ const { pino } = createRequire(new URL("../../../packages/server/package.json", 
 const logLines: string[] = [];
 const log = pino({ level: "debug" }, { write: (line) => void logLines.push(line) });
 
-type Message = Parameters<NonNullable<PlatformServices["sendCode"]>>[0];
+interface Message {
+  personId: string;
+  channel: "sms" | "email";
+  text: string;
+}
 interface Sent extends Message {
   /** What the partner adapter read from the graph, as partner:twilio, in a request of its own. */
   recipient: string | null;
@@ -43,14 +47,18 @@ const otpKey = randomBytes(32).toString("hex");
 const services: PlatformServices = {
   otpKey,
   // The fake adapter reads the destination through the graph as Twilio, as the real one does.
-  sendCode: async (message) => {
+  sendToPartner: async (channelName, send) => {
     if (partnerFailure) throw partnerFailure;
+    const channel = channelName === "one-time-code:sms" ? "sms" : channelName === "one-time-code:email" ? "email" : undefined;
+    if (!channel) throw new Error(`no partner serves ${channelName}`);
+    const message: Message = { personId: send.personId, channel, text: (send.input as { text: string }).text };
     const field = message.channel === "sms" ? "smsRecipient" : "mailRecipient";
     const query = `{ _entities(representations: [{ __typename: "Person", id: "${message.personId}" }]) { ... on Person { ${field} } } }`;
     const answer = await run(query, twilioFor(message.personId, query));
     const delivered = { ...message, recipient: (answer.data?._entities as Record<string, string | null>[])[0]![field] ?? null };
     sent.push(delivered);
     allSent.push(delivered);
+    return { reference: `SM-${allSent.length}` };
   },
   issueSessionToken: async (caller) => ({
     token: `session-for-${caller.subject}-${caller.authMethods!.join()}`,

@@ -7,7 +7,8 @@ export const consent = pgSchema("consent");
 export const consentBasis = consent.enum("consent_basis", ["consent", "explicit_consent"]);
 export const consentState = consent.enum("consent_state", ["given", "withdrawn", "expired"]);
 export const consentMethod = consent.enum("consent_method", ["in_app", "web", "paper", "guardian"]);
-export const disclosureOutcome = consent.enum("disclosure_outcome", ["sent", "failed"]);
+// `unknown`: a send that may have left, whose partner cannot say whether it arrived (integrations/README.md).
+export const disclosureOutcome = consent.enum("disclosure_outcome", ["sent", "failed", "unknown"]);
 export const caseKind = consent.enum("case_kind", ["support", "access", "rectification", "erasure", "restriction", "portability", "objection"]);
 export const staffAccessMode = consent.enum("staff_access_mode", ["read", "write"]);
 
@@ -143,6 +144,8 @@ export const disclosures = consent.table(
     deliveryStatus: text("delivery_status"),
     deliveryUpdatedAt: timestamp("delivery_updated_at", { withTimezone: true }),
     occurredAt: timestamp("occurred_at", { withTimezone: true }).notNull().defaultNow(),
+    // The id of the request that caused the send (the gateway's x-request-id), when one was known.
+    requestId: text("request_id"),
   },
   (table) => [index("disclosure_person_idx").on(table.personId), index("disclosure_partner_reference_idx").on(table.partner, table.reference)],
 );

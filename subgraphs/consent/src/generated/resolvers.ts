@@ -161,10 +161,15 @@ export type DisclosureInput = {
 };
 
 export type DisclosureOutcome =
-  /** The request left the platform but the partner did not confirm it. */
+  /** The partner refused the request, or answered that it has no such message: the request reached it, so the values may have too. */
   | 'FAILED'
   /** The partner accepted the request. */
-  | 'SENT';
+  | 'SENT'
+  /**
+   * The request may have left the platform, and neither the partner's answer nor a later question
+   * to the partner (reconciliation) could say whether it arrived. Never re-sent; shown as it is.
+   */
+  | 'UNKNOWN';
 
 /** The declared policy of one field of the graph, as an auditor reads it. */
 export type FieldPolicy = {

@@ -22,7 +22,7 @@ const disclosureInput = z.object({
     .max(200, "fields names too many fields"),
   purpose: z.string().trim().min(1, "purpose must not be empty").max(200, "purpose is too long"),
   basis: z.enum(LAWFUL_BASES, `basis must be one of ${LAWFUL_BASES.join(", ")}`),
-  outcome: z.enum(["SENT", "FAILED"]),
+  outcome: z.enum(["SENT", "FAILED", "UNKNOWN"]),
   reference: reference.nullish(),
   idempotencyKey: z.string().trim().min(1, "idempotencyKey must not be empty").max(200, "idempotencyKey is too long"),
 });
@@ -56,7 +56,7 @@ export function createDisclosureMutation(db: Database) {
         .insert(disclosures)
         .values({
           id: crypto.randomUUID(), partner: input.partner, personId: input.personId, fields: input.fields, purpose: input.purpose,
-          basis: input.basis, outcome: input.outcome === "SENT" ? "sent" : "failed", reference: input.reference ?? null,
+          basis: input.basis, outcome: input.outcome === "SENT" ? "sent" : input.outcome === "FAILED" ? "failed" : "unknown", reference: input.reference ?? null,
           idempotencyKey: input.idempotencyKey, occurredAt: now,
         })
         // The key is unique: of two concurrent calls with it, one inserts and the other reads its row.

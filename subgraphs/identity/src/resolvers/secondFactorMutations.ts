@@ -40,7 +40,7 @@ export function createSecondFactorMutation(deps: SecondFactorDeps) {
     startPhoneEnrolment: async (_: unknown, args: unknown, context: IdentityContext) => {
       const personId = callerPersonId(context);
       const { phone } = parse(enrolmentArgs, args);
-      const challenge = await startChallenge(deps, { personId, purpose: "enrol_phone", channel: "sms", phone });
+      const challenge = await startChallenge(deps, { personId, purpose: "enrol_phone", channel: "sms", phone }, { requestId: context.requestId });
       context.loaders.secondFactor.clear(personId);
       return toSecondFactorChallenge(challenge);
     },
@@ -70,7 +70,7 @@ export function createSecondFactorMutation(deps: SecondFactorDeps) {
 
     startSecondFactorLogin: async (_: unknown, { channel }: { channel: "SMS" | "EMAIL" }, context: IdentityContext) => {
       const personId = callerPersonId(context);
-      const challenge = await startChallenge(deps, { personId, purpose: "login", channel: channel === "SMS" ? "sms" : "email" });
+      const challenge = await startChallenge(deps, { personId, purpose: "login", channel: channel === "SMS" ? "sms" : "email" }, { requestId: context.requestId });
       return toSecondFactorChallenge(challenge);
     },
 

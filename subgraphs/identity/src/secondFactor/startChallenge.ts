@@ -30,11 +30,11 @@ export function requireOtpKey(services: PlatformServices | undefined): string {
  * destination through the graph in a request of its own. When sending fails, both are undone
  * and the partner's error is rethrown as it is.
  */
-export async function startChallenge(deps: SecondFactorDeps, request: StartRequest): Promise<OtpChallengeRow> {
+export async function startChallenge(deps: SecondFactorDeps, request: StartRequest, origin: { requestId?: string | undefined } = {}): Promise<OtpChallengeRow> {
   const { db, services, log, now } = deps;
   const otpKey = requireOtpKey(services);
-  const sendCode = services?.sendCode;
-  if (!sendCode) throw notConfigured("sending one-time codes");
+  const sendToPartner = services?.sendToPartner;
+  if (!sendToPartner) throw notConfigured("sending one-time codes");
 
   const at = now();
   const id = randomUUID();
@@ -80,7 +80,9 @@ export async function startChallenge(deps: SecondFactorDeps, request: StartReque
   });
 
   try {
-    await sendCode({ personId, channel, text: codeMessage(started.language, code) });
+    // The channel is a capability a registered partner package serves; the request id ties the
+    // partner's field-set read and the disclosure record to the request that asked for the code.
+    await sendToPartner(`one-time-code:${channel}`, { personId, input: { text: codeMessage(started.language, code) }, idempotencyKey: `second-factor:${id}`, requestId: origin.requestId });
   } catch (error) {
     try {
       await undoStart(db, request, started.challenge.id, started.previous);
