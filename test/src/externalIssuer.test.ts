@@ -55,7 +55,7 @@ beforeAll(async () => {
   const client = twilio(ACCOUNT, TOKEN, { httpClient: new twilio.RequestClient({ keepAlive: false, timeout: 500 }) });
   graph = await startTestStack({
     auth: { auth, gatewayKey, platformKey },
-    partners: { twilio: { client, messagingServiceSid: "MGtest00000000000000000000000000", authToken: TOKEN, statusCallbackUrl: "https://grondslag.example/webhooks/twilio/status" } },
+    partners: { twilio: { sms: { client, messagingServiceSid: "MGtest00000000000000000000000000", authToken: TOKEN, statusCallbackUrl: "https://grondslag.example/webhooks/twilio/status" } } },
   });
 });
 afterAll(async () => {

@@ -23,7 +23,7 @@ const own: Record<"anna" | "bram", { smsRecipient: string; mailRecipient: string
 beforeAll(async () => {
   const client = twilio(ACCOUNT, TOKEN, { httpClient: new twilio.RequestClient({ keepAlive: false, timeout: 500 }) });
   graph = await startTestStack({
-    partners: { twilio: { client, messagingServiceSid: "MGtest00000000000000000000000000", authToken: TOKEN, statusCallbackUrl: "https://grondslag.example/webhooks/twilio/status" } },
+    partners: { twilio: { sms: { client, messagingServiceSid: "MGtest00000000000000000000000000", authToken: TOKEN, statusCallbackUrl: "https://grondslag.example/webhooks/twilio/status" } } },
   });
   // Both start enrolling a phone (the runner reads each number with its own capability): from
   // then on each has an smsRecipient.

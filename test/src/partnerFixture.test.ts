@@ -61,24 +61,29 @@ describe("a partner package added by following integrations/README.md", () => {
     expect(await audrey()).toContainEqual({ partner: "ovchip", fields: leaves, purpose: "mobility-card", basis: "CONTRACT", outcome: "SENT", reference: "card-1", deliveryStatus: null });
   });
 
-  it("gets exactly its declared fields as partner:ovchip, and null with the policy error (naming no value) for any other", async () => {
-    const token = await graph.tokenFor("ovchip");
-    const allowed = await postGraphQL(graph.gatewayUrl, `{ person(id: "anna") { initials familyName } }`, token);
-    expect(allowed.body.errors).toBeUndefined();
-    const person = allowed.body.data?.person as { initials: string | null; familyName: string | null };
+  it("reads exactly its declared fields as partner:ovchip, for its capability's person only, and nothing wider", async () => {
+    const variables = { personId: "anna" };
+    const read = await postGraphQL(graph.gatewayUrl, cardDeclaration.fieldSet, await graph.capabilityFor("ovchip", cardDeclaration.fieldSet, variables, "anna"), variables);
+    expect(read.body.errors).toBeUndefined();
+    const person = read.body.data?.person as { initials: string | null; familyName: string | null };
     expect(person.initials).toEqual(expect.any(String));
     expect(person.familyName).toEqual(expect.any(String));
 
-    const wider = await postGraphQL(graph.gatewayUrl, `{ person(id: "anna") { initials givenName smsRecipient } }`, token);
-    expect(wider.body.data?.person).toEqual({ initials: person.initials, givenName: null, smsRecipient: null });
-    expect(wider.body.errors?.map((error) => [error.extensions?.code, error.extensions?.field]).sort()).toEqual([
-      ["UNAUTHORIZED_FIELD_OR_TYPE", "Person.givenName"],
-      ["UNAUTHORIZED_FIELD_OR_TYPE", "Person.smsRecipient"],
-    ]);
-    const own = await postGraphQL(graph.gatewayUrl, `{ me { givenName smsRecipient } }`, await graph.tokenFor("anna"));
-    const values = Object.values(own.body.data?.me as Record<string, string>).filter(Boolean);
-    expect(values.length).toBeGreaterThan(0);
-    for (const value of values) expect(JSON.stringify(wider.body.errors)).not.toContain(value);
+    // A wider operation under the same kind of capability is refused before planning.
+    const widerQuery = `query OvchipWider($personId: ID!) { person(id: $personId) { initials givenName smsRecipient } }`;
+    const wider = await postGraphQL(graph.gatewayUrl, widerQuery, await graph.capabilityFor("ovchip", cardDeclaration.fieldSet, variables, "anna"), variables);
+    expect(wider.status).toBe(403);
+    expect(wider.body.data ?? null).toBeNull();
+    expect(wider.body.errors?.[0]?.extensions).toMatchObject({ code: "UNAUTHORIZED_FIELD_OR_TYPE", reason: "OTHER_OPERATION" });
+    // Its declared operation about bram, under a capability for anna: the subgraphs refuse each field.
+    const bram = { personId: "bram" };
+    const other = await postGraphQL(graph.gatewayUrl, cardDeclaration.fieldSet, await graph.capabilityFor("ovchip", cardDeclaration.fieldSet, bram, "anna"), bram);
+    expect(other.body.data?.person).toBeNull();
+    expect(other.body.errors?.map((error) => [error.extensions?.code, error.extensions?.field])).toEqual([["UNAUTHORIZED_FIELD_OR_TYPE", "Query.person"]]);
+    for (const value of Object.values(person)) {
+      expect(JSON.stringify(wider.body)).not.toContain(value);
+      expect(JSON.stringify(other.body)).not.toContain(value);
+    }
   });
 
   it("answers NOT_CONFIGURED for a channel no registered package serves", async () => {
