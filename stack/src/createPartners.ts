@@ -3,7 +3,7 @@ import type { Caller } from "@grondslag/auth";
 import type { DatabaseHandle } from "@grondslag/db";
 import { createGraphClient, createPartnerRunner, migratePartnerOutbox, toGraphQLError, type AnyPartnerAdapter, type PartnerPackage } from "@grondslag/integration-common";
 import type { Logger, PlatformServices, RouteHandler } from "@grondslag/server";
-import { buildASTSchema, GraphQLError, parse } from "graphql";
+import { buildASTSchema, GraphQLError, Kind, parse, type OperationDefinitionNode } from "graphql";
 
 /**
  * Each registered partner package's configuration, by the package's partner name (as its
@@ -21,6 +21,12 @@ export interface Partners {
   migrate(): Promise<void>;
   /** Runs the outbox's worker (retries, reconciliation) every `intervalMs`, until stopped. */
   startWorker(options?: { intervalMs?: number }): { stop(): Promise<void> };
+  /**
+   * The operations the platform itself sends to the gateway: every registered declaration's
+   * field set (read with a capability) and the webhooks' status record. Production registers
+   * them beside the frontends' persisted operations, or the platform's own sends would be refused.
+   */
+  operations: { name: string; type: "query" | "mutation"; body: string }[];
 }
 
 const RECORD_STATUS = /* GraphQL */ `
@@ -106,9 +112,15 @@ export function createPartners(options: {
     }
   };
 
+  const operations = [
+    ...options.packages.flatMap((partnerPackage) => partnerPackage.declarations.map((declaration) => operationOf(declaration.fieldSet))),
+    operationOf(RECORD_STATUS),
+  ];
+
   return {
     send,
     routes,
+    operations,
     migrate: async () => {
       if (database) await migratePartnerOutbox(database);
     },
@@ -117,4 +129,11 @@ export function createPartners(options: {
       return runner.startWorker((channel) => adapters.get(channel), intervalMs === undefined ? {} : { intervalMs });
     },
   };
+}
+
+/** A document of one operation as a persisted-operation entry: its name, kind and exact text. */
+function operationOf(body: string): Partners["operations"][number] {
+  const operation = parse(body).definitions.find((definition): definition is OperationDefinitionNode => definition.kind === Kind.OPERATION_DEFINITION);
+  if (!operation?.name || operation.operation === "subscription") throw new Error(`A platform operation must be one named query or mutation:\n${body}`);
+  return { name: operation.name.value, type: operation.operation, body };
 }

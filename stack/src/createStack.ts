@@ -6,6 +6,7 @@ import { defaultSubgraphUrl, loadSupergraphSdl, subgraphs as subgraphList } from
 import { createSubgraphServer, type Logger, type PlatformServices, type Subgraph, type SubgraphServer } from "@grondslag/server";
 import type { PartnerPackage } from "@grondslag/integration-common";
 import { createForwarding, type StackAuth } from "./createAuth.ts";
+import { registerPlatformOperations } from "./registerPlatformOperations.ts";
 import { createPartners, type PartnerConfig, type Partners } from "./createPartners.ts";
 
 export interface StackOptions {
@@ -111,7 +112,7 @@ export async function createStack(options: StackOptions): Promise<Stack> {
         subgraphUrls[server.name] = defaultSubgraphUrl(await server.listen(port, host));
       }
       gateway = createGateway({
-        ...options.edge,
+        ...registerPlatformOperations(options.edge ?? {}, partners.operations),
         supergraphSdl,
         subgraphUrls,
         verifyToken: options.auth.verifyToken,

@@ -5,6 +5,7 @@ import { loadSupergraphSdl } from "@grondslag/supergraph";
 import { createAuth, createForwarding } from "./createAuth.ts";
 import { createPartners } from "./createPartners.ts";
 import { edgeOptions } from "./edgeOptions.ts";
+import { registerPlatformOperations } from "./registerPlatformOperations.ts";
 import { loadEnv } from "./env.ts";
 import { loadPartnerConfig } from "./loadPartnerConfig.ts";
 import { exitOnStartFailure, requireSplitSettings, stopOnSignals, subgraphUrlsFromEnv } from "./splitProcess.ts";
@@ -48,7 +49,7 @@ async function start(): Promise<void> {
   };
 
   const gateway = createGateway({
-    ...edgeOptions(env),
+    ...registerPlatformOperations(edgeOptions(env), partners.operations),
     supergraphSdl,
     subgraphUrls,
     verifyToken: auth.verifyToken,
