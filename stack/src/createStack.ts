@@ -1,10 +1,10 @@
 import type { DatabaseHandle } from "@grondslag/db";
 import { createGateway, type Gateway, type GatewayEdgeOptions } from "@grondslag/gateway";
 import { partnerPackages, readPartnerFields } from "@grondslag/partners";
-import { verifyPolicyFacts } from "@grondslag/policy";
+import { policyFacts, verifyPolicyFacts } from "@grondslag/policy";
 import { defaultSubgraphUrl, loadSupergraphSdl, subgraphs as subgraphList } from "@grondslag/supergraph";
 import { createSubgraphServer, type Logger, type PlatformServices, type Subgraph, type SubgraphServer } from "@grondslag/server";
-import type { PartnerPackage } from "@grondslag/integration-common";
+import { disclosureLogFacts, type PartnerPackage } from "@grondslag/integration-common";
 import { createForwarding, type StackAuth } from "./createAuth.ts";
 import { registerPlatformOperations } from "./registerPlatformOperations.ts";
 import { createPartners, type PartnerConfig, type Partners } from "./createPartners.ts";
@@ -86,7 +86,8 @@ export async function createStack(options: StackOptions): Promise<Stack> {
   // The partner outbox's own schema; it records disclosures through consent's published function.
   await partners.migrate();
   // Every subgraph's policy reads the facts the others publish: refuse to serve when one is missing.
-  await verifyPolicyFacts(database.db);
+  // ...and the partner outbox records its sends through the function consent publishes for it.
+  await verifyPolicyFacts(database.db, { ...policyFacts, ...disclosureLogFacts });
   if (options.seedDemoData ?? true) await seedWhenEmpty(subgraphs, log);
 
   const forwarding = createForwarding(options.auth.gatewayKey);

@@ -1,7 +1,8 @@
 import { setTimeout as sleep } from "node:timers/promises";
 import { createDatabase } from "@grondslag/db";
+import { disclosureLogFacts } from "@grondslag/integration-common";
 import { partnerPackages, readPartnerFields } from "@grondslag/partners";
-import { verifyPolicyFacts } from "@grondslag/policy";
+import { policyFacts, verifyPolicyFacts } from "@grondslag/policy";
 import { createLogger, createSubgraphServer, type PlatformServices, type Readiness } from "@grondslag/server";
 import { loadSupergraphSdl, subgraphs } from "@grondslag/supergraph";
 import { createAuth, createForwarding } from "./createAuth.ts";
@@ -85,7 +86,7 @@ async function start(): Promise<void> {
   const deadline = Date.now() + env.POLICY_FACTS_WAIT_SECONDS * 1000;
   for (;;) {
     try {
-      await verifyPolicyFacts(database.db);
+      await verifyPolicyFacts(database.db, { ...policyFacts, ...disclosureLogFacts });
       factsPresent = true;
       log.info({ subgraph: subgraph.name }, "policy facts present: ready");
       return;

@@ -1,4 +1,5 @@
 import { queryRows } from "@grondslag/db";
+import { disclosureLogFacts } from "@grondslag/integration-common";
 import { policyFacts, verifyPolicyFacts } from "@grondslag/policy";
 import { resetDatabase } from "@grondslag/testing";
 import { sql } from "drizzle-orm";
@@ -52,6 +53,11 @@ describe("policy facts are a published, checked contract", () => {
         FROM therapy.care_relationship cr JOIN therapy.therapist t ON t.id = cr.therapist_id;`);
     await expect(verifyPolicyFacts(graph.database.db)).rejects.toThrow(
       "policy fact careRelationships (therapy.policy_care_relationship_v1, published by therapy) lacks practice_id",
+    );
+    // The partner outbox's contract with consent is checked the same way.
+    await graph.database.execute(`DROP FUNCTION consent.record_disclosure_v1;`);
+    await expect(verifyPolicyFacts(graph.database.db, { ...policyFacts, ...disclosureLogFacts })).rejects.toThrow(
+      /policy fact disclosureLog \(function consent\.record_disclosure_v1, published by consent\) does not exist/,
     );
     await graph.database.execute(`DROP VIEW consent.policy_open_case_v1;`);
     await expect(verifyPolicyFacts(graph.database.db)).rejects.toThrow(

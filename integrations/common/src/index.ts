@@ -9,7 +9,7 @@ export { readFieldSet } from "./readFieldSet.ts";
 export type { FieldSetRead } from "./readFieldSet.ts";
 export { definePartnerPackage } from "./PartnerPackage.ts";
 export type { PartnerPackage, PartnerPlatform, PartnerWebhookPlatform } from "./PartnerPackage.ts";
-export { consentDisclosureLog } from "./outbox/disclosureLog.ts";
+export { consentDisclosureLog, disclosureLogFacts } from "./outbox/disclosureLog.ts";
 export type { DisclosureEntry, DisclosureLog, Transaction } from "./outbox/disclosureLog.ts";
 export { migratePartnerOutbox, outboxMigrationsFolder } from "./outbox/migrate.ts";
 export { sends as partnerSends } from "./outbox/tables.ts";

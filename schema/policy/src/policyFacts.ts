@@ -10,7 +10,7 @@ export interface PolicyFact {
   relation: string;
   kind: "view" | "function";
   /** A view's columns, or a function's parameters, by name. */
-  columns: string[];
+  columns: readonly string[];
 }
 
 /**

@@ -14,6 +14,19 @@ export interface DisclosureEntry {
   requestId: string | null;
 }
 
+/**
+ * The contract the outbox writes through, in the shape of the policy's published facts
+ * (`verifyPolicyFacts` checks it at start, beside them): without it no send could be recorded.
+ */
+export const disclosureLogFacts = {
+  disclosureLog: {
+    owner: "consent",
+    relation: "consent.record_disclosure_v1",
+    kind: "function",
+    columns: ["partner", "person_id", "fields", "purpose", "basis", "outcome", "reference", "idempotency_key", "request_id"],
+  },
+} as const;
+
 /** A transaction of the store, as drizzle hands it to `db.transaction`'s callback. */
 export type Transaction = Parameters<Parameters<Database["transaction"]>[0]>[0];
 
