@@ -7,6 +7,7 @@ import {
   createTokenSigner,
   createTokenVerifier,
   importKeyPair,
+  importVerifyKey,
   loadOrCreateKeyPair,
   type CryptoKeyOrKeySet,
   type SigningKeyPair,
@@ -91,6 +92,38 @@ export async function createAuth(env: Env): Promise<StackAuth> {
     gatewayKey,
     issuePersonToken: createTokenSigner({ key: issuerKey, issuer: env.AUTH_ISSUER, audience }),
   });
+}
+
+/**
+ * What a subgraph process holds, and no more: the gateway's public key to verify the callers it
+ * forwards (never the gateway's private key: a subgraph that held it could forge any caller for
+ * every other subgraph), and the platform's issuer only where the process sends to partners or
+ * signs second-factor sessions (identity), given PLATFORM_SIGNING_KEY.
+ */
+export interface SubgraphAuth {
+  verifyForwarded: TokenVerifier;
+  issueToken?: TokenSigner;
+}
+
+/**
+ * GATEWAY_VERIFY_KEY (the public JWK) in production; in development the public half of
+ * GATEWAY_SIGNING_KEY or of the development key file. The platform's issuer from
+ * PLATFORM_SIGNING_KEY, or in development the key file; in production without it, none.
+ */
+export async function createSubgraphAuth(env: Env): Promise<SubgraphAuth> {
+  const development = env.GRONDSLAG_ENV !== "production";
+  const gatewayPublicKey = env.GATEWAY_VERIFY_KEY
+    ? (await importVerifyKey(JSON.parse(env.GATEWAY_VERIFY_KEY))).publicKey
+    : (env.GATEWAY_SIGNING_KEY ? await importKeyPair(JSON.parse(env.GATEWAY_SIGNING_KEY)) : await loadOrCreateKeyPair(join(env.DATA_DIR, "keys", "gateway.jwk.json"))).publicKey;
+  const platformKey = env.PLATFORM_SIGNING_KEY
+    ? await importKeyPair(JSON.parse(env.PLATFORM_SIGNING_KEY))
+    : development
+      ? await loadOrCreateKeyPair(join(env.DATA_DIR, "keys", "platform.jwk.json"))
+      : undefined;
+  return {
+    verifyForwarded: createTokenVerifier({ keys: gatewayPublicKey, issuer: FORWARDED_ISSUER, audience: FORWARDED_AUDIENCE }),
+    ...(platformKey ? { issueToken: createPlatformTokenSigner({ key: platformKey, issuer: PLATFORM_ISSUER, audience: PLATFORM_AUDIENCE }) } : {}),
+  };
 }
 
 /** The pair of functions on either side of the gateway-to-subgraph hop. */

@@ -27,7 +27,7 @@ const production: NodeJS.ProcessEnv = {
 
 describe("production settings", () => {
   it.each(requiredInProduction)("refuses to start without %s, naming it", (name) => {
-    expect(() => loadEnv({ ...production, [name]: undefined })).toThrow(new RegExp(`refuses to start without ${name}`));
+    expect(() => loadEnv({ ...production, [name]: undefined })).toThrow(new RegExp(`refuses to start the one-process process without ${name}`));
     // An empty value is no value.
     expect(() => loadEnv({ ...production, [name]: "" })).toThrow(new RegExp(`without ${name}`));
   });
@@ -36,8 +36,31 @@ describe("production settings", () => {
     expect(() => loadEnv({ GRONDSLAG_ENV: "production" })).toThrow(/without GATEWAY_SIGNING_KEY, PLATFORM_SIGNING_KEY, AUTH_JWKS_URL, AUTH_ISSUER, AUTH_AUDIENCE, OTP_KEY, METRICS_TOKEN/);
   });
 
+  it("asks each split process for the secrets its role needs, and refuses one it must not hold", () => {
+    const { d: _private, ...gatewayPublic } = JSON.parse(production.GATEWAY_SIGNING_KEY!) as Record<string, string>;
+    const common = { GRONDSLAG_ENV: "production", DATA_DIR: dataDir, METRICS_TOKEN: production.METRICS_TOKEN };
+    const subgraph = { ...common, DATABASE_URL: "postgres://grondslag@db:5432/grondslag", GATEWAY_VERIFY_KEY: JSON.stringify(gatewayPublic) };
+    // therapy, mobility, billing, consent: the database, the gateway's public key, the scraper's token.
+    expect(loadEnv(subgraph, "subgraph").GATEWAY_VERIFY_KEY).toBe(JSON.stringify(gatewayPublic));
+    expect(() => loadEnv({ ...subgraph, GATEWAY_VERIFY_KEY: undefined }, "subgraph")).toThrow(/refuses to start the subgraph process without GATEWAY_VERIFY_KEY/);
+    for (const secret of ["GATEWAY_SIGNING_KEY", "PLATFORM_SIGNING_KEY", "OTP_KEY"] as const) {
+      expect(() => loadEnv({ ...subgraph, [secret]: production[secret] }, "subgraph")).toThrow(new RegExp(`refuses to start the subgraph process holding ${secret}`));
+    }
+    // The gateway's private key is never a verify key.
+    expect(() => loadEnv({ ...subgraph, GATEWAY_VERIFY_KEY: production.GATEWAY_SIGNING_KEY }, "subgraph")).toThrow(/GATEWAY_VERIFY_KEY: must be a public JWK/);
+    // identity also signs sessions and capabilities, and keeps one-time codes.
+    const identity = { ...subgraph, PLATFORM_SIGNING_KEY: production.PLATFORM_SIGNING_KEY, OTP_KEY: production.OTP_KEY };
+    expect(() => loadEnv(identity, "identity")).not.toThrow();
+    expect(() => loadEnv({ ...identity, OTP_KEY: undefined }, "identity")).toThrow(/refuses to start the identity process without OTP_KEY/);
+    expect(() => loadEnv({ ...identity, GATEWAY_SIGNING_KEY: production.GATEWAY_SIGNING_KEY }, "identity")).toThrow(/holding GATEWAY_SIGNING_KEY/);
+    // The gateway needs neither the database nor the one-time code key.
+    const gateway = { ...common, GATEWAY_SIGNING_KEY: production.GATEWAY_SIGNING_KEY, PLATFORM_SIGNING_KEY: production.PLATFORM_SIGNING_KEY, AUTH_JWKS_URL: production.AUTH_JWKS_URL, AUTH_ISSUER: production.AUTH_ISSUER, AUTH_AUDIENCE: production.AUTH_AUDIENCE };
+    expect(() => loadEnv(gateway, "gateway")).not.toThrow();
+    expect(() => loadEnv({ ...gateway, AUTH_JWKS_URL: undefined }, "gateway")).toThrow(/refuses to start the gateway process without AUTH_JWKS_URL/);
+  });
+
   it("takes NODE_ENV=production alone as production", () => {
-    expect(() => loadEnv({ NODE_ENV: "production" })).toThrow(/refuses to start without GATEWAY_SIGNING_KEY/);
+    expect(() => loadEnv({ NODE_ENV: "production" })).toThrow(/refuses to start the one-process process without GATEWAY_SIGNING_KEY/);
     expect(loadEnv({ ...production, GRONDSLAG_ENV: undefined, NODE_ENV: "production" }).GRONDSLAG_ENV).toBe("production");
   });
 

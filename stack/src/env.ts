@@ -18,6 +18,15 @@ const privateJwk = z.string().refine((value) => {
   }
 }, "must be a private JWK as JSON (with kty and d)");
 
+const publicJwk = z.string().refine((value) => {
+  try {
+    const jwk = JSON.parse(value) as { kty?: unknown; d?: unknown };
+    return typeof jwk.kty === "string" && jwk.d === undefined;
+  } catch {
+    return false;
+  }
+}, "must be a public JWK as JSON (with kty, without d)");
+
 const envSchema = z.object({
   /** PostgreSQL URL. Unset: embedded PGlite, kept in DATA_DIR/pglite. */
   DATABASE_URL: z.string().url().optional(),
@@ -37,6 +46,12 @@ const envSchema = z.object({
   AUTH_AUDIENCE: z.string().default("grondslag"),
   /** Production: the gateway's private signing key (a JWK, JSON). Unset: created in DATA_DIR/keys. */
   GATEWAY_SIGNING_KEY: privateJwk.optional(),
+  /**
+   * A subgraph process: the gateway's public key (its JWK without `d`) it verifies forwarded
+   * callers with. Production subgraphs get this, never GATEWAY_SIGNING_KEY. Unset in
+   * development: the public half of GATEWAY_SIGNING_KEY or of the development key file.
+   */
+  GATEWAY_VERIFY_KEY: publicJwk.optional(),
   /**
    * Production: the platform's own private signing key (a JWK, JSON), apart from the people's
    * identity provider: it signs the platform's `service` jobs, partner capabilities and
@@ -122,18 +137,47 @@ export function loadPartnerEnv(packages: readonly PartnerPackage[], source: Node
 }
 
 /**
- * Production refuses to start without these: replicas must share the gateway's signing key
- * (each subgraph trusts one key) and the platform's (the gateway verifies what the platform's
- * processes sign: service jobs, partner capabilities, sessions), people's tokens come from the identity provider, and
- * one-time codes are HMAC'd with one shared key, and `/metrics` answers the scraper alone. No
- * development key file is ever created.
+ * Which process reads the environment: the whole graph in one (`pnpm start`), the gateway, the
+ * identity subgraph (it signs sessions and sends codes to partners), or another subgraph.
  */
-export const requiredInProduction = ["GATEWAY_SIGNING_KEY", "PLATFORM_SIGNING_KEY", "AUTH_JWKS_URL", "AUTH_ISSUER", "AUTH_AUDIENCE", "OTP_KEY", "METRICS_TOKEN"] as const;
+export type ProcessRole = "one-process" | "gateway" | "identity" | "subgraph";
+
+/** The role of a split process, by the entry it runs. */
+export function processRoleOf(entry: string): Exclude<ProcessRole, "one-process"> {
+  return entry === "gateway" ? "gateway" : entry === "identity" ? "identity" : "subgraph";
+}
+
+/**
+ * Production refuses to start without these, by role, and gives each process only the secrets
+ * its work needs: replicas of the gateway share its signing key, and the subgraphs verify with
+ * its public half (GATEWAY_VERIFY_KEY) only; the platform's key (service jobs, partner
+ * capabilities, second-factor sessions) goes to the gateway, which verifies them and records
+ * partners' webhooks, and to identity, which signs them; people's tokens come from the identity
+ * provider, checked at the gateway; one-time codes are HMAC'd with one key identity's replicas
+ * share; `/metrics` answers the scraper alone. No development key file is ever created.
+ */
+export const productionRequirements = {
+  "one-process": ["GATEWAY_SIGNING_KEY", "PLATFORM_SIGNING_KEY", "AUTH_JWKS_URL", "AUTH_ISSUER", "AUTH_AUDIENCE", "OTP_KEY", "METRICS_TOKEN"],
+  gateway: ["GATEWAY_SIGNING_KEY", "PLATFORM_SIGNING_KEY", "AUTH_JWKS_URL", "AUTH_ISSUER", "AUTH_AUDIENCE", "METRICS_TOKEN"],
+  identity: ["DATABASE_URL", "GATEWAY_VERIFY_KEY", "PLATFORM_SIGNING_KEY", "OTP_KEY", "METRICS_TOKEN"],
+  subgraph: ["DATABASE_URL", "GATEWAY_VERIFY_KEY", "METRICS_TOKEN"],
+} as const satisfies Record<ProcessRole, readonly string[]>;
+
+/** Secrets a role must not be given in production: a subgraph holding the gateway's private key could forge any caller. */
+export const forbiddenInProduction = {
+  "one-process": [],
+  gateway: [],
+  identity: ["GATEWAY_SIGNING_KEY"],
+  subgraph: ["GATEWAY_SIGNING_KEY", "PLATFORM_SIGNING_KEY", "OTP_KEY"],
+} as const satisfies Record<ProcessRole, readonly string[]>;
+
+/** The whole graph in one process needs every secret. */
+export const requiredInProduction = productionRequirements["one-process"];
 
 export type Env = Omit<z.infer<typeof envSchema>, "GRONDSLAG_ENV"> & { GRONDSLAG_ENV: "development" | "production" };
 
 /** The one place configuration is read; everything else receives it as arguments. */
-export function loadEnv(source: NodeJS.ProcessEnv = process.env): Env {
+export function loadEnv(source: NodeJS.ProcessEnv = process.env, role: ProcessRole = "one-process"): Env {
   const cleaned = Object.fromEntries(Object.entries(source).filter(([, value]) => value !== ""));
   const parsed = envSchema.safeParse(cleaned);
   if (!parsed.success) {
@@ -142,14 +186,22 @@ export function loadEnv(source: NodeJS.ProcessEnv = process.env): Env {
   }
   const environment = parsed.data.GRONDSLAG_ENV ?? (parsed.data.NODE_ENV === "production" ? "production" : "development");
   if (environment === "production") {
-    const missing = requiredInProduction.filter((name) => cleaned[name] === undefined);
+    const missing = productionRequirements[role].filter((name) => cleaned[name] === undefined);
     if (missing.length > 0) {
       throw new Error(
-        `Production (GRONDSLAG_ENV or NODE_ENV is production) refuses to start without ${missing.join(", ")}: ` +
-          "set GATEWAY_SIGNING_KEY to the private JWK every gateway replica shares, PLATFORM_SIGNING_KEY to the private JWK " +
-          "the platform signs its own callers with (shared by every replica, another key than the gateway's), AUTH_JWKS_URL, AUTH_ISSUER and AUTH_AUDIENCE " +
-          "to your identity provider's, OTP_KEY (32+ characters) to the key every identity replica shares, and METRICS_TOKEN " +
-          "(32+ characters) to the bearer token your Prometheus scrapes /metrics with (see docs/deploy.md).",
+        `Production (GRONDSLAG_ENV or NODE_ENV is production) refuses to start the ${role} process without ${missing.join(", ")}: ` +
+          "set GATEWAY_SIGNING_KEY (gateway) to the private JWK every gateway replica shares and GATEWAY_VERIFY_KEY (subgraphs) to its public half, " +
+          "PLATFORM_SIGNING_KEY (gateway, identity) to the private JWK the platform signs its own callers with (another key than the gateway's), " +
+          "AUTH_JWKS_URL, AUTH_ISSUER and AUTH_AUDIENCE (gateway) to your identity provider's, OTP_KEY (identity; 32+ characters) to the key " +
+          "every identity replica shares, METRICS_TOKEN (32+ characters) to the bearer token your Prometheus scrapes /metrics with, and " +
+          "DATABASE_URL (subgraphs) to PostgreSQL (see docs/deploy.md).",
+      );
+    }
+    const excess = forbiddenInProduction[role].filter((name) => cleaned[name] !== undefined);
+    if (excess.length > 0) {
+      throw new Error(
+        `Production refuses to start the ${role} process holding ${excess.join(", ")}: a process gets only the secrets its work needs ` +
+          "(a subgraph verifies forwarded callers with GATEWAY_VERIFY_KEY; see docs/deploy.md).",
       );
     }
   }

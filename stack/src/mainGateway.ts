@@ -13,11 +13,11 @@ import { exitOnStartFailure, requireSplitSettings, stopOnSignals, subgraphUrlsFr
 // The gateway as its own process (`node stack/dist/gateway.js`, `pnpm start:gateway`): the
 // committed supergraph, the subgraphs at SUBGRAPH_URL_<NAME>. It holds no data: replicas are
 // interchangeable behind a load balancer.
-const env = loadEnv();
+const env = loadEnv(undefined, "gateway");
 const log = createLogger({ level: env.LOG_LEVEL });
 
 async function start(): Promise<void> {
-  requireSplitSettings(env, { database: false });
+  requireSplitSettings(env, "gateway");
   const auth = await createAuth(env);
   const supergraphSdl = loadSupergraphSdl();
   const subgraphUrls = subgraphUrlsFromEnv(env);

@@ -5,25 +5,28 @@ import { partnerPackages, readPartnerFields } from "@grondslag/partners";
 import { policyFacts, verifyPolicyFacts } from "@grondslag/policy";
 import { createLogger, createSubgraphServer, type PlatformServices, type Readiness } from "@grondslag/server";
 import { loadSupergraphSdl, subgraphs } from "@grondslag/supergraph";
-import { createAuth, createForwarding } from "./createAuth.ts";
+import { createSubgraphAuth } from "./createAuth.ts";
 import { createPartners } from "./createPartners.ts";
-import { loadEnv } from "./env.ts";
+import { loadEnv, processRoleOf } from "./env.ts";
 import { loadOtpKey, loadPartnerConfig } from "./loadPartnerConfig.ts";
 import { exitOnStartFailure, requireSplitSettings, stopOnSignals } from "./splitProcess.ts";
 
 // One subgraph as its own process (`node stack/dist/subgraph.js <name>`, `pnpm start:subgraph
 // <name>`): migrates its own schema, seeds it when empty (development), listens, then waits for
 // the policy facts the other subgraphs publish; `/ready` is false until they exist.
-const env = loadEnv();
-const log = createLogger({ level: env.LOG_LEVEL });
 const name = process.argv[2];
+// A subgraph named "gateway" does not exist: start() says so, naming the subgraphs.
+const role = processRoleOf(name ?? "") === "identity" ? "identity" : "subgraph";
+const env = loadEnv(undefined, role);
+const log = createLogger({ level: env.LOG_LEVEL });
 const entry = subgraphs.find(({ module }) => module.name === name);
 
 async function start(): Promise<void> {
   if (!entry) throw new Error(`Name the subgraph to run: one of ${subgraphs.map(({ module }) => module.name).join(", ")} (got ${name ?? "nothing"}).`);
-  requireSplitSettings(env, { database: true });
+  requireSplitSettings(env, role);
   const database = await createDatabase({ url: env.DATABASE_URL });
-  const auth = await createAuth(env);
+  // The gateway's public key, and the platform's issuer only where this process needs it.
+  const auth = await createSubgraphAuth(env);
   const supergraphSdl = loadSupergraphSdl();
   // Partners (SMS and mail codes) read their field sets through the gateway, like any caller.
   const gatewayUrl = env.GATEWAY_URL ?? `http://127.0.0.1:${env.GATEWAY_PORT}/graphql`;
@@ -39,7 +42,7 @@ async function start(): Promise<void> {
   const { issueToken } = auth;
   const services: PlatformServices = {
     sendToPartner: partners.send,
-    otpKey: loadOtpKey(env),
+    ...(role === "identity" ? { otpKey: loadOtpKey(env) } : {}),
     ...(issueToken ? { issueSessionToken: async (caller) => ({ token: await issueToken(caller), expiresAt: new Date(Date.now() + 3600_000) }) } : {}),
   };
   // A `partner:<name>` grant holds only on the fields the registered partners declare.
@@ -64,7 +67,7 @@ async function start(): Promise<void> {
     return { ready: database_ === "ok" && factsPresent, checks: { database: database_, policyFacts: facts } };
   };
   const server = createSubgraphServer(subgraph, {
-    verifyCaller: createForwarding(auth.gatewayKey).verify,
+    verifyCaller: auth.verifyForwarded,
     log,
     ready,
     shutdownGraceMs: env.SHUTDOWN_GRACE_MS,

@@ -1,22 +1,26 @@
 import type { Logger } from "@grondslag/server";
 import { defaultSubgraphUrl, subgraphs, type SubgraphName } from "@grondslag/supergraph";
-import type { Env } from "./env.ts";
+import type { Env, ProcessRole } from "./env.ts";
 
 /**
- * What every split process (one per subgraph, and the gateway) needs beyond `pnpm start`:
- * PostgreSQL, since PGlite is one process's database, and one gateway signing key that every
- * process is given, since a subgraph trusts only the key the gateway signs forwarded callers with.
+ * What a split process needs beyond `pnpm start`, even in development (each process would
+ * otherwise make keys of its own): the subgraphs share one PostgreSQL database (PGlite is one
+ * process's) and the gateway's key to verify with (its public half, GATEWAY_VERIFY_KEY, or in
+ * development GATEWAY_SIGNING_KEY); the gateway signs with GATEWAY_SIGNING_KEY; the gateway and
+ * identity share PLATFORM_SIGNING_KEY.
  */
-export function requireSplitSettings(env: Env, needs: { database: boolean }): void {
+export function requireSplitSettings(env: Env, role: Exclude<ProcessRole, "one-process">): void {
   const missing = [
-    ...(needs.database && !env.DATABASE_URL ? ["DATABASE_URL"] : []),
-    ...(env.GATEWAY_SIGNING_KEY ? [] : ["GATEWAY_SIGNING_KEY"]),
-    ...(env.PLATFORM_SIGNING_KEY ? [] : ["PLATFORM_SIGNING_KEY"]),
+    ...(role !== "gateway" && !env.DATABASE_URL ? ["DATABASE_URL"] : []),
+    ...(role === "gateway" && !env.GATEWAY_SIGNING_KEY ? ["GATEWAY_SIGNING_KEY"] : []),
+    ...(role !== "gateway" && !env.GATEWAY_VERIFY_KEY && !env.GATEWAY_SIGNING_KEY ? ["GATEWAY_VERIFY_KEY"] : []),
+    ...(role !== "subgraph" && !env.PLATFORM_SIGNING_KEY ? ["PLATFORM_SIGNING_KEY"] : []),
   ];
   if (missing.length > 0) {
     throw new Error(
-      `A split process refuses to start without ${missing.join(" and ")}: the processes share one PostgreSQL database ` +
-        "(PGlite is one process's), one gateway signing key and one platform signing key, each a private JWK (see docs/deploy.md).",
+      `A split ${role} process refuses to start without ${missing.join(" and ")}: the subgraphs share one PostgreSQL database ` +
+        "(PGlite is one process's), the gateway signs with one private JWK and the subgraphs verify with its public half, and the " +
+        "gateway and identity share the platform's signing key (see docs/deploy.md).",
     );
   }
 }

@@ -1,5 +1,6 @@
+import { generateKeyPairSync } from "node:crypto";
 import { readdirSync, readFileSync } from "node:fs";
-import { envNames, loadEnv, requiredInProduction } from "@grondslag/stack";
+import { envNames, forbiddenInProduction, loadEnv, processRoleOf, productionRequirements } from "@grondslag/stack";
 import { subgraphs } from "@grondslag/supergraph";
 import { describe, expect, it } from "vitest";
 import { parse, parseAllDocuments } from "yaml";
@@ -14,6 +15,25 @@ const portOf: Record<string, number> = {
 const services = Object.keys(portOf);
 const known = new Set<string>(envNames);
 const commandOf = (name: string) => (name === "gateway" ? ["node", "stack/dist/gateway.js"] : ["node", "stack/dist/subgraph.js", name]);
+
+const jwk = (withPrivate: boolean) => {
+  const { d, ...publicPart } = generateKeyPairSync("ec", { namedCurve: "P-256" }).privateKey.export({ format: "jwk" });
+  return JSON.stringify(withPrivate ? { ...publicPart, d } : publicPart);
+};
+const gatewayKey = jwk(true);
+/** A valid value for a variable the manifests set from outside (a secret or `${...}`), to load the environment as that process would. */
+function sampleValue(variable: string): string {
+  if (variable === "GATEWAY_SIGNING_KEY" || variable === "PLATFORM_SIGNING_KEY") return variable === "GATEWAY_SIGNING_KEY" ? gatewayKey : jwk(true);
+  if (variable === "GATEWAY_VERIFY_KEY") return jwk(false);
+  if (variable === "DATABASE_URL") return "postgres://grondslag:secret@postgres:5432/grondslag";
+  if (variable === "AUTH_JWKS_URL") return "https://login.example.nl/.well-known/jwks.json";
+  if (variable.startsWith("SUBGRAPH_URL_")) return `http://${variable.replace("SUBGRAPH_URL_", "").toLowerCase()}:4001/graphql`;
+  if (variable.endsWith("_PORT")) return "4001";
+  if (variable === "GRONDSLAG_ENV") return "production";
+  if (variable === "HOST") return "0.0.0.0";
+  if (variable === "LOG_LEVEL") return "info";
+  return "a-value-of-at-least-thirty-two-characters";
+}
 
 /** A subgraph URL names the service and the port of a real subgraph. */
 function expectSubgraphUrl(variable: string, url: string): void {
@@ -50,10 +70,15 @@ describe("compose.yaml", () => {
     for (const name of Object.keys(service.depends_on ?? {})) expect(Object.keys(compose.services)).toContain(name);
   });
 
-  it.each(ours)("%s names only variables stack/src/env.ts reads, and every one production requires", (_name, service) => {
+  it.each(ours)("%s names only variables stack/src/env.ts reads, every one production requires of its role, and no secret it must not hold", (name, service) => {
     const environment = service.environment ?? {};
+    const role = processRoleOf(name);
     expect(Object.keys(environment).filter((variable) => !known.has(variable))).toEqual([]);
-    expect(requiredInProduction.filter((variable) => !(variable in environment))).toEqual([]);
+    expect(productionRequirements[role].filter((variable) => !(variable in environment))).toEqual([]);
+    expect(forbiddenInProduction[role].filter((variable) => variable in environment)).toEqual([]);
+    // What the process reads from this environment is accepted by its own loadEnv.
+    const sample = Object.fromEntries(Object.keys(environment).map((variable) => [variable, sampleValue(variable)]));
+    expect(() => loadEnv(sample, role)).not.toThrow();
     for (const [variable, url] of Object.entries(environment)) if (variable.startsWith("SUBGRAPH_URL_")) expectSubgraphUrl(variable, url);
   });
 
@@ -119,9 +144,12 @@ describe("deploy/kubernetes", () => {
       });
       const named = [...env.map((entry) => entry.name), ...fromConfigMaps];
       expect(named.filter((variable) => !known.has(variable))).toEqual([]);
-      expect(requiredInProduction.filter((variable) => !named.includes(variable))).toEqual([]);
-      // Secrets are referenced, never written here: the signing key comes from the Secret.
-      expect(env.find((entry) => entry.name === "GATEWAY_SIGNING_KEY")?.valueFrom?.secretKeyRef).toEqual({ name: "grondslag", key: "GATEWAY_SIGNING_KEY" });
+      const role = processRoleOf(name);
+      expect(productionRequirements[role].filter((variable) => !named.includes(variable))).toEqual([]);
+      expect(forbiddenInProduction[role].filter((variable) => named.includes(variable))).toEqual([]);
+      // Secrets are referenced, never written here: the keys come from the Secret.
+      const key = role === "gateway" ? "GATEWAY_SIGNING_KEY" : "GATEWAY_VERIFY_KEY";
+      expect(env.find((entry) => entry.name === key)?.valueFrom?.secretKeyRef).toEqual({ name: "grondslag", key });
       for (const entry of env) {
         if (entry.valueFrom?.secretKeyRef) expect(entry.valueFrom.secretKeyRef.key).toBe(entry.name);
         if (entry.name.startsWith("SUBGRAPH_URL_")) expectSubgraphUrl(entry.name, entry.value!);

@@ -143,8 +143,6 @@ export async function startSplitStack(auth: { issuer: string; audience: string }
     SEED_DEMO_DATA: "false",
     AUTH_ISSUER: auth.issuer,
     AUTH_AUDIENCE: auth.audience,
-    GATEWAY_SIGNING_KEY: JSON.stringify(gatewayJwk),
-    PLATFORM_SIGNING_KEY: JSON.stringify(platformJwk),
     OTP_KEY: randomBytes(32).toString("base64url"),
     GATEWAY_PORT: String(gatewayPort),
     GATEWAY_URL: gatewayUrl,
@@ -156,9 +154,16 @@ export async function startSplitStack(auth: { issuer: string; audience: string }
     ...Object.fromEntries(subgraphNames.map((name) => [`SUBGRAPH_URL_${name.toUpperCase()}`, subgraphUrls[name]!])),
   };
 
+  // Each process gets only its role's keys, as in production: the subgraphs the gateway's public
+  // half, identity also the platform's key, the gateway both private keys.
+  const { d: _private, ...gatewayPublicJwk } = gatewayJwk;
+  const keysOf = (name: string): Record<string, string> =>
+    name === "gateway"
+      ? { GATEWAY_SIGNING_KEY: JSON.stringify(gatewayJwk), PLATFORM_SIGNING_KEY: JSON.stringify(platformJwk) }
+      : { GATEWAY_VERIFY_KEY: JSON.stringify(gatewayPublicJwk), ...(name === "identity" ? { PLATFORM_SIGNING_KEY: JSON.stringify(platformJwk) } : {}) };
   const running = [
-    ...subgraphNames.map((name, index) => runProcess(name, "dist/subgraph.js", [name], { ...env, SUBGRAPH_PORT: String(subgraphPorts[index]) })),
-    runProcess("gateway", "dist/gateway.js", [], env),
+    ...subgraphNames.map((name, index) => runProcess(name, "dist/subgraph.js", [name], { ...env, ...keysOf(name), SUBGRAPH_PORT: String(subgraphPorts[index]) })),
+    runProcess("gateway", "dist/gateway.js", [], { ...env, ...keysOf("gateway") }),
   ];
   const readyUrl = (name: string) => (name === "gateway" ? gatewayUrl : subgraphUrls[name]!).replace(/\/graphql$/, "/ready");
 

@@ -4,8 +4,8 @@ export { CAPABILITY_TTL_SECONDS, CapabilityRefusedError, capabilityFor, checkCap
 export type { CapabilityRefusal } from "./capability.ts";
 export { personas, isPersonaName } from "./personas.ts";
 export type { PersonaName } from "./personas.ts";
-export { SIGNING_ALGORITHM, createKeyPair, importKeyPair, loadOrCreateKeyPair } from "./keyPair.ts";
-export type { SigningKeyPair } from "./keyPair.ts";
+export { SIGNING_ALGORITHM, createKeyPair, importKeyPair, importVerifyKey, loadOrCreateKeyPair } from "./keyPair.ts";
+export type { SigningKeyPair, VerifyKey } from "./keyPair.ts";
 export { createTokenSigner } from "./createTokenSigner.ts";
 export type { TokenSigner, TokenSignerOptions } from "./createTokenSigner.ts";
 export { SERVICE_TTL_SECONDS, createPlatformTokenSigner } from "./createPlatformTokenSigner.ts";

@@ -44,6 +44,21 @@ export async function importKeyPair(privateJwk: JWK): Promise<SigningKeyPair> {
   };
 }
 
+/** The public half of a signing key, for a process that only verifies: the same `kid` as `importKeyPair` gives. */
+export interface VerifyKey {
+  kid: string;
+  publicKey: CryptoKey;
+  publicJwk: JWK;
+}
+
+/** Imports a public JWK; refuses a private one, so a verifying process is never handed a signing key by mistake. */
+export async function importVerifyKey(jwk: JWK): Promise<VerifyKey> {
+  if (jwk.d !== undefined) throw new Error("A verify key must be a public JWK: this one holds the private part (d).");
+  const kid = jwk.kid ?? (await calculateJwkThumbprint(jwk));
+  const publicJwk: JWK = { ...jwk, kid, alg: SIGNING_ALGORITHM, use: "sig" };
+  return { kid, publicKey: (await importJWK(publicJwk, SIGNING_ALGORITHM)) as CryptoKey, publicJwk };
+}
+
 /**
  * Development only: reads the key pair kept at `file`, or creates it on first use, so that
  * `pnpm token` and a running gateway agree without any setup. The file is readable by its
