@@ -7,7 +7,7 @@ import { buildASTSchema, Kind, parse, type GraphQLSchema, type OperationDefiniti
  * selects it: the one list the policy (`partner:<name>` holds only here), the composition
  * check and the auditor's register all read.
  */
-export function readPartnerFields(graph: GraphQLSchema | string, packages: readonly PartnerPackage[]): PartnerFieldGrant[] {
+export function readPartnerFields(graph: GraphQLSchema | string, packages: readonly Pick<PartnerPackage, "partner" | "declarations">[]): PartnerFieldGrant[] {
   const schema = typeof graph === "string" ? buildASTSchema(parse(graph), { assumeValidSDL: true }) : graph;
   const grants: PartnerFieldGrant[] = [];
   for (const partnerPackage of packages) {
