@@ -124,5 +124,4 @@ print(`# ${((performance.now() - startedAt) / 1000).toFixed(0)} s in all`);
 
 await Promise.all([on.stop(), off.stop()]);
 await database.close();
-phase = 0;
 process.exitCode = failed ? 1 : 0;
