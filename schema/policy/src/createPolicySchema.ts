@@ -4,7 +4,7 @@ import { defaultFieldResolver, getNamedType, GraphQLError, isListType, isNonNull
 import { applyMiddleware } from "graphql-middleware";
 import { allow, deny, rule, shield, type IRules } from "graphql-shield";
 import { createFallbackError, denyPolicy, type ErrorLog } from "./errors.ts";
-import type { RequestObservers, WithPolicy } from "./PolicyContext.ts";
+import type { PolicyContext, RequestObservers, WithPolicy } from "./PolicyContext.ts";
 import { readFieldPolicies, type FieldPolicy, type PolicyAlternatives } from "./readFieldPolicies.ts";
 import { findRequirement, type Condition, type RequirementDefinition } from "./requirements.ts";
 
@@ -51,6 +51,16 @@ export function createPolicySchema(options: PolicySchemaOptions): PolicySchema {
   const subjectOf = (policy: FieldPolicy): SubjectOf | undefined => options.subjects[policy.coordinate] ?? options.subjects[policy.type];
   const controllersOf = (policy: FieldPolicy): ControllersOf | undefined => options.controllers[policy.coordinate] ?? options.controllers[policy.type];
 
+  // Where a record's subject and controllers come from: its type, unless the field has its own finder.
+  const decisionScope = (policy: FieldPolicy) => (options.subjects[policy.coordinate] || options.controllers[policy.coordinate] ? policy.coordinate : policy.type);
+  const decisionPrefix = new Map(
+    policies.map((policy) => {
+      const personal = policy.personal;
+      const signature = personal ? `${personal.category}|${personal.basis}|${personal.purpose ?? ""}|${personal.controller}` : "-";
+      return [policy, `${decisionScope(policy)}|${signature}|`] as const;
+    }),
+  );
+
   async function holds(
     policy: FieldPolicy,
     alternatives: PolicyAlternatives | null,
@@ -71,10 +81,30 @@ export function createPolicySchema(options: PolicySchemaOptions): PolicySchema {
       subject: () => (subject ??= Promise.resolve(subjectOf(subjectFrom)?.(parent, args, context)).then((value) => value ?? null)),
       controllers: () => (controllers ??= Promise.resolve(controllersOf(subjectFrom)?.(parent, args, context)).then((value) => [...(value ?? [])])),
     };
+    // A read of a field of a record: requirements that record nothing are decided once per
+    // record, request and declaration (the same subject, controllers, category, basis and
+    // purpose give the same answer), and every field of the record that shares them reuses it.
+    // Field arguments can matter (conditions read them): a field with arguments decides alone.
+    const memo = mode === "read" && subjectFrom === policy && typeof parent === "object" && parent !== null ? requestMemo(context.policy) : undefined;
+    let decisions: Map<string, Promise<boolean>> | undefined;
+    let prefix = "";
+    if (memo) {
+      decisions = memo.records.get(parent as object) ?? new Map();
+      memo.records.set(parent as object, decisions);
+      prefix = Object.keys(args).length > 0 ? `${policy.coordinate}|${JSON.stringify(args)}|${decisionPrefix.get(policy)}` : decisionPrefix.get(policy)!;
+    }
+    const evaluate = (name: string): Promise<boolean> | boolean => {
+      const definition = requirement(name);
+      if (!decisions || definition.recordsAccess) return definition.evaluate(input);
+      const key = prefix + name;
+      let decided = decisions.get(key);
+      if (!decided) decisions.set(key, (decided = Promise.resolve(definition.evaluate({ ...input, policy: memo!.unrecording }))));
+      return decided;
+    };
     for (const alternative of alternatives ?? []) {
       let all = true;
       for (const name of alternative) {
-        if (!(await requirement(name).evaluate(input))) {
+        if (!(await evaluate(name))) {
           all = false;
           break;
         }
@@ -120,6 +150,24 @@ export function createPolicySchema(options: PolicySchemaOptions): PolicySchema {
     shield(ruleTree as IRules, { fallbackRule: deny, allowExternalErrors: false, fallbackError: createFallbackError(options.log) }),
   );
   return { schema, policies };
+}
+
+/** Per request (per PolicyContext, which a request's context holds): decisions by record, and the context they are made with. */
+const requestMemos = new WeakMap<PolicyContext, { records: WeakMap<object, Map<string, Promise<boolean>>>; unrecording: PolicyContext }>();
+
+/**
+ * The request's memo of decisions. Nothing here outlives the request: a withdrawal is seen by
+ * the next one. Requirements decided once per record see a `recordStaffAccess` that fails, so a
+ * requirement that records but does not say so (`recordsAccess`) is refused, not under-recorded.
+ */
+function requestMemo(policy: PolicyContext) {
+  let memo = requestMemos.get(policy);
+  if (!memo) {
+    const refuse = { load: () => Promise.reject(new Error("A requirement decided once per record tried to record an access: declare it `recordsAccess`.")) };
+    memo = { records: new WeakMap(), unrecording: { ...policy, lookups: { ...policy.lookups, recordStaffAccess: refuse as unknown as PolicyContext["lookups"]["recordStaffAccess"] } } };
+    requestMemos.set(policy, memo);
+  }
+  return memo;
 }
 
 type Holds = (policy: FieldPolicy, alternatives: PolicyAlternatives | null, subjectFrom: FieldPolicy, parent: unknown, args: Record<string, unknown>, context: WithPolicy) => Promise<boolean>;

@@ -27,6 +27,12 @@ export interface RequirementDefinition {
   /** What an auditor reads: when the requirement holds. */
   description: string;
   evaluate: Requirement;
+  /**
+   * True when holding records the access (staff reads and writes): such a requirement is
+   * evaluated for every field. Any other is decided once per record and request, shared by
+   * the record's fields with the same declaration, and may not record (it fails if it tries).
+   */
+  recordsAccess?: boolean;
 }
 
 /** Categories a support case opens to staff: who the person is and how to reach them, nothing else. */
@@ -154,16 +160,19 @@ export const builtInRequirements: Record<string, RequirementDefinition> = {
     description:
       "the caller is support staff acting on an open, time-boxed instruction from the organisation that controls this record, naming them or any staff and covering this field's category, while the record's lawful basis still holds (a withdrawn consent or a restriction stops the processor as it stops the controller); every read is recorded",
     evaluate: isProcessorOnInstruction,
+    recordsAccess: true,
   },
   "support-case": {
     description:
       "the caller is support staff and the person has an open support case or data-subject request; identity and contact data of records the platform controls only; every read is recorded",
     evaluate: hasSupportCase(null),
+    recordsAccess: true,
   },
   "rectification-request": {
     description:
       "the caller is support staff and the person has an open rectification request (GDPR Art. 16); identity and contact data of records the platform controls only; every write is recorded",
     evaluate: hasSupportCase(["RECTIFICATION"]),
+    recordsAccess: true,
   },
   "internal-service": { description: "the caller is one of the platform's own jobs (partner adapters recording what they sent, retention)", evaluate: hasRole("service") },
   "second-factor": {
