@@ -11,6 +11,8 @@ import { percentile, post, runLoad, type LoadResult, type Target } from "./runLo
 
 // `pnpm bench` (full) or `pnpm bench --quick` (CI-sized): see docs/performance.md.
 const quick = process.argv.includes("--quick");
+// `--only <name part>` runs the operations whose name holds it (e.g. under --cpu-prof).
+const only = process.argv.includes("--only") ? process.argv[process.argv.indexOf("--only") + 1] : undefined;
 const env = loadBenchEnv();
 const size = quick ? QUICK : FULL;
 const timing = quick ? { warmupSeconds: 1, rounds: 3, roundSeconds: 2, concurrency: 4 } : { warmupSeconds: 3, rounds: 4, roundSeconds: 5, concurrency: 4 };
@@ -70,7 +72,7 @@ async function statementsPerRequest(operation: Operation, variant: "on" | "off",
   return (statements - before) / repeat;
 }
 
-const measured = [patientHome(dataset), therapistPatients(dataset, 50), employerOverview(dataset, 50)];
+const measured = [patientHome(dataset), therapistPatients(dataset, 50), employerOverview(dataset, 50)].filter((operation) => !only || operation.name.includes(only));
 const rows: string[] = [];
 const ratios: string[] = [];
 let failed = false;
