@@ -6,7 +6,8 @@ import { createLogger } from "@grondslag/server";
 import type * as StackModule from "@grondslag/stack";
 import { loadBenchEnv } from "./env.ts";
 import { FULL, generateDataset, QUICK } from "./generateDataset.ts";
-import { employerOverview, patientHome, therapistPatients, type Operation } from "./operations.ts";
+import { employerOverview, patientHome, therapistPatients, type Answer, type Operation } from "./operations.ts";
+import { createSubgraphCall, directFetches } from "./direct.ts";
 import { percentile, post, runLoad, type LoadResult, type Target } from "./runLoad.ts";
 
 // `pnpm bench` (full) or `pnpm bench --quick` (CI-sized): see docs/performance.md.
@@ -57,18 +58,32 @@ print(`# dataset: ${Object.entries(dataset.counts).map(([name, count]) => `${cou
 await database.execute("ANALYZE");
 const off = await unenforced.createStack({ ...stackOptions, seedDemoData: false });
 const free = { gatewayPort: 0, subgraphPorts: Object.fromEntries(on.subgraphs.map((subgraph) => [subgraph.name, 0])) };
-const urls = { on: (await on.listen(free)).gatewayUrl, off: (await off.listen(free)).gatewayUrl };
+const listening = { on: await on.listen(free), off: await off.listen(free) };
+const forwarding = enforced.createForwarding(gatewayKey);
 
+type Variant = "on" | "off" | "direct";
 const tokens = new Map<string, string>();
 const tokenFor = async (caller: Caller) => tokens.get(caller.subject) ?? tokens.set(caller.subject, await issueToken(caller)).get(caller.subject)!;
-const targetOf = async (operation: Operation, variant: "on" | "off"): Promise<Target> => ({ url: urls[variant], token: await tokenFor(operation.caller), query: operation.query });
+const targetOf = async (operation: Operation, variant: "on" | "off"): Promise<Target> => ({ url: listening[variant].gatewayUrl, token: await tokenFor(operation.caller), query: operation.query });
+
+/** How a variant sends the operation: through either gateway, or to the enforced subgraphs directly. */
+async function senderOf(operation: Operation, variant: Variant): Promise<(() => Promise<Answer>) | undefined> {
+  if (variant !== "direct") {
+    const target = await targetOf(operation, variant);
+    return () => post(target);
+  }
+  const fetches = directFetches(operation, dataset);
+  if (!fetches) return undefined;
+  const call = createSubgraphCall(listening.on.subgraphUrls, await forwarding.sign(operation.caller));
+  return () => fetches(call);
+}
 
 /** Statements the database received per request, over `repeat` requests one at a time. */
-async function statementsPerRequest(operation: Operation, variant: "on" | "off", repeat = 3): Promise<number> {
-  const target = await targetOf(operation, variant);
-  operation.check(await post(target));
+async function statementsPerRequest(operation: Operation, variant: Variant, repeat = 3): Promise<number> {
+  const send = (await senderOf(operation, variant))!;
+  operation.check(await send());
   const before = statements;
-  for (let i = 0; i < repeat; i += 1) operation.check(await post(target));
+  for (let i = 0; i < repeat; i += 1) operation.check(await send());
   return (statements - before) / repeat;
 }
 
@@ -78,33 +93,38 @@ const ratios: string[] = [];
 let failed = false;
 
 for (const operation of measured) {
-  // Checked before anything is timed, on both copies: the same caller must get the same data.
-  for (const variant of ["on", "off"] as const) operation.check(await post(await targetOf(operation, variant)));
-  const perRequest = { on: await statementsPerRequest(operation, "on"), off: await statementsPerRequest(operation, "off") };
-  for (const variant of ["on", "off"] as const) await runLoad(await targetOf(operation, variant), timing.concurrency, timing.warmupSeconds, operation.check);
-  const results: Record<"on" | "off", LoadResult[]> = { on: [], off: [] };
-  // Interleaved rounds, alternating which copy goes first, so drift on a shared machine hits both.
+  const senders = { on: (await senderOf(operation, "on"))!, off: (await senderOf(operation, "off"))!, direct: (await senderOf(operation, "direct"))! };
+  const variants = Object.keys(senders) as Variant[];
+  // Checked before anything is timed, on every path: the same caller must get the same data.
+  for (const variant of variants) operation.check(await senders[variant]());
+  const perRequest = { on: await statementsPerRequest(operation, "on"), off: await statementsPerRequest(operation, "off"), direct: await statementsPerRequest(operation, "direct") };
+  for (const variant of variants) await runLoad(senders[variant], timing.concurrency, timing.warmupSeconds, operation.check);
+  const results: Record<Variant, LoadResult[]> = { on: [], off: [], direct: [] };
+  // Interleaved rounds, rotating which path goes first, so drift on a shared machine hits all.
   for (let round = 0; round < timing.rounds; round += 1) {
-    for (const variant of round % 2 === 0 ? (["on", "off"] as const) : (["off", "on"] as const)) {
-      results[variant].push(await runLoad(await targetOf(operation, variant), timing.concurrency, timing.roundSeconds, operation.check));
+    for (const [index] of variants.entries()) {
+      const variant = variants[(index + round) % variants.length]!;
+      results[variant].push(await runLoad(senders[variant], timing.concurrency, timing.roundSeconds, operation.check));
     }
   }
-  const summary = (variant: "on" | "off") => {
+  const summary = (variant: Variant) => {
     const requests = results[variant].reduce((sum, result) => sum + result.requests, 0);
     const seconds = results[variant].reduce((sum, result) => sum + result.seconds, 0);
     const sorted = results[variant].flatMap((result) => result.latencies).sort((a, b) => a - b);
     return { rps: requests / seconds, requests, p50: percentile(sorted, 0.5), p95: percentile(sorted, 0.95), p99: percentile(sorted, 0.99) };
   };
-  for (const variant of ["on", "off"] as const) {
+  const label = { on: "gateway, policy on ", off: "gateway, policy off", direct: "direct, policy on  " };
+  for (const variant of variants) {
     const s = summary(variant);
     rows.push(
-      `${operation.name.padEnd(24)} policy ${variant.padEnd(4)} ${s.rps.toFixed(1).padStart(8)} req/s  p50 ${s.p50.toFixed(1).padStart(7)} ms  p95 ${s.p95.toFixed(1).padStart(7)} ms  p99 ${s.p99.toFixed(1).padStart(7)} ms  ${perRequest[variant].toFixed(1).padStart(6)} statements/request  (${s.requests} requests)`,
+      `${operation.name.padEnd(22)} ${label[variant]} ${s.rps.toFixed(1).padStart(7)} req/s  p50 ${s.p50.toFixed(1).padStart(7)} ms  p95 ${s.p95.toFixed(1).padStart(7)} ms  p99 ${s.p99.toFixed(1).padStart(7)} ms  ${perRequest[variant].toFixed(1).padStart(5)} statements/request  (${s.requests} requests)`,
     );
   }
   const ratio = summary("on").rps / summary("off").rps;
   ratios.push(`policy on/off ${operation.name}: ${ratio.toFixed(2)}`);
+  ratios.push(`gateway/direct ${operation.name}: ${(summary("on").rps / summary("direct").rps).toFixed(2)}`);
   if (ratio < 0.9) failed = true;
-  print(rows.slice(-2).join("\n"));
+  print(rows.slice(-variants.length).join("\n"));
 }
 
 print();

@@ -8,7 +8,7 @@ import type * as StackModule from "@grondslag/stack";
 import { loadBenchEnv } from "./env.ts";
 import { QUICK, generateDataset } from "./generateDataset.ts";
 import { employerOverview, patientHome, therapistPatients } from "./operations.ts";
-import { runLoad } from "./runLoad.ts";
+import { post, runLoad } from "./runLoad.ts";
 
 // `pnpm --filter @grondslag/bench profile <therapist|employer|patient> <on|off> [out.cpuprofile]`:
 // one operation on one copy of the graph (quick dataset), a CPU profile of 10 s of load only.
@@ -35,12 +35,12 @@ const dataset = await generateDataset(database.db, QUICK);
 const { gatewayUrl } = await stack.listen({ gatewayPort: 0, subgraphPorts: Object.fromEntries(stack.subgraphs.map((subgraph) => [subgraph.name, 0])) });
 const operation = which === "employer" ? employerOverview(dataset, 50) : which === "patient" ? patientHome(dataset) : therapistPatients(dataset, 50);
 const target = { url: gatewayUrl, token: await issueToken(operation.caller), query: operation.query };
-await runLoad(target, 4, 3, operation.check);
+await runLoad(() => post(target), 4, 3, operation.check);
 const session = new Session();
 session.connect();
 await session.post("Profiler.enable");
 await session.post("Profiler.start");
-const result = await runLoad(target, 4, 10, operation.check);
+const result = await runLoad(() => post(target), 4, 10, operation.check);
 const { profile } = await session.post("Profiler.stop");
 writeFileSync(out, JSON.stringify(profile));
 process.stdout.write(`${operation.name}, policy ${variant}: ${(result.requests / result.seconds).toFixed(1)} req/s; profile in ${out}\n`);

@@ -31,14 +31,14 @@ export async function post(target: Target): Promise<Answer> {
  * next request when its last answer is in. Every answer is checked; the first error ends the
  * run with that error (a benchmark that times failures measures nothing).
  */
-export async function runLoad(target: Target, concurrency: number, seconds: number, check: (answer: Answer) => void): Promise<LoadResult> {
+export async function runLoad(send: () => Promise<Answer>, concurrency: number, seconds: number, check: (answer: Answer) => void): Promise<LoadResult> {
   const latencies: number[] = [];
   const started = performance.now();
   const deadline = started + seconds * 1000;
   const worker = async () => {
     while (performance.now() < deadline) {
       const sent = performance.now();
-      const answer = await post(target);
+      const answer = await send();
       latencies.push(performance.now() - sent);
       check(answer);
     }
