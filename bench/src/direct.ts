@@ -51,7 +51,7 @@ export function directFetches(operation: Operation, dataset: Dataset): ((call: S
   };
 }
 
-/** A subgraph caller for one caller: their forwarded token signed once, as the gateway signs one per request. */
+/** A subgraph caller for one request: `token` is the caller forwarded for it (the gateway signs one per request; it lives 60 s). */
 export function createSubgraphCall(subgraphUrls: Record<string, string>, token: string): SubgraphCall {
   return async (subgraph, query, variables) => {
     const response = await fetch(subgraphUrls[subgraph]!, {
