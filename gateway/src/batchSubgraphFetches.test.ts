@@ -18,7 +18,7 @@ function fakeSubgraph() {
 const send = (fetcher: typeof fetch, query: string, requestId = "r1", authorization = "Bearer a") =>
   fetcher(URL, { method: "POST", headers: { "x-request-id": requestId, authorization }, body: JSON.stringify({ query }) }).then(async (response) => ({
     type: response.headers.get("content-type"),
-    body: await response.json(),
+    body: (await response.json()) as { data: { answered: string } },
   }));
 
 describe("batchSubgraphFetches", () => {
