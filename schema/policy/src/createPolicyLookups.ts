@@ -1,7 +1,7 @@
 import type { Database } from "@grondslag/db";
 import { queryRows } from "@grondslag/db";
 import DataLoader from "dataloader";
-import { sql } from "drizzle-orm";
+import { sql, type SQL } from "drizzle-orm";
 import { policyFacts, type PolicyFact } from "./policyFacts.ts";
 
 /** A care relationship as therapy publishes it: who treats whom, at which practice. */
@@ -51,89 +51,102 @@ export interface FactLoader<T> {
   load(personId: string): Promise<T>;
 }
 
-/** Every fact the policy reads about one person, as one look-up returns them. */
-interface PersonFacts {
-  careRelationships: CareFact[];
-  memberships: MembershipFact[];
-  consents: Set<string>;
-  instructions: Instruction[];
-  openCases: OpenCase[];
+/** The kinds of fact, each from one published view. */
+type Kind = "care" | "membership" | "consent" | "instruction" | "case";
+
+/** What the look-up hands back per kind, for one person. */
+interface FactsByKind {
+  care: CareFact[];
+  membership: MembershipFact[];
+  consent: Set<string>;
+  instruction: Instruction[];
+  case: OpenCase[];
 }
 
-type FactRow =
-  | { kind: "care"; person_id: string; fact: { therapistPersonId: string; practiceId: string; active: boolean } }
-  | { kind: "membership"; person_id: string; fact: MembershipFact }
-  | { kind: "consent"; person_id: string; fact: { purpose: string } }
-  | { kind: "instruction"; person_id: string; fact: { id: string; controllerId: string; processorPersonId: string | null; categories: string[] | string } }
-  | { kind: "case"; person_id: string; fact: { id: string; kind: string } };
+type FactRow = { kind: Kind; person_id: string; fact: Record<string, unknown> | string };
+
+/**
+ * A rule that needs a person's care relationships, memberships or instructions goes on to ask
+ * whether the record's basis holds (open cases, consents) for the same person: those kinds are
+ * asked for with it, so they come in the same statement rather than one round trip later.
+ */
+const ASKED_WITH: Record<Kind, Kind[]> = { care: ["case", "consent"], membership: ["case", "consent"], instruction: ["case", "consent"], consent: [], case: [] };
 
 /**
  * The policy layer's look-ups. They read only what the owning subgraphs publish for them
  * (`policyFacts`: versioned views and a function in each owner's migrations), never a
  * subgraph's tables. Created per request: nothing withdrawal can change outlives it.
  *
- * Every person the rules ask about in one turn of the event loop (the subjects of a list of N
+ * Every fact the rules ask for in one turn of the event loop (the subjects of a list of N
  * records, and the caller: "which organisations does eva administer" is a membership like any
- * other) is read in one statement that answers all five kinds of fact at once: a rule that
- * needs a care relationship and then, for the basis, open cases and consents waits for one
- * round trip to the database instead of three in a row. The `*Of` loaders are views of it.
+ * other) is read in one statement, a `union all` over the views of the kinds asked for: a rule
+ * that needs a care relationship and then, for the basis, open cases and consents waits for one
+ * round trip to the database instead of three in a row (`ASKED_WITH`). Only the views of the
+ * kinds asked for are read: a subgraph tested alone reads only what its test migrated.
  */
 export function createPolicyLookups(db: Database, today: string) {
   const { careRelationships, memberships, consents, instructions, openCases, recordStaffAccess } = policyFacts;
   const relation = (fact: PolicyFact) => sql.raw(fact.relation);
+  const current = (started: string, ended: string) => sql`${sql.raw(started)} <= ${today}::date and (${sql.raw(ended)} is null or ${sql.raw(ended)} > ${today}::date)`;
+  // Every branch names its columns: the first of the union names the result's.
+  const selects: Record<Kind, SQL> = {
+    care: sql`select 'care' as kind, patient_id as person_id,
+                     json_build_object('therapistPersonId', therapist_person_id, 'practiceId', practice_id, 'active', ${current("started_on", "ended_on")}) as fact
+                from ${relation(careRelationships)} where patient_id in (select person_id from subject)`,
+    membership: sql`select 'membership' as kind, person_id, json_build_object('organisationId', organisation_id, 'role', role) as fact
+                      from ${relation(memberships)} where person_id in (select person_id from subject) and ${current("started_on", "ended_on")}`,
+    consent: sql`select 'consent' as kind, person_id, json_build_object('purpose', purpose_id) as fact from ${relation(consents)} where person_id in (select person_id from subject)`,
+    instruction: sql`select 'instruction' as kind, person_id,
+                            json_build_object('id', id, 'controllerId', controller_id, 'processorPersonId', processor_person_id, 'categories', categories) as fact
+                       from ${relation(instructions)} where person_id in (select person_id from subject)`,
+    case: sql`select 'case' as kind, person_id, json_build_object('id', id, 'kind', kind) as fact from ${relation(openCases)} where person_id in (select person_id from subject)`,
+  };
+  const empty = (kind: Kind): FactsByKind[Kind] => (kind === "consent" ? new Set<string>() : []);
 
-  const factsOf = new DataLoader<string, PersonFacts>(async (personIds) => {
-    const ids = sql`select unnest(array[${sql.join(personIds.map((id) => sql`${id}::text`), sql`, `)}]) as person_id`;
+  const facts: DataLoader<string, FactsByKind[Kind]> = new DataLoader(async (keys) => {
+    const asked = keys.map((key) => [key.slice(0, key.indexOf("|")) as Kind, key.slice(key.indexOf("|") + 1)] as const);
+    const kinds = [...new Set(asked.map(([kind]) => kind))];
+    const persons = [...new Set(asked.map(([, person]) => person))];
     const rows = await queryRows<FactRow>(
       db,
-      sql`
-        with subject as (${ids})
-        select 'care' as kind, patient_id as person_id,
-               json_build_object('therapistPersonId', therapist_person_id, 'practiceId', practice_id,
-                                 'active', started_on <= ${today}::date and (ended_on is null or ended_on > ${today}::date)) as fact
-          from ${relation(careRelationships)} where patient_id in (select person_id from subject)
-        union all
-        select 'membership', person_id, json_build_object('organisationId', organisation_id, 'role', role)
-          from ${relation(memberships)}
-          where person_id in (select person_id from subject) and started_on <= ${today}::date and (ended_on is null or ended_on > ${today}::date)
-        union all
-        select 'consent', person_id, json_build_object('purpose', purpose_id) from ${relation(consents)} where person_id in (select person_id from subject)
-        union all
-        select 'instruction', person_id,
-               json_build_object('id', id, 'controllerId', controller_id, 'processorPersonId', processor_person_id, 'categories', categories)
-          from ${relation(instructions)} where person_id in (select person_id from subject)
-        union all
-        select 'case', person_id, json_build_object('id', id, 'kind', kind) from ${relation(openCases)} where person_id in (select person_id from subject)`,
+      sql`with subject as (select unnest(array[${sql.join(persons.map((id) => sql`${id}::text`), sql`, `)}]) as person_id)
+          ${sql.join(kinds.map((kind) => selects[kind]), sql` union all `)}`,
     );
-    const byPerson = new Map<string, PersonFacts>(
-      personIds.map((id) => [id, { careRelationships: [], memberships: [], consents: new Set<string>(), instructions: [], openCases: [] }]),
-    );
+    // Every kind asked for, for every person of the batch: what was not asked for is primed.
+    const found = new Map<string, FactsByKind[Kind]>();
+    for (const kind of kinds) for (const person of persons) found.set(`${kind}|${person}`, empty(kind));
     for (const row of rows) {
-      const facts = byPerson.get(row.person_id);
-      if (!facts) continue;
+      const bucket = found.get(`${row.kind}|${row.person_id}`);
       // postgres-js parses json; PGlite may hand back its text.
-      const fact = typeof row.fact === "string" ? JSON.parse(row.fact) : row.fact;
-      if (row.kind === "care") facts.careRelationships.push(fact);
-      else if (row.kind === "membership") facts.memberships.push(fact);
-      else if (row.kind === "consent") facts.consents.add(fact.purpose);
-      else if (row.kind === "instruction") facts.instructions.push({ ...fact, categories: parseTextArray(fact.categories) });
-      else facts.openCases.push({ id: fact.id, kind: String(fact.kind).toUpperCase() });
+      const fact = (typeof row.fact === "string" ? JSON.parse(row.fact) : row.fact) as Record<string, any>;
+      if (row.kind === "consent") (bucket as Set<string>).add(fact.purpose);
+      else if (row.kind === "instruction") (bucket as Instruction[]).push({ ...(fact as Instruction), categories: parseTextArray(fact.categories) });
+      else if (row.kind === "case") (bucket as OpenCase[]).push({ id: fact.id, kind: String(fact.kind).toUpperCase() });
+      else (bucket as unknown[]).push(fact);
     }
-    return personIds.map((id) => byPerson.get(id)!);
+    const wanted = new Set(keys);
+    for (const [key, value] of found) if (!wanted.has(key)) facts.prime(key, value);
+    return keys.map((key) => found.get(key)!);
   });
-  const view = <T>(pick: (facts: PersonFacts) => T): FactLoader<T> => ({ load: (personId) => factsOf.load(personId).then(pick) });
+  const view = <K extends Kind>(kind: K): FactLoader<FactsByKind[K]> => ({
+    load: (personId) => {
+      // Asked for beside it; a failure shows on the fact actually asked for, read by the same statement.
+      for (const also of ASKED_WITH[kind]) facts.load(`${also}|${personId}`).catch(() => undefined);
+      return facts.load(`${kind}|${personId}`) as Promise<FactsByKind[K]>;
+    },
+  });
 
   return {
     /** The care relationships in which each person is the patient, with their practice. */
-    careRelationshipsOf: view((facts) => facts.careRelationships),
+    careRelationshipsOf: view("care"),
     /** Current memberships of each person: as an employee (whose employer) and as an admin (of what). */
-    membershipsOf: view((facts) => facts.memberships),
+    membershipsOf: view("membership"),
     /** Purposes each person has a given, unwithdrawn, unexpired consent for. */
-    consentsOf: view((facts) => facts.consents),
+    consentsOf: view("consent"),
     /** Open instructions about each person, from whichever controller gave them. */
-    instructionsFor: view((facts) => facts.instructions),
+    instructionsFor: view("instruction"),
     /** Open support cases and data-subject requests of each person. */
-    openCasesOf: view((facts) => facts.openCases),
+    openCasesOf: view("case"),
     /** Records staff reads and writes through consent's function; one statement per batch, awaited before the value is returned. */
     recordStaffAccess: new DataLoader<StaffAccess, true, string>(
       async (accesses) => {
