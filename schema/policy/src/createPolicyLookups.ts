@@ -128,11 +128,16 @@ export function createPolicyLookups(db: Database, today: string) {
     for (const [key, value] of found) if (!wanted.has(key)) facts.prime(key, value);
     return keys.map((key) => found.get(key)!);
   });
+  const alongside = new Set<string>();
   const view = <K extends Kind>(kind: K): FactLoader<FactsByKind[K]> => ({
     load: (personId) => {
-      // Asked for beside it; a failure shows on the fact actually asked for, read by the same statement.
-      for (const also of ASKED_WITH[kind]) facts.load(`${also}|${personId}`).catch(() => undefined);
-      return facts.load(`${kind}|${personId}`) as Promise<FactsByKind[K]>;
+      const key = `${kind}|${personId}`;
+      // Asked for beside it, once; a failure shows on the fact actually asked for, read by the same statement.
+      if (ASKED_WITH[kind].length > 0 && !alongside.has(key)) {
+        alongside.add(key);
+        for (const also of ASKED_WITH[kind]) facts.load(`${also}|${personId}`).catch(() => undefined);
+      }
+      return facts.load(key) as Promise<FactsByKind[K]>;
     },
   });
 

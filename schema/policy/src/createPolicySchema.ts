@@ -47,7 +47,9 @@ export function createPolicySchema(options: PolicySchemaOptions): PolicySchema {
   problems.push(...findUnenforceable(policies, byCoordinate, options.subjects, options.controllers, conditions));
   if (problems.length > 0) throw new Error(`The schema's policy declarations are incomplete:\n- ${problems.join("\n- ")}`);
 
-  const requirement = (name: string) => findRequirement(name, conditions) as RequirementDefinition;
+  // Resolved once per name: `consent:` and `partner:` names are parsed, not looked up.
+  const definitions = new Map<string, RequirementDefinition>();
+  const requirement = (name: string) => definitions.get(name) ?? definitions.set(name, findRequirement(name, conditions) as RequirementDefinition).get(name)!;
   const subjectOf = (policy: FieldPolicy): SubjectOf | undefined => options.subjects[policy.coordinate] ?? options.subjects[policy.type];
   const controllersOf = (policy: FieldPolicy): ControllersOf | undefined => options.controllers[policy.coordinate] ?? options.controllers[policy.type];
 
