@@ -29,6 +29,7 @@ import { GraphQLError, Kind, type GraphQLSchema } from "graphql";
 import { allowOrigin } from "./allowOrigin.ts";
 import { createPersistedOperations } from "./createPersistedOperations.ts";
 import { createRateLimiter } from "./createRateLimiter.ts";
+import { batchSubgraphFetches } from "./batchSubgraphFetches.ts";
 import { createSubgraphFetcher } from "./createSubgraphFetcher.ts";
 import type { GatewayEdgeOptions } from "./GatewayEdgeOptions.ts";
 import { refusalBody, type Refusal } from "./Refusal.ts";
@@ -111,7 +112,8 @@ export function createGateway(options: GatewayOptions): Gateway {
         url: options.subgraphUrls?.[name] ?? url,
         // Node's own fetch rather than make-fetch-happen: one HTTP stack for the whole platform,
         // and one that HTTP interception in tests (nock 14) passes through to loopback cleanly.
-        fetcher: createSubgraphFetcher(name, subgraphTimeoutMs, observeFetch) as never,
+        // One request's parallel fetches to a subgraph go as one batch: see batchSubgraphFetches.ts.
+        fetcher: batchSubgraphFetches(createSubgraphFetcher(name, subgraphTimeoutMs, observeFetch)) as never,
         willSendRequest({ request, context }) {
           request.http?.headers.set("authorization", `Bearer ${context.forwardedToken}`);
           request.http?.headers.set(REQUEST_ID_HEADER, context.requestId);

@@ -44,6 +44,9 @@ export function createSubgraphServer(subgraph: Subgraph, options: SubgraphServer
     validationRules: input.validationRules,
     plugins: [requireCaller(), input.plugin, createRequestObserver(metrics)],
     logger: log,
+    // The gateway sends the fetches of one request to this subgraph as one batch (gateway's
+    // batchSubgraphFetches.ts): its operations share one context, so one set of DataLoaders.
+    allowBatchedHttpRequests: true,
     // Subgraphs are reached only through the gateway; their own error detail stays in the log.
     includeStacktraceInErrorResponses: false,
     // The process owns shutdown (stack/src/main.ts); Apollo's own signal handler would race it.

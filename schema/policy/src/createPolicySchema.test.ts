@@ -246,6 +246,23 @@ describe("controllers and processors", () => {
     expect((asAnna.data?.patient as { notes: unknown[] }).notes).toHaveLength(2);
   });
 
+  it("decides a record's fields with one declaration once per request, and decides again in the next request", async () => {
+    const controllersOfNote = vi.fn((note: { practice: string }) => [note.practice]);
+    const base = options();
+    const { schema } = createPolicySchema({ ...base, controllers: { ...base.controllers, Note: controllersOfNote } });
+    const first = await graphql({ schema, source: notesOfAnna, contextValue: contextFor(tom) });
+    expect(first).toEqual({ data: { patient: { notes: [{ id: "n1", text: "knee: squats" }] } } });
+    // One care-team decision per note (when the list is filtered by the note's id), reused by id and text.
+    expect(controllersOfNote).toHaveBeenCalledTimes(2);
+    // A new request (a new policy context) keeps nothing of the last one's decisions.
+    const withdrawn = contextFor(tom);
+    withdrawn.policy.lookups.consentsOf = new DataLoader(async (ids) => ids.map(() => new Set<string>()));
+    const second = await graphql({ schema, source: notesOfAnna, contextValue: withdrawn });
+    expect(second.data).toEqual({ patient: { notes: null } });
+    expect(second.errors?.[0]?.extensions).toMatchObject({ code: "UNAUTHORIZED_FIELD_OR_TYPE", field: "Patient.notes" });
+    expect(JSON.stringify(second.errors)).not.toContain("knee");
+  });
+
   it("lets instructed staff read only the instructing practice's records, and records each read", async () => {
     const { schema } = createPolicySchema(options());
     recorded.length = 0;

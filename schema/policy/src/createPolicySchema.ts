@@ -4,7 +4,7 @@ import { defaultFieldResolver, getNamedType, GraphQLError, isListType, isNonNull
 import { applyMiddleware } from "graphql-middleware";
 import { allow, deny, rule, shield, type IRules } from "graphql-shield";
 import { createFallbackError, denyPolicy, type ErrorLog } from "./errors.ts";
-import type { RequestObservers, WithPolicy } from "./PolicyContext.ts";
+import type { PolicyContext, RequestObservers, WithPolicy } from "./PolicyContext.ts";
 import { readFieldPolicies, type FieldPolicy, type PolicyAlternatives } from "./readFieldPolicies.ts";
 import { indexPartnerFields, type PartnerFieldGrant } from "./partnerGrants.ts";
 import { findRequirement, type Condition, type RequirementDefinition } from "./requirements.ts";
@@ -55,9 +55,55 @@ export function createPolicySchema(options: PolicySchemaOptions): PolicySchema {
   problems.push(...findUnenforceable(policies, byCoordinate, options.subjects, options.controllers, conditions));
   if (problems.length > 0) throw new Error(`The schema's policy declarations are incomplete:\n- ${problems.join("\n- ")}`);
 
-  const requirement = (name: string) => findRequirement(name, conditions) as RequirementDefinition;
+  // Resolved once per name: `consent:` and `partner:` names are parsed, not looked up.
+  const definitions = new Map<string, RequirementDefinition>();
+  const requirement = (name: string) => definitions.get(name) ?? definitions.set(name, findRequirement(name, conditions) as RequirementDefinition).get(name)!;
   const subjectOf = (policy: FieldPolicy): SubjectOf | undefined => options.subjects[policy.coordinate] ?? options.subjects[policy.type];
   const controllersOf = (policy: FieldPolicy): ControllersOf | undefined => options.controllers[policy.coordinate] ?? options.controllers[policy.type];
+
+  // A read's requirements, resolved once at start, each with its memo key (see `holds`): where
+  // the record's subject and controllers come from (its type, unless the field has its own
+  // finder), what the field is (category, basis, purpose, controller) and the requirement.
+  const readSteps = new Map(
+    policies.map((policy) => {
+      const scope = options.subjects[policy.coordinate] || options.controllers[policy.coordinate] ? policy.coordinate : policy.type;
+      const personal = policy.personal;
+      const signature = personal ? `${personal.category}|${personal.basis}|${personal.purpose ?? ""}|${personal.controller}` : "-";
+      const steps = policy.read.map((alternative) =>
+        alternative.map((name) => {
+          const definition = requirement(name);
+          // A requirement that reads the field itself (a partner's declared fields) is shared by no other field.
+          return { name, definition, key: `${definition.perField ? policy.coordinate : scope}|${signature}|${name}` };
+        }),
+      );
+      return [policy, steps] as const;
+    }),
+  );
+
+  /**
+   * A read already decided for this record in this request, without waiting: every requirement
+   * it needs is settled in the request's memo. Undefined when something is still to evaluate
+   * (or must be evaluated per field: a field with arguments, a requirement that records).
+   */
+  function settledRead(policy: FieldPolicy, parent: unknown, args: Record<string, unknown>, context: WithPolicy): boolean | undefined {
+    if (typeof parent !== "object" || parent === null || hasKeys(args)) return undefined;
+    const decisions = requestMemos.get(context.policy)?.records.get(parent);
+    if (!decisions) return undefined;
+    for (const alternative of readSteps.get(policy)!) {
+      let all = true;
+      for (const step of alternative) {
+        if (step.definition.recordsAccess) return undefined;
+        const decided = decisions.get(step.key);
+        if (typeof decided !== "boolean") return undefined;
+        if (!decided) {
+          all = false;
+          break;
+        }
+      }
+      if (all) return true;
+    }
+    return false;
+  }
 
   async function holds(
     policy: FieldPolicy,
@@ -80,10 +126,39 @@ export function createPolicySchema(options: PolicySchemaOptions): PolicySchema {
       subject: () => (subject ??= Promise.resolve(subjectOf(subjectFrom)?.(parent, args, context)).then((value) => value ?? null)),
       controllers: () => (controllers ??= Promise.resolve(controllersOf(subjectFrom)?.(parent, args, context)).then((value) => [...(value ?? [])])),
     };
-    for (const alternative of alternatives ?? []) {
+    // A read of a field of a record: requirements that record nothing are decided once per
+    // record, request and declaration (the same subject, controllers, category, basis and
+    // purpose give the same answer), and every field of the record that shares them reuses it,
+    // at once when it is settled (`settledRead`). Field arguments can matter (conditions read
+    // them): a field with arguments decides alone.
+    const memo = mode === "read" && subjectFrom === policy && typeof parent === "object" && parent !== null ? requestMemo(context.policy) : undefined;
+    let decisions: Map<string, boolean | Promise<boolean>> | undefined;
+    let prefix = "";
+    if (memo) {
+      decisions = memo.records.get(parent as object);
+      if (!decisions) memo.records.set(parent as object, (decisions = new Map()));
+      if (hasKeys(args)) prefix = `${policy.coordinate}|${JSON.stringify(args)}|`;
+    }
+    const steps = readSteps.get(policy);
+    const evaluate = (name: string, index: number, position: number): Promise<boolean> | boolean => {
+      const definition = requirement(name);
+      if (!decisions || definition.recordsAccess) return definition.evaluate(input);
+      const key = prefix + steps![index]![position]!.key;
+      let decided = decisions.get(key);
+      if (decided === undefined) {
+        const settled = decisions;
+        decided = Promise.resolve(definition.evaluate({ ...input, policy: memo!.unrecording })).then((value) => {
+          settled.set(key, value);
+          return value;
+        });
+        settled.set(key, decided);
+      }
+      return decided;
+    };
+    for (const [index, alternative] of (alternatives ?? []).entries()) {
       let all = true;
-      for (const name of alternative) {
-        if (!(await requirement(name).evaluate(input))) {
+      for (const [position, name] of alternative.entries()) {
+        if (!(await evaluate(name, index, position))) {
           all = false;
           break;
         }
@@ -93,24 +168,46 @@ export function createPolicySchema(options: PolicySchemaOptions): PolicySchema {
     return false;
   }
 
+  /** A read's decision: at once when settled, else evaluated. */
+  const decideRead = (policy: FieldPolicy, parent: unknown, args: Record<string, unknown>, context: WithPolicy): boolean | Promise<boolean> =>
+    settledRead(policy, parent, args, context) ?? holds(policy, policy.read, policy, parent, args, context);
+
   // Rules depend on the parent record, so graphql-shield must not cache them per request
-  // ("contextual") and hashing every row for "strict" costs more than it saves: the facts
-  // behind them are already memoised per request by the policy's DataLoaders.
+  // ("contextual") and hashing every row for "strict" costs more than it saves: the decisions
+  // are memoised per request and record here instead.
+  // Closed on failure, but not disguised as a denial: the caller sees that checking failed.
+  const evaluationFailed = (policy: FieldPolicy, context: WithPolicy, error: unknown) => {
+    ((context as RequestObservers).log ?? options.log).error({ err: error, field: policy.coordinate }, "policy evaluation failed");
+    return new GraphQLError("The access policy could not be evaluated.", { extensions: { code: "POLICY_EVALUATION_FAILED", field: policy.coordinate } });
+  };
+  const readDecision = (policy: FieldPolicy, context: WithPolicy, allowed: boolean) => allowed || denyPolicy(context, policy.coordinate, "read", policy.read);
+
+  async function writeDecision(policy: FieldPolicy, parent: unknown, args: Record<string, unknown>, context: WithPolicy) {
+    try {
+      for (const coordinate of policy.writes!) {
+        const target = byCoordinate.get(coordinate)!;
+        if (!(await holds(target, target.write, policy, parent, args, context, "write"))) return denyPolicy(context, coordinate, "write", target.write);
+      }
+      return true;
+    } catch (error) {
+      return evaluationFailed(policy, context, error);
+    }
+  }
+
+  // A read settled for its record is answered without a promise of its own: most fields of a
+  // list's records are (the record's key decided it when the list was filtered).
   const fieldRule = (policy: FieldPolicy) =>
-    rule(`${policy.coordinate}`, { cache: "no_cache" })(async (parent, args, context: WithPolicy) => {
+    rule(`${policy.coordinate}`, { cache: "no_cache" })((parent, args, context: WithPolicy) => {
+      if (policy.writes) return writeDecision(policy, parent, args, context);
       try {
-        if (policy.writes) {
-          for (const coordinate of policy.writes) {
-            const target = byCoordinate.get(coordinate)!;
-            if (!(await holds(target, target.write, policy, parent, args, context, "write"))) return denyPolicy(context, coordinate, "write", target.write);
-          }
-          return true;
-        }
-        return (await holds(policy, policy.read, policy, parent, args, context)) || denyPolicy(context, policy.coordinate, "read", policy.read);
+        const decision = decideRead(policy, parent, args, context);
+        if (typeof decision === "boolean") return readDecision(policy, context, decision);
+        return decision.then(
+          (allowed) => readDecision(policy, context, allowed),
+          (error: unknown) => evaluationFailed(policy, context, error),
+        );
       } catch (error) {
-        // Closed on failure, but not disguised as a denial: the caller sees that checking failed.
-        ((context as RequestObservers).log ?? options.log).error({ err: error, field: policy.coordinate }, "policy evaluation failed");
-        return new GraphQLError("The access policy could not be evaluated.", { extensions: { code: "POLICY_EVALUATION_FAILED", field: policy.coordinate } });
+        return evaluationFailed(policy, context, error);
       }
     });
 
@@ -123,7 +220,7 @@ export function createPolicySchema(options: PolicySchemaOptions): PolicySchema {
   for (const policy of policies) (ruleTree[policy.type] ??= {})[policy.field] = fieldRule(policy);
 
   const base = buildSubgraphSchema({ typeDefs: options.typeDefs, resolvers: options.resolvers });
-  hideUnreadableListItems(base, byCoordinate, holds);
+  hideUnreadableListItems(base, byCoordinate, decideRead);
   const schema = applyMiddleware(
     base,
     shield(ruleTree as IRules, { fallbackRule: deny, allowExternalErrors: false, fallbackError: createFallbackError(options.log) }),
@@ -149,7 +246,31 @@ function grantDeclaredPartners(policies: FieldPolicy[], grants: readonly Partner
   });
 }
 
-type Holds = (policy: FieldPolicy, alternatives: PolicyAlternatives | null, subjectFrom: FieldPolicy, parent: unknown, args: Record<string, unknown>, context: WithPolicy) => Promise<boolean>;
+
+/** Per request (per PolicyContext, which a request's context holds): decisions by record, and the context they are made with. */
+const requestMemos = new WeakMap<PolicyContext, { records: WeakMap<object, Map<string, boolean | Promise<boolean>>>; unrecording: PolicyContext }>();
+
+/**
+ * The request's memo of decisions. Nothing here outlives the request: a withdrawal is seen by
+ * the next one. Requirements decided once per record see a `recordStaffAccess` that fails, so a
+ * requirement that records but does not say so (`recordsAccess`) is refused, not under-recorded.
+ */
+function requestMemo(policy: PolicyContext) {
+  let memo = requestMemos.get(policy);
+  if (!memo) {
+    const refuse = { load: () => Promise.reject(new Error("A requirement decided once per record tried to record an access: declare it `recordsAccess`.")) };
+    memo = { records: new WeakMap(), unrecording: { ...policy, lookups: { ...policy.lookups, recordStaffAccess: refuse as unknown as PolicyContext["lookups"]["recordStaffAccess"] } } };
+    requestMemos.set(policy, memo);
+  }
+  return memo;
+}
+
+type DecideRead = (policy: FieldPolicy, parent: unknown, args: Record<string, unknown>, context: WithPolicy) => boolean | Promise<boolean>;
+
+function hasKeys(record: Record<string, unknown>): boolean {
+  for (const _ in record) return true;
+  return false;
+}
 
 /**
  * A list shows only the records whose key the caller may read: each item of a list of a type
@@ -160,7 +281,7 @@ type Holds = (policy: FieldPolicy, alternatives: PolicyAlternatives | null, subj
  * exists (that anna is treated at another practice is itself health data). Everything else is
  * still checked field by field.
  */
-function hideUnreadableListItems(schema: GraphQLSchema, byCoordinate: Map<string, FieldPolicy>, holds: Holds) {
+function hideUnreadableListItems(schema: GraphQLSchema, byCoordinate: Map<string, FieldPolicy>, decideRead: DecideRead) {
   for (const type of Object.values(schema.getTypeMap())) {
     if (!isObjectType(type) || type.name.startsWith("_")) continue;
     for (const field of Object.values(type.getFields())) {
@@ -177,7 +298,8 @@ function hideUnreadableListItems(schema: GraphQLSchema, byCoordinate: Map<string
       field.resolve = async (parent, args, context: WithPolicy, info) => {
         const items: unknown = await resolve(parent, args, context, info);
         if (!Array.isArray(items)) return items;
-        const readable = await Promise.all(items.map((entry) => holds(key, key.read, key, recordOf(entry), {}, context)));
+        const decisions = items.map((entry) => decideRead(key, recordOf(entry), {}, context));
+        const readable = decisions.every((decision) => typeof decision === "boolean") ? decisions : await Promise.all(decisions);
         return items.filter((_, index) => readable[index]);
       };
     }

@@ -29,6 +29,17 @@ export interface RequirementDefinition {
   /** What an auditor reads: when the requirement holds. */
   description: string;
   evaluate: Requirement;
+  /**
+   * True when holding records the access (staff reads and writes): such a requirement is
+   * evaluated for every field. Any other is decided once per record and request, shared by
+   * the record's fields with the same declaration, and may not record (it fails if it tries).
+   */
+  recordsAccess?: boolean;
+  /**
+   * True when the answer depends on the field itself, not only on its record and declaration
+   * (`partner:<name>` holds on the fields its declared operations select): decided per field.
+   */
+  perField?: boolean;
 }
 
 /** Categories a support case opens to staff: who the person is and how to reach them, nothing else. */
@@ -167,16 +178,19 @@ export const builtInRequirements: Record<string, RequirementDefinition> = {
     description:
       "the caller is support staff acting on an open, time-boxed instruction from the organisation that controls this record, naming them or any staff and covering this field's category, while the record's lawful basis still holds (a withdrawn consent or a restriction stops the processor as it stops the controller); every read is recorded",
     evaluate: isProcessorOnInstruction,
+    recordsAccess: true,
   },
   "support-case": {
     description:
       "the caller is support staff and the person has an open support case or data-subject request; identity and contact data of records the platform controls only; every read is recorded",
     evaluate: hasSupportCase(null),
+    recordsAccess: true,
   },
   "rectification-request": {
     description:
       "the caller is support staff and the person has an open rectification request (GDPR Art. 16); identity and contact data of records the platform controls only; every write is recorded",
     evaluate: hasSupportCase(["RECTIFICATION"]),
+    recordsAccess: true,
   },
   "internal-service": { description: "the caller is one of the platform's own jobs (partner adapters recording what they sent, retention)", evaluate: hasRole("service") },
   "second-factor": {
@@ -204,6 +218,7 @@ export function findRequirement(name: string, conditions: Record<string, { descr
     return {
       description: `the caller is the ${partner[1]} partner adapter with a capability for one of its declared field sets, a declared ${partner[1]} operation selects this field, and the record is about the person that capability names`,
       evaluate: async (input) => (input.partnerFields.get(partner[1]!)?.has(input.field.coordinate) ?? false) && (await isPartnerFor(name)(input)),
+      perField: true,
     };
   }
   const condition = conditions[name];

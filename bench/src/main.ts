@@ -1,0 +1,149 @@
+import { register } from "node:module";
+import { cpus, totalmem } from "node:os";
+import { createKeyPair, createLocalJWKSet, createTokenSigner, createTokenVerifier, type Caller } from "@grondslag/auth";
+import { createDatabase } from "@grondslag/db";
+import { createLogger } from "@grondslag/server";
+import type * as StackModule from "@grondslag/stack";
+import { loadBenchEnv } from "./env.ts";
+import { FULL, generateDataset, QUICK } from "./generateDataset.ts";
+import { employerOverview, patientHome, therapistPatients, type Answer, type Operation } from "./operations.ts";
+import { createSubgraphCall, directFetches } from "./direct.ts";
+import { percentile, post, runLoad, type LoadResult, type Target } from "./runLoad.ts";
+
+// `pnpm bench` (full) or `pnpm bench --quick` (CI-sized): see docs/performance.md.
+const quick = process.argv.includes("--quick");
+// `--only <name part>` runs the operations whose name holds it (e.g. under --cpu-prof).
+const only = process.argv.includes("--only") ? process.argv[process.argv.indexOf("--only") + 1] : undefined;
+const env = loadBenchEnv();
+const size = quick ? QUICK : FULL;
+const timing = quick ? { warmupSeconds: 1, rounds: 3, roundSeconds: 2, concurrency: 4 } : { warmupSeconds: 3, rounds: 4, roundSeconds: 5, concurrency: 4 };
+const print = (line = "") => process.stdout.write(`${line}\n`);
+const startedAt = performance.now();
+
+// The second copy of the graph, without enforcement, is the same code loaded again under a tag
+// with the policy's schema builder swapped (./unenforced/hooks.js): only this process can.
+register("./unenforced/hooks.js", import.meta.url);
+const enforced: typeof StackModule = await import("@grondslag/stack");
+const unenforced: typeof StackModule = await import(`${import.meta.resolve("@grondslag/stack")}?unenforced`);
+
+let statements = 0;
+const database = await createDatabase({ url: env.DATABASE_URL, maxConnections: 10, onQuery: () => (statements += 1) });
+print(`# grondslag bench (${quick ? "quick" : "full"}) on ${database.kind}; ${cpus().length} × ${cpus()[0]?.model ?? "cpu"}, ${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.version}`);
+if (database.kind === "postgres") {
+  // The benchmark's database is its own: start from empty schemas, as the test suite does.
+  await database.execute(["identity", "therapy", "mobility", "billing", "consent", "drizzle"].map((name) => `DROP SCHEMA IF EXISTS "${name}" CASCADE;`).join("\n"));
+}
+
+const [issuerKey, gatewayKey] = await Promise.all([createKeyPair(), createKeyPair()]);
+const issuer = { issuer: "grondslag-bench", audience: "grondslag" };
+const verifyToken = createTokenVerifier({ keys: createLocalJWKSet({ keys: [issuerKey.publicJwk] }), ...issuer });
+const issueToken = createTokenSigner({ key: issuerKey, ...issuer, ttlSeconds: 24 * 3600 });
+const log = createLogger({ level: "silent" });
+const unlimited = { burst: 1e9, perSecond: 1e9 };
+// The benchmark asks for up to 500 patients in one operation: far past the production limits.
+const edge = {
+  callerRateLimit: unlimited,
+  // A loaded 2-core box answers 500 patients slowly; the default 10 s deadline would fail the run, not measure it.
+  subgraphTimeoutMs: 120_000,
+  refusalRateLimit: unlimited,
+  maxBodyBytes: 8 * 2 ** 20,
+  limits: { maxTokens: 1e6, maxRootFields: 1e4, maxSelections: 1e6, maxAliases: 1e4, maxCost: 1e9 },
+};
+const stackOptions = { database, auth: { verifyToken, gatewayKey, issueToken }, log, edge };
+
+const on = await enforced.createStack({ ...stackOptions, seedDemoData: true });
+let phase = performance.now();
+const dataset = await generateDataset(database.db, size);
+print(`# dataset: ${Object.entries(dataset.counts).map(([name, count]) => `${count} ${name}`).join(", ")} (${((performance.now() - phase) / 1000).toFixed(1)} s)`);
+await database.execute("ANALYZE");
+const off = await unenforced.createStack({ ...stackOptions, seedDemoData: false });
+const free = { gatewayPort: 0, subgraphPorts: Object.fromEntries(on.subgraphs.map((subgraph) => [subgraph.name, 0])) };
+const listening = { on: await on.listen(free), off: await off.listen(free) };
+const forwarding = enforced.createForwarding(gatewayKey);
+
+type Variant = "on" | "off" | "direct";
+const tokens = new Map<string, string>();
+const tokenFor = async (caller: Caller) => tokens.get(caller.subject) ?? tokens.set(caller.subject, await issueToken(caller)).get(caller.subject)!;
+const targetOf = async (operation: Operation, variant: "on" | "off"): Promise<Target> => ({ url: listening[variant].gatewayUrl, token: await tokenFor(operation.caller), query: operation.query });
+
+/** How a variant sends the operation: through either gateway, or to the enforced subgraphs directly. */
+async function senderOf(operation: Operation, variant: Variant): Promise<(() => Promise<Answer>) | undefined> {
+  if (variant !== "direct") {
+    const target = await targetOf(operation, variant);
+    return () => post(target);
+  }
+  const fetches = directFetches(operation, dataset);
+  if (!fetches) return undefined;
+  // A forwarded token per request, as the gateway signs one (they live 60 s).
+  return async () => fetches(createSubgraphCall(listening.on.subgraphUrls, await forwarding.sign(operation.caller)));
+}
+
+/** Statements the database received per request, over `repeat` requests one at a time. */
+async function statementsPerRequest(operation: Operation, variant: Variant, repeat = 3): Promise<number> {
+  const send = (await senderOf(operation, variant))!;
+  operation.check(await send());
+  const before = statements;
+  for (let i = 0; i < repeat; i += 1) operation.check(await send());
+  return (statements - before) / repeat;
+}
+
+const measured = [patientHome(dataset), therapistPatients(dataset, 50), employerOverview(dataset, 50)].filter((operation) => !only || operation.name.includes(only));
+const rows: string[] = [];
+const ratios: string[] = [];
+let failed = false;
+
+for (const operation of measured) {
+  const senders = { on: (await senderOf(operation, "on"))!, off: (await senderOf(operation, "off"))!, direct: (await senderOf(operation, "direct"))! };
+  const variants = Object.keys(senders) as Variant[];
+  // Checked before anything is timed, on every path: the same caller must get the same data.
+  for (const variant of variants) operation.check(await senders[variant]());
+  const perRequest = { on: await statementsPerRequest(operation, "on"), off: await statementsPerRequest(operation, "off"), direct: await statementsPerRequest(operation, "direct") };
+  for (const variant of variants) await runLoad(senders[variant], timing.concurrency, timing.warmupSeconds, operation.check);
+  const results: Record<Variant, LoadResult[]> = { on: [], off: [], direct: [] };
+  // Interleaved rounds, rotating which path goes first, so drift on a shared machine hits all.
+  for (let round = 0; round < timing.rounds; round += 1) {
+    for (const [index] of variants.entries()) {
+      const variant = variants[(index + round) % variants.length]!;
+      results[variant].push(await runLoad(senders[variant], timing.concurrency, timing.roundSeconds, operation.check));
+    }
+  }
+  const summary = (variant: Variant) => {
+    const requests = results[variant].reduce((sum, result) => sum + result.requests, 0);
+    const seconds = results[variant].reduce((sum, result) => sum + result.seconds, 0);
+    const sorted = results[variant].flatMap((result) => result.latencies).sort((a, b) => a - b);
+    return { rps: requests / seconds, requests, p50: percentile(sorted, 0.5), p95: percentile(sorted, 0.95), p99: percentile(sorted, 0.99) };
+  };
+  const label = { on: "gateway, policy on ", off: "gateway, policy off", direct: "direct, policy on  " };
+  for (const variant of variants) {
+    const s = summary(variant);
+    rows.push(
+      `${operation.name.padEnd(22)} ${label[variant]} ${s.rps.toFixed(1).padStart(7)} req/s  p50 ${s.p50.toFixed(1).padStart(7)} ms  p95 ${s.p95.toFixed(1).padStart(7)} ms  p99 ${s.p99.toFixed(1).padStart(7)} ms  ${perRequest[variant].toFixed(1).padStart(5)} statements/request  (${s.requests} requests)`,
+    );
+  }
+  const ratio = summary("on").rps / summary("off").rps;
+  ratios.push(`policy on/off ${operation.name}: ${ratio.toFixed(2)}`);
+  ratios.push(`gateway/direct ${operation.name}: ${(summary("on").rps / summary("direct").rps).toFixed(2)}`);
+  if (ratio < 0.9) failed = true;
+  print(rows.slice(-variants.length).join("\n"));
+}
+
+print();
+print("# statements per request by list size (policy on)");
+const scaling: string[] = [];
+for (const [label, build] of [["therapist patients", (n: number) => therapistPatients(dataset, n)], ["employer employees", (n: number) => employerOverview(dataset, n)]] as const) {
+  const counts = [];
+  for (const items of [5, 50, 500]) counts.push(await statementsPerRequest(build(items), "on", 1));
+  scaling.push(`statements per request ${label} at 5/50/500 items: ${counts.join(" / ")}${new Set(counts).size === 1 ? "" : "  (NOT EQUAL)"}`);
+  if (new Set(counts).size !== 1) failed = true;
+}
+
+print();
+print("# results");
+for (const row of rows) print(row);
+for (const ratio of ratios) print(ratio);
+for (const line of scaling) print(line);
+print(`# ${((performance.now() - startedAt) / 1000).toFixed(0)} s in all`);
+
+await Promise.all([on.stop(), off.stop()]);
+await database.close();
+process.exitCode = failed ? 1 : 0;

@@ -1,0 +1,63 @@
+import { describe, expect, it } from "vitest";
+import { batchSubgraphFetches } from "./batchSubgraphFetches.ts";
+
+const URL = "http://127.0.0.1:4002/graphql";
+
+/** A subgraph stand-in: answers a batch with one answer per operation, naming the operation it answers. */
+function fakeSubgraph() {
+  const received: unknown[] = [];
+  const fetcher = (async (_input: unknown, init?: RequestInit) => {
+    const body = JSON.parse(String(init?.body));
+    received.push(body);
+    const answer = (operation: { query: string }) => ({ data: { answered: operation.query } });
+    return new Response(JSON.stringify(Array.isArray(body) ? body.map(answer) : answer(body)));
+  }) as typeof fetch;
+  return { fetcher, received };
+}
+
+const send = (fetcher: typeof fetch, query: string, requestId = "r1", authorization = "Bearer a") =>
+  fetcher(URL, { method: "POST", headers: { "x-request-id": requestId, authorization }, body: JSON.stringify({ query }) }).then(async (response) => ({
+    type: response.headers.get("content-type"),
+    body: (await response.json()) as { data: { answered: string } },
+  }));
+
+describe("batchSubgraphFetches", () => {
+  it("sends one request's fetches in the same turn as one batch, and gives each its own answer", async () => {
+    const subgraph = fakeSubgraph();
+    const fetcher = batchSubgraphFetches(subgraph.fetcher);
+    const answers = await Promise.all([send(fetcher, "query A { a }"), send(fetcher, "query B { b }"), send(fetcher, "query C { c }")]);
+    expect(subgraph.received).toEqual([[{ query: "query A { a }" }, { query: "query B { b }" }, { query: "query C { c }" }]]);
+    expect(answers.map((answer) => answer.body.data.answered)).toEqual(["query A { a }", "query B { b }", "query C { c }"]);
+    expect(answers.every((answer) => answer.type?.startsWith("application/json"))).toBe(true);
+  });
+
+  it("never joins fetches of different requests or callers, nor mutations", async () => {
+    const subgraph = fakeSubgraph();
+    const fetcher = batchSubgraphFetches(subgraph.fetcher);
+    await Promise.all([
+      send(fetcher, "query A { a }", "r1"),
+      send(fetcher, "query B { b }", "r2"),
+      send(fetcher, "query C { c }", "r1", "Bearer other"),
+      send(fetcher, "mutation M { m }", "r1"),
+    ]);
+    expect(subgraph.received).toHaveLength(4);
+    expect(subgraph.received.every((body) => !Array.isArray(body))).toBe(true);
+  });
+
+  it("gives a refusal of the whole batch to every operation in it", async () => {
+    const refusing = (async () => new Response(JSON.stringify({ errors: [{ message: "Caller refused", extensions: { code: "UNAUTHENTICATED" } }] }), { status: 401 })) as typeof fetch;
+    const fetcher = batchSubgraphFetches(refusing);
+    const responses = await Promise.all(["query A { a }", "query B { b }"].map((query) => fetcher(URL, { headers: { "x-request-id": "r1" }, body: JSON.stringify({ query }) })));
+    expect(responses.map((response) => response.status)).toEqual([401, 401]);
+    expect(await responses[1]!.json()).toEqual({ errors: [{ message: "Caller refused", extensions: { code: "UNAUTHENTICATED" } }] });
+  });
+
+  it("fails every operation of a batch whose fetch failed", async () => {
+    const down = (async () => {
+      throw new Error("SUBGRAPH_UNAVAILABLE");
+    }) as typeof fetch;
+    const fetcher = batchSubgraphFetches(down);
+    const results = await Promise.allSettled(["query A { a }", "query B { b }"].map((query) => fetcher(URL, { headers: { "x-request-id": "r1" }, body: JSON.stringify({ query }) })));
+    expect(results.map((result) => result.status)).toEqual(["rejected", "rejected"]);
+  });
+});
