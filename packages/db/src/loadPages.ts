@@ -77,6 +77,12 @@ export interface PagedList<T extends PgTable> {
   id: PgColumn;
   /** Rows of the table that are not in the list at all (work trips: no private trip is loaded). */
   filter?: SQL;
+  /**
+   * Where `parent` is a correlated subquery no index serves, a condition an index does serve
+   * that keeps every row of these parents' lists (compliance entries of these programs'
+   * exercises): without it the database computes `parent` for every row of the table.
+   */
+  narrow?: (parentIds: string[]) => SQL;
 }
 
 /**
@@ -105,7 +111,7 @@ export async function selectPage<T extends PgTable>(
   const ranked = db
     .select({ ...getTableColumns(table), pageParent: sql<string>`${list.parent}`.as("page_parent"), rank: rankWithin(list.parent, list.order).as("page_rank") })
     .from(table)
-    .where(and(inArray(list.parent as SQL, parentIds), list.filter, beyond))
+    .where(and(list.narrow?.(parentIds), inArray(list.parent as SQL, parentIds), list.filter, beyond))
     .as("ranked");
   const rows = (await db.select().from(ranked).where(lte(ranked.rank, limit)).orderBy(ranked.rank)) as (T["$inferSelect"] & { pageParent: string; rank: unknown })[];
   return rows.map(({ pageParent, rank: _, ...row }) => ({ parentId: pageParent, row: row as T["$inferSelect"] }));

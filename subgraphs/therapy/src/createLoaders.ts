@@ -99,6 +99,8 @@ const COMPLIANCE = {
   table: complianceEntries,
   parent: programOf,
   id: complianceEntries.id,
+  // The programs' exercises by their (program, position) index, then their entries by the (exercise, day) one.
+  narrow: (programIds) => inArray(complianceEntries.exerciseId, sql`(select ${exercises.id} from ${exercises} where ${inArray(exercises.programId, programIds)})`),
   order: [
     { column: complianceEntries.performedOn, direction: "asc" },
     { column: positionOf, direction: "asc" },
