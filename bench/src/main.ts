@@ -31,7 +31,7 @@ const database = await createDatabase({ url: env.DATABASE_URL, maxConnections: 1
 print(`# grondslag bench (${quick ? "quick" : "full"}) on ${database.kind}; ${cpus().length} × ${cpus()[0]?.model ?? "cpu"}, ${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.version}`);
 if (database.kind === "postgres") {
   // The benchmark's database is its own: start from empty schemas, as the test suite does.
-  await database.execute(["identity", "therapy", "mobility", "billing", "consent", "drizzle"].map((name) => `DROP SCHEMA IF EXISTS "${name}" CASCADE;`).join("\n"));
+  await database.execute(["identity", "therapy", "mobility", "billing", "consent", "partner_outbox", "drizzle"].map((name) => `DROP SCHEMA IF EXISTS "${name}" CASCADE;`).join("\n"));
 }
 
 const [issuerKey, gatewayKey] = await Promise.all([createKeyPair(), createKeyPair()]);

@@ -18,7 +18,7 @@ register("./unenforced/hooks.js", import.meta.url);
 const stackModule: typeof StackModule = await import(variant === "off" ? `${import.meta.resolve("@grondslag/stack")}?unenforced` : "@grondslag/stack");
 const database = await createDatabase({ url: env.DATABASE_URL, maxConnections: 10 });
 if (database.kind === "postgres") {
-  await database.execute(["identity", "therapy", "mobility", "billing", "consent", "drizzle"].map((name) => `DROP SCHEMA IF EXISTS "${name}" CASCADE;`).join("\n"));
+  await database.execute(["identity", "therapy", "mobility", "billing", "consent", "partner_outbox", "drizzle"].map((name) => `DROP SCHEMA IF EXISTS "${name}" CASCADE;`).join("\n"));
 }
 const [issuerKey, gatewayKey] = await Promise.all([createKeyPair(), createKeyPair()]);
 const issuer = { issuer: "grondslag-bench", audience: "grondslag" };
