@@ -1,6 +1,19 @@
 import { buildSubgraphSchema } from "@apollo/subgraph";
 import type { GraphQLResolverMap } from "@apollo/subgraph/dist/schema-helper/resolverMap.js";
-import { defaultFieldResolver, getNamedType, GraphQLError, isListType, isNonNullType, isObjectType, type DocumentNode, type GraphQLSchema } from "graphql";
+import {
+  defaultFieldResolver,
+  getNamedType,
+  GraphQLError,
+  isListType,
+  isNonNullType,
+  isObjectType,
+  Kind,
+  type DocumentNode,
+  type GraphQLObjectType,
+  type GraphQLResolveInfo,
+  type GraphQLSchema,
+  type SelectionNode,
+} from "graphql";
 import { applyMiddleware } from "graphql-middleware";
 import { allow, deny, rule, shield, type IRules } from "graphql-shield";
 import { createFallbackError, denyPolicy, type ErrorLog } from "./errors.ts";
@@ -220,12 +233,56 @@ export function createPolicySchema(options: PolicySchemaOptions): PolicySchema {
   for (const policy of policies) (ruleTree[policy.type] ??= {})[policy.field] = fieldRule(policy);
 
   const base = buildSubgraphSchema({ typeDefs: options.typeDefs, resolvers: options.resolvers });
-  hideUnreadableListItems(base, byCoordinate, decideRead);
+  // Fields that may be decided ahead for a list's records: no requirement of theirs records an access.
+  const decidableAhead = (policy: FieldPolicy) => !policy.writes && readSteps.get(policy)!.every((alternative) => alternative.every((step) => !step.definition.recordsAccess));
+  hideUnreadableListItems(base, byCoordinate, decideRead, decidableAhead);
+  const unguarded = resolversOf(base);
   const schema = applyMiddleware(
     base,
     shield(ruleTree as IRules, { fallbackRule: deny, allowExternalErrors: false, fallbackError: createFallbackError(options.log) }),
   );
+  answerSettledReadsAtOnce(schema, byCoordinate, unguarded, settledRead);
   return { schema, policies };
+}
+
+type Resolve = (parent: unknown, args: Record<string, unknown>, context: WithPolicy, info: GraphQLResolveInfo) => unknown;
+
+/** Each object field's own resolver (the default one where the SDL gives none), before graphql-shield wraps it. */
+function resolversOf(schema: GraphQLSchema): Map<string, Resolve> {
+  const resolvers = new Map<string, Resolve>();
+  for (const type of Object.values(schema.getTypeMap())) {
+    if (!isObjectType(type) || type.name.startsWith("_")) continue;
+    for (const field of Object.values(type.getFields())) resolvers.set(`${type.name}.${field.name}`, (field.resolve ?? defaultFieldResolver) as Resolve);
+  }
+  return resolvers;
+}
+
+/**
+ * graphql-shield decides every read; its middleware makes each field asynchronous, a promise
+ * per field of every record of a list. A read whose decision graphql-shield's rule has already
+ * made in this request, for this record and this declaration (the request's memo: `settledRead`),
+ * and that was allowed, is answered by the field's own resolver at once. Anything undecided,
+ * denied, with arguments, or recording an access still goes through graphql-shield, which
+ * decides, answers the denial and counts it.
+ */
+function answerSettledReadsAtOnce(
+  schema: GraphQLSchema,
+  byCoordinate: Map<string, FieldPolicy>,
+  unguarded: Map<string, Resolve>,
+  settledRead: (policy: FieldPolicy, parent: unknown, args: Record<string, unknown>, context: WithPolicy) => boolean | undefined,
+) {
+  for (const type of Object.values(schema.getTypeMap())) {
+    if (!isObjectType(type) || type.name.startsWith("_")) continue;
+    for (const field of Object.values(type.getFields())) {
+      const coordinate = `${type.name}.${field.name}`;
+      const policy = byCoordinate.get(coordinate);
+      const own = unguarded.get(coordinate);
+      const shielded = field.resolve as Resolve | undefined;
+      if (!policy || policy.writes || !own || !shielded) continue;
+      field.resolve = (parent, args, context: WithPolicy, info) =>
+        settledRead(policy, parent, args, context) === true ? own(parent, args, context, info) : shielded(parent, args, context, info);
+    }
+  }
 }
 
 /**
@@ -281,7 +338,7 @@ function hasKeys(record: Record<string, unknown>): boolean {
  * exists (that anna is treated at another practice is itself health data). Everything else is
  * still checked field by field.
  */
-function hideUnreadableListItems(schema: GraphQLSchema, byCoordinate: Map<string, FieldPolicy>, decideRead: DecideRead) {
+function hideUnreadableListItems(schema: GraphQLSchema, byCoordinate: Map<string, FieldPolicy>, decideRead: DecideRead, decidableAhead: (policy: FieldPolicy) => boolean) {
   for (const type of Object.values(schema.getTypeMap())) {
     if (!isObjectType(type) || type.name.startsWith("_")) continue;
     for (const field of Object.values(type.getFields())) {
@@ -300,10 +357,41 @@ function hideUnreadableListItems(schema: GraphQLSchema, byCoordinate: Map<string
         if (!Array.isArray(items)) return items;
         const decisions = items.map((entry) => decideRead(key, recordOf(entry), {}, context));
         const readable = decisions.every((decision) => typeof decision === "boolean") ? decisions : await Promise.all(decisions);
-        return items.filter((_, index) => readable[index]);
+        const kept = items.filter((_, index) => readable[index]);
+        // The fields this query selects of each kept record are decided now, together, so that
+        // graphql-shield finds them decided and each is answered at once (answerSettledReadsAtOnce).
+        // A field with arguments, or whose requirement records an access, is decided as it resolves.
+        if (!edgeNode) {
+          const ahead = selectedPolicies(item, info, byCoordinate).filter(decidableAhead);
+          if (ahead.length > 0) {
+            const pending = kept.flatMap((record) => ahead.map((policy) => decideRead(policy, record, {}, context))).filter((decision) => typeof decision !== "boolean");
+            // A failure is the field's own to report, when graphql-shield asks for it.
+            if (pending.length > 0) await Promise.allSettled(pending);
+          }
+        }
+        return kept;
       };
     }
   }
+}
+
+/** The policies of the fields a list field's selection asks of its records, without arguments, fragments followed. */
+function selectedPolicies(recordType: GraphQLObjectType, info: GraphQLResolveInfo, byCoordinate: Map<string, FieldPolicy>): FieldPolicy[] {
+  const names = new Set<string>();
+  const visit = (selections: readonly SelectionNode[]) => {
+    for (const selection of selections) {
+      if (selection.kind === Kind.FIELD) {
+        if ((selection.arguments?.length ?? 0) === 0 && !selection.name.value.startsWith("__")) names.add(selection.name.value);
+      } else if (selection.kind === Kind.INLINE_FRAGMENT) {
+        if (!selection.typeCondition || selection.typeCondition.name.value === recordType.name) visit(selection.selectionSet.selections);
+      } else {
+        const fragment = info.fragments[selection.name.value];
+        if (fragment && fragment.typeCondition.name.value === recordType.name) visit(fragment.selectionSet.selections);
+      }
+    }
+  };
+  for (const node of info.fieldNodes) if (node.selectionSet) visit(node.selectionSet.selections);
+  return [...names].map((name) => byCoordinate.get(`${recordType.name}.${name}`)).filter((policy): policy is FieldPolicy => policy !== undefined);
 }
 
 const isOpenToEveryone = (policy: FieldPolicy) => policy.read.some((alternative) => alternative.length === 1 && alternative[0] === "authenticated");
