@@ -77,8 +77,9 @@ export function createPartners(options: {
     const mounted = partnerPackage.webhooks(settings, {
       recordStatus: async ({ reference, status }) => {
         const answer = await graph(RECORD_STATUS, { partner: partnerPackage.partner, reference, status }, service);
-        // An unknown message is not an error worth a retry from the partner; anything else is.
-        if (answer.errors?.some((error) => error.extensions?.code !== "UNAUTHORIZED_FIELD_OR_TYPE")) {
+        // Any error (a refusal of our own service caller included) is the partner's cue to retry:
+        // an unknown reference (NOT_FOUND) may be one whose send is recorded a moment later.
+        if (answer.errors?.length) {
           throw new Error(`${partnerPackage.partner} status not recorded: ${answer.errors.map((error) => error.message).join("; ")}`);
         }
       },

@@ -21,6 +21,8 @@ export interface GraphClientOptions {
    * partner only as a capability (`readFieldSet`) and refuses it a general token.
    */
   tokenFor: (caller: Caller) => Promise<string>;
+  /** Gives up on an answer after this many ms (a partner's send waits on it). Default 10,000. */
+  timeoutMs?: number;
 }
 
 /** Adapters reach the data over the same front door as any frontend: the gateway, under policy. */
@@ -40,6 +42,7 @@ export function createGraphClient(options: GraphClientOptions): GraphClient {
         ...(requestId ? { "x-request-id": requestId } : {}),
       },
       body: JSON.stringify({ query, variables }),
+      signal: AbortSignal.timeout(options.timeoutMs ?? 10_000),
     });
     return (await response.json()) as GraphResponse<never>;
   };

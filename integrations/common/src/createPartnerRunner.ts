@@ -139,7 +139,14 @@ export function createPartnerRunner(options: PartnerRunnerOptions) {
 
   /** One call to the partner, marked in flight (and committed) before it starts. */
   async function attempt(adapter: AnyPartnerAdapter, row: SendRow, request: unknown): Promise<Attempt> {
-    await db.update(sends).set({ attempts: sql`${sends.attempts} + 1`, inFlightSince: now() }).where(eq(sends.id, row.id));
+    // Only a send still pending is sent: one the worker settled meanwhile (its claim ran out
+    // while this process read the field set) would otherwise reach the partner unrecorded.
+    const marked = await db
+      .update(sends)
+      .set({ attempts: sql`${sends.attempts} + 1`, inFlightSince: now() })
+      .where(and(eq(sends.id, row.id), eq(sends.status, "pending")))
+      .returning({ id: sends.id });
+    if (marked.length === 0) throw new PartnerError("PARTNER_UNAVAILABLE", "This send was settled meanwhile; it is not sent again.", false);
     try {
       const { reference } = await adapter.send(request, { idempotencyKey: row.idempotencyKey });
       return { kind: "sent", reference };
