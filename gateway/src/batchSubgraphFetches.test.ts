@@ -52,6 +52,20 @@ describe("batchSubgraphFetches", () => {
     expect(await responses[1]!.json()).toEqual({ errors: [{ message: "Caller refused", extensions: { code: "UNAUTHENTICATED" } }] });
   });
 
+  it("gives each operation its own answer even when one of them was refused (non-2xx): never a sibling's", async () => {
+    const mixed = (async (_input: unknown, init?: RequestInit) => {
+      const body = JSON.parse(String(init?.body)) as { query: string }[];
+      const answers = body.map((operation) => (operation.query.includes("bad") ? { errors: [{ message: "refused" }] } : { data: { secret: operation.query } }));
+      return new Response(JSON.stringify(answers), { status: 400 });
+    }) as typeof fetch;
+    const fetcher = batchSubgraphFetches(mixed);
+    const responses = await Promise.all(["query A { a }", "query Bad { bad }"].map((query) => fetcher(URL, { headers: { "x-request-id": "r1" }, body: JSON.stringify({ query }) })));
+    expect(await responses[0]!.json()).toEqual({ data: { secret: "query A { a }" } });
+    const refused = await responses[1]!.text();
+    expect(JSON.parse(refused)).toEqual({ errors: [{ message: "refused" }] });
+    expect(refused).not.toContain("query A");
+  });
+
   it("fails every operation of a batch whose fetch failed", async () => {
     const down = (async () => {
       throw new Error("SUBGRAPH_UNAVAILABLE");

@@ -29,16 +29,28 @@ export function batchSubgraphFetches(fetcher: typeof fetch): typeof fetch {
     try {
       const response = await fetcher(input, { ...init, body: `[${waiting.map((one) => one.body).join(",")}]` });
       const text = await response.text();
-      const answers: unknown = response.ok ? JSON.parse(text) : undefined;
+      let answers: unknown;
+      try {
+        answers = JSON.parse(text);
+      } catch {
+        answers = undefined;
+      }
       const headers = new Headers(response.headers);
       headers.delete("content-length");
       // Each part is JSON, and the data source parses a body as JSON only when its type says so:
       // without this the batch's answers arrived as text (the conformance suite caught it).
       if (Array.isArray(answers)) headers.set("content-type", "application/json; charset=utf-8");
       const reply = (body: string) => new Response(body, { status: response.status, statusText: response.statusText, headers });
-      // A refusal of the whole batch (401, 400, 413) is every operation's answer.
-      if (!Array.isArray(answers) || answers.length !== waiting.length) for (const one of waiting) one.resolve(reply(text));
-      else for (const [index, one] of waiting.entries()) one.resolve(reply(JSON.stringify(answers[index])));
+      // One answer per operation, whatever the batch's status (one operation refused makes it non-2xx):
+      // each fetch sees its own answer, never its siblings'.
+      if (Array.isArray(answers) && answers.length === waiting.length) {
+        for (const [index, one] of waiting.entries()) one.resolve(reply(JSON.stringify(answers[index])));
+      } else {
+        // A refusal of the whole batch (401, 400, 413) is every operation's answer, as long as it
+        // is not an array that could hold another fetch's data.
+        const whole = Array.isArray(answers) ? JSON.stringify({ errors: [{ message: "The subgraph answered the batch with the wrong number of answers." }] }) : text;
+        for (const one of waiting) one.resolve(reply(whole));
+      }
     } catch (error) {
       for (const one of waiting) one.reject(error);
     }

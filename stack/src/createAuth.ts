@@ -78,9 +78,7 @@ export async function createAuth(env: Env): Promise<StackAuth> {
     env.GATEWAY_SIGNING_KEY ? importKeyPair(JSON.parse(env.GATEWAY_SIGNING_KEY)) : loadOrCreateKeyPair(join(env.DATA_DIR, "keys", "gateway.jwk.json")),
     env.PLATFORM_SIGNING_KEY ? importKeyPair(JSON.parse(env.PLATFORM_SIGNING_KEY)) : loadOrCreateKeyPair(join(env.DATA_DIR, "keys", "platform.jwk.json")),
   ]);
-  if (gatewayKey.kid === platformKey.kid) {
-    throw new Error("PLATFORM_SIGNING_KEY must be another key than GATEWAY_SIGNING_KEY: subgraphs trust the gateway's key alone.");
-  }
+  refuseSameKey(gatewayKey.publicJwk, platformKey.publicJwk);
   const audience = env.AUTH_AUDIENCE;
   if (env.AUTH_JWKS_URL) {
     return createStackAuth({ people: { keys: createRemoteJWKSet(new URL(env.AUTH_JWKS_URL)), issuer: env.AUTH_ISSUER, audience }, platformKey, gatewayKey });
@@ -112,18 +110,29 @@ export interface SubgraphAuth {
  */
 export async function createSubgraphAuth(env: Env): Promise<SubgraphAuth> {
   const development = env.GRONDSLAG_ENV !== "production";
-  const gatewayPublicKey = env.GATEWAY_VERIFY_KEY
-    ? (await importVerifyKey(JSON.parse(env.GATEWAY_VERIFY_KEY))).publicKey
-    : (env.GATEWAY_SIGNING_KEY ? await importKeyPair(JSON.parse(env.GATEWAY_SIGNING_KEY)) : await loadOrCreateKeyPair(join(env.DATA_DIR, "keys", "gateway.jwk.json"))).publicKey;
+  const gatewayKey = env.GATEWAY_VERIFY_KEY
+    ? await importVerifyKey(JSON.parse(env.GATEWAY_VERIFY_KEY))
+    : env.GATEWAY_SIGNING_KEY
+      ? await importKeyPair(JSON.parse(env.GATEWAY_SIGNING_KEY))
+      : await loadOrCreateKeyPair(join(env.DATA_DIR, "keys", "gateway.jwk.json"));
   const platformKey = env.PLATFORM_SIGNING_KEY
     ? await importKeyPair(JSON.parse(env.PLATFORM_SIGNING_KEY))
     : development
       ? await loadOrCreateKeyPair(join(env.DATA_DIR, "keys", "platform.jwk.json"))
       : undefined;
+  // identity holds the platform's private key: were it the gateway's, identity could forge any forwarded caller.
+  if (platformKey) refuseSameKey(gatewayKey.publicJwk, platformKey.publicJwk);
   return {
-    verifyForwarded: createTokenVerifier({ keys: gatewayPublicKey, issuer: FORWARDED_ISSUER, audience: FORWARDED_AUDIENCE }),
+    verifyForwarded: createTokenVerifier({ keys: gatewayKey.publicKey, issuer: FORWARDED_ISSUER, audience: FORWARDED_AUDIENCE }),
     ...(platformKey ? { issueToken: createPlatformTokenSigner({ key: platformKey, issuer: PLATFORM_ISSUER, audience: PLATFORM_AUDIENCE }) } : {}),
   };
+}
+
+/** By the key itself (its public point), not its `kid`, which a JWK may name as it likes. */
+function refuseSameKey(gateway: { x?: string; y?: string }, platform: { x?: string; y?: string }): void {
+  if (gateway.x === platform.x && gateway.y === platform.y) {
+    throw new Error("PLATFORM_SIGNING_KEY must be another key than GATEWAY_SIGNING_KEY: subgraphs trust the gateway's key alone.");
+  }
 }
 
 /** The pair of functions on either side of the gateway-to-subgraph hop. */

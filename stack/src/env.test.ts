@@ -80,6 +80,9 @@ describe("production settings", () => {
 
   it("refuses one key for both the gateway and the platform", async () => {
     await expect(createAuth(loadEnv({ ...production, PLATFORM_SIGNING_KEY: signingKey }))).rejects.toThrow(/another key than GATEWAY_SIGNING_KEY/);
+    // The same key under another `kid` is still the same key.
+    const renamed = JSON.stringify({ ...(JSON.parse(signingKey) as object), kid: "another-name" });
+    await expect(createAuth(loadEnv({ ...production, PLATFORM_SIGNING_KEY: renamed }))).rejects.toThrow(/another key than GATEWAY_SIGNING_KEY/);
   });
 
   it("development needs none of them", () => {

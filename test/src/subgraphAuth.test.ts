@@ -51,6 +51,33 @@ describe("a subgraph called directly", () => {
     expect(response.status).toBe(401);
   });
 
+  it("refuses a batch without the gateway's caller, an oversized batch, and a batch holding a mutation, before any of it runs", async () => {
+    const gateway = createTokenSigner({ key: graph.gatewayKey, issuer: FORWARDED_ISSUER, audience: FORWARDED_AUDIENCE, ttlSeconds: 60 });
+    const token = await gateway(personas.anna);
+    const batch = async (operations: unknown[], authorization?: string) => {
+      const response = await fetch(graph.subgraphUrls.consent!, {
+        method: "POST",
+        headers: { "content-type": "application/json", ...(authorization ? { authorization: `Bearer ${authorization}` } : {}) },
+        body: JSON.stringify(operations),
+      });
+      return { status: response.status, body: (await response.json()) as { errors?: { extensions?: { code?: string } }[] } | unknown[] };
+    };
+    // Anonymous: `_service` alone is open, and a batch of it would be an amplifier.
+    const anonymous = await batch(Array.from({ length: 3 }, () => ({ query: "{ _service { sdl } }" })));
+    expect(anonymous.status).toBe(401);
+    expect((anonymous.body as { errors: { extensions: { code: string } }[] }).errors[0]!.extensions.code).toBe("UNAUTHENTICATED");
+    const tooMany = await batch(Array.from({ length: 129 }, () => ({ query: "{ _service { sdl } }" })), token);
+    expect(tooMany.status).toBe(400);
+    expect((tooMany.body as { errors: { extensions: { code: string } }[] }).errors[0]!.extensions.code).toBe("BATCH_TOO_LARGE");
+    const withMutation = await batch([{ query: "{ _service { sdl } }" }, { query: `mutation { withdrawConsent(personId: "anna", purposeId: "gps-tracking") { id } }` }], token);
+    expect(withMutation.status).toBe(400);
+    expect((withMutation.body as { errors: { extensions: { code: string } }[] }).errors[0]!.extensions.code).toBe("BATCH_NOT_QUERIES");
+    // The gateway's own kind of batch: its caller, a few queries, one answer each.
+    const allowed = await batch([{ query: "{ _service { sdl } }" }, { query: "{ _service { sdl } }" }], token);
+    expect(allowed.status).toBe(200);
+    expect(allowed.body).toHaveLength(2);
+  });
+
   it("answers a caller the gateway signed", async () => {
     const gateway = createTokenSigner({ key: graph.gatewayKey, issuer: FORWARDED_ISSUER, audience: FORWARDED_AUDIENCE, ttlSeconds: 60 });
     const { status, body } = await postGraphQL(graph.subgraphUrls.identity!, ENTITIES, await gateway(personas.anna));

@@ -105,7 +105,10 @@ export function createCallerVerifier(options: CallerVerifierOptions): TokenVerif
     if (!isPeopleRole(caller.role) || caller.capability !== undefined) {
       throw new InvalidTokenError("internal-role", "This issuer may name people's roles only: service and partner callers are the platform's own.");
     }
-    return caller;
+    // A second-factor session (`amr: ["otp"]`) is the platform's to sign, after its own one-time
+    // code: the people's issuer's claim of it opens nothing the `second-factor` rule guards.
+    const { authMethods: _notOurs, ...person } = caller;
+    return person;
   };
 }
 

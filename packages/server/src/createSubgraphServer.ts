@@ -1,7 +1,8 @@
 import type { IncomingMessage, Server } from "node:http";
 import { ApolloServer } from "@apollo/server";
 import { InvalidTokenError, readBearerToken, type TokenVerifier } from "@grondslag/auth";
-import { createHttpServer, requestIdOf, serveApollo, type Readiness } from "./createHttpServer.ts";
+import { Kind, parse } from "graphql";
+import { createHttpServer, requestIdOf, serveApollo, type HttpAnswer, type Readiness } from "./createHttpServer.ts";
 import type { Logger } from "./createLogger.ts";
 import { createMetrics, type Metrics } from "./createMetrics.ts";
 import { createRequestObserver } from "./createRequestObserver.ts";
@@ -30,6 +31,34 @@ export interface SubgraphServer {
   /** Starts Apollo and listens; resolves with the port taken. */
   listen(port: number, host?: string): Promise<number>;
   stop(): Promise<void>;
+}
+
+/** Operations in one batch: the gateway's own limits (root fields, aliases) keep what it sends far below this. */
+export const MAX_BATCH_OPERATIONS = 128;
+
+/**
+ * A batch is the gateway's (one request's fetches to this subgraph): it carries the gateway's
+ * forwarded caller, holds at most MAX_BATCH_OPERATIONS operations, and only queries (the
+ * gateway never batches a mutation; a batch's operations share one context and run at once).
+ * Anything else is refused whole, before any operation runs: an anonymous batch would turn the
+ * `_service` answer into an amplifier.
+ */
+function screenBatch(req: IncomingMessage, body: unknown): { body: unknown } | { answer: HttpAnswer } {
+  if (!Array.isArray(body)) return { body };
+  const refuse = (status: number, code: string, message: string) => ({ answer: { status, json: { errors: [{ message, extensions: { code } }] } } });
+  if (!req.headers.authorization) return refuse(401, "UNAUTHENTICATED", "A batch carries the gateway's forwarded caller.");
+  if (body.length === 0 || body.length > MAX_BATCH_OPERATIONS) return refuse(400, "BATCH_TOO_LARGE", `A batch holds 1 to ${MAX_BATCH_OPERATIONS} operations.`);
+  const queriesOnly = body.every((operation) => {
+    const query = (operation as { query?: unknown } | null)?.query;
+    if (typeof query !== "string") return false;
+    try {
+      return parse(query).definitions.every((definition) => definition.kind !== Kind.OPERATION_DEFINITION || definition.operation === "query");
+    } catch {
+      return false;
+    }
+  });
+  if (!queriesOnly) return refuse(400, "BATCH_NOT_QUERIES", "A batch holds queries only: send a mutation on its own.");
+  return { body };
 }
 
 export function createSubgraphServer(subgraph: Subgraph, options: SubgraphServerOptions): SubgraphServer {
@@ -74,6 +103,7 @@ export function createSubgraphServer(subgraph: Subgraph, options: SubgraphServer
     service: subgraph.name,
     log,
     metrics,
+    screen: async (req, body) => screenBatch(req, body),
     ...(options.metricsToken !== undefined ? { metricsToken: options.metricsToken } : {}),
     ...(options.ready ? { ready: options.ready } : {}),
   });
