@@ -9,6 +9,7 @@ import {
   isObjectType,
   Kind,
   type DocumentNode,
+  type FieldNode,
   type GraphQLObjectType,
   type GraphQLResolveInfo,
   type GraphQLSchema,
@@ -20,7 +21,7 @@ import { createFallbackError, denyPolicy, type ErrorLog } from "./errors.ts";
 import type { PolicyContext, RequestObservers, WithPolicy } from "./PolicyContext.ts";
 import { readFieldPolicies, type FieldPolicy, type PolicyAlternatives } from "./readFieldPolicies.ts";
 import { indexPartnerFields, type PartnerFieldGrant } from "./partnerGrants.ts";
-import { findRequirement, type Condition, type RequirementDefinition } from "./requirements.ts";
+import { findRequirement, type Condition, type Reads, type RequirementDefinition, type RequirementInput } from "./requirements.ts";
 
 /** Finds the person a record is about: from the parent (by type) or from the arguments (root fields). */
 export type SubjectOf = (parent: any, args: any, context: any) => string | null | undefined | Promise<string | null | undefined>;
@@ -74,7 +75,7 @@ export function createPolicySchema(options: PolicySchemaOptions): PolicySchema {
   const subjectOf = (policy: FieldPolicy): SubjectOf | undefined => options.subjects[policy.coordinate] ?? options.subjects[policy.type];
   const controllersOf = (policy: FieldPolicy): ControllersOf | undefined => options.controllers[policy.coordinate] ?? options.controllers[policy.type];
 
-  // A read's requirements, resolved once at start, each with its memo key (see `holds`): where
+  // A read's requirements, resolved once at start, each with its memo keys (see `holds`): where
   // the record's subject and controllers come from (its type, unless the field has its own
   // finder), what the field is (category, basis, purpose, controller) and the requirement.
   const readSteps = new Map(
@@ -83,15 +84,18 @@ export function createPolicySchema(options: PolicySchemaOptions): PolicySchema {
       const personal = policy.personal;
       const signature = personal ? `${personal.category}|${personal.basis}|${personal.purpose ?? ""}|${personal.controller}` : "-";
       const steps = policy.read.map((alternative) =>
-        alternative.map((name) => {
+        alternative.map((name): Step => {
           const definition = requirement(name);
           // A requirement that reads the field itself (a partner's declared fields) is shared by no other field.
-          return { name, definition, key: `${definition.perField ? policy.coordinate : scope}|${signature}|${name}` };
+          const reads = typeof definition.reads === "function" ? definition.reads(policy) : definition.reads;
+          return { definition, reads, key: `${definition.perField ? policy.coordinate : scope}|${signature}|${name}`, shared: `${signature}|${name}` };
         }),
       );
       return [policy, steps] as const;
     }),
   );
+  // Fields whose reads have the same steps decide alike on one record: a list decides each such group once per record.
+  const readKeys = new Map(policies.map((policy) => [policy, readSteps.get(policy)!.map((alternative) => alternative.map((step) => step.key).join("&")).join("|")]));
 
   /**
    * A read already decided for this record in this request, without waiting: every requirement
@@ -118,7 +122,28 @@ export function createPolicySchema(options: PolicySchemaOptions): PolicySchema {
     return false;
   }
 
-  async function holds(
+  // Write alternatives have no memo keys: a write is decided per field, every time.
+  const writeSteps = new WeakMap<PolicyAlternatives, Step[][]>();
+  const stepsOf = (policy: FieldPolicy, alternatives: PolicyAlternatives, mode: "read" | "write"): Step[][] => {
+    if (mode === "read") return readSteps.get(policy)!;
+    let steps = writeSteps.get(alternatives);
+    if (!steps) writeSteps.set(alternatives, (steps = alternatives.map((alternative) => alternative.map((name) => ({ definition: requirement(name), reads: undefined, key: "", shared: "" })))));
+    return steps;
+  };
+
+  /**
+   * Whether a policy's alternatives hold for a record: at once when every decision it needs is
+   * made, else a promise. Reads of a record share their decisions through the request's memo: a
+   * requirement that records nothing is decided once per record, request and declaration (the
+   * same subject, controllers, category, basis and purpose give the same answer), and every field
+   * of the record that shares it reuses it, at once when it is settled (`settledRead`); one that
+   * declares what it reads (`reads`) is shared by all the records that agree on that. Field
+   * arguments can matter (conditions read them): a field with arguments decides alone. With
+   * `ahead` (a list deciding its records' fields before they resolve), evaluation stops before an
+   * alternative that records an access: that one is evaluated, and recorded, by the field's own
+   * read; the answer is then undefined.
+   */
+  function holds(
     policy: FieldPolicy,
     alternatives: PolicyAlternatives | null,
     subjectFrom: FieldPolicy,
@@ -126,52 +151,31 @@ export function createPolicySchema(options: PolicySchemaOptions): PolicySchema {
     args: Record<string, unknown>,
     context: WithPolicy,
     mode: "read" | "write" = "read",
-  ) {
-    let subject: Promise<string | null> | undefined;
-    let controllers: Promise<string[]> | undefined;
-    const input = {
-      policy: context.policy,
-      field: policy,
-      parent,
-      args,
-      mode,
-      partnerFields,
-      subject: () => (subject ??= Promise.resolve(subjectOf(subjectFrom)?.(parent, args, context)).then((value) => value ?? null)),
-      controllers: () => (controllers ??= Promise.resolve(controllersOf(subjectFrom)?.(parent, args, context)).then((value) => [...(value ?? [])])),
-    };
-    // A read of a field of a record: requirements that record nothing are decided once per
-    // record, request and declaration (the same subject, controllers, category, basis and
-    // purpose give the same answer), and every field of the record that shares them reuses it,
-    // at once when it is settled (`settledRead`). Field arguments can matter (conditions read
-    // them): a field with arguments decides alone.
+    ahead = false,
+  ): Decision<boolean | undefined> {
+    if (!alternatives) return false;
     const memo = mode === "read" && subjectFrom === policy && typeof parent === "object" && parent !== null ? requestMemo(context.policy) : undefined;
-    let decisions: Map<string, boolean | Promise<boolean>> | undefined;
-    let prefix = "";
+    let decisions: Map<string, Decision> | undefined;
     if (memo) {
       decisions = memo.records.get(parent as object);
       if (!decisions) memo.records.set(parent as object, (decisions = new Map()));
-      if (hasKeys(args)) prefix = `${policy.coordinate}|${JSON.stringify(args)}|`;
     }
-    const steps = readSteps.get(policy);
-    const evaluate = (name: string, index: number, position: number): Promise<boolean> | boolean => {
-      const definition = requirement(name);
-      if (!decisions || definition.recordsAccess) return definition.evaluate(input);
-      const key = prefix + steps![index]![position]!.key;
-      let decided = decisions.get(key);
-      if (decided === undefined) {
-        const settled = decisions;
-        decided = Promise.resolve(definition.evaluate({ ...input, policy: memo!.unrecording })).then((value) => {
-          settled.set(key, value);
-          return value;
-        });
-        settled.set(key, decided);
-      }
-      return decided;
-    };
-    for (const [index, alternative] of (alternatives ?? []).entries()) {
+    const reading: Reading = { policy, subjectFrom, parent, args, context, mode, memo, decisions, prefix: memo && hasKeys(args) ? `${policy.coordinate}|${JSON.stringify(args)}|` : "" };
+    return decideFrom(reading, stepsOf(policy, alternatives, mode), ahead, 0, 0);
+  }
+
+  /** The alternatives from alternative `from`, step `position` on: synchronous as long as every decision is made. */
+  function decideFrom(reading: Reading, steps: Step[][], ahead: boolean, from: number, position: number): Decision<boolean | undefined> {
+    for (let index = from; index < steps.length; index += 1, position = 0) {
+      const alternative = steps[index]!;
+      if (ahead && alternative.some((step) => step.definition.recordsAccess)) return undefined;
       let all = true;
-      for (const [position, name] of alternative.entries()) {
-        if (!(await evaluate(name, index, position))) {
+      for (let at = position; at < alternative.length; at += 1) {
+        const decided = decideStep(reading, alternative[at]!);
+        if (typeof decided !== "boolean") {
+          return decided.then((held) => (held ? decideFrom(reading, steps, ahead, index, at + 1) : decideFrom(reading, steps, ahead, index + 1, 0)));
+        }
+        if (!decided) {
           all = false;
           break;
         }
@@ -181,9 +185,83 @@ export function createPolicySchema(options: PolicySchemaOptions): PolicySchema {
     return false;
   }
 
+  function decideStep(reading: Reading, step: Step): Decision {
+    const { definition } = step;
+    const { decisions, memo } = reading;
+    if (!decisions || !memo || definition.recordsAccess) return definition.evaluate(inputOf(reading));
+    const key = reading.prefix + step.key;
+    const known = decisions.get(key);
+    if (known !== undefined) return known;
+    const fresh = step.reads ? sharedDecision(reading, step, memo) : definition.evaluate({ ...inputOf(reading), policy: memo.unrecording });
+    return remember(decisions, key, fresh);
+  }
+
+  /**
+   * A requirement that declares what it reads (`reads`) is decided once per request for all the
+   * records that agree on it: the same caller, declaration, subject (and controllers) give the
+   * same answer. It is evaluated seeing only what it declares, so a declaration that says less
+   * than the requirement reads fails closed (an evaluation error), never shares a wrong answer.
+   */
+  function sharedDecision(reading: Reading, step: Step, memo: RequestMemo): Decision {
+    const { reads } = step;
+    if (reads === "caller") return sharedBy(reading, step, memo, step.shared);
+    const subject = subjectOfReading(reading);
+    return isPromise(subject)
+      ? subject.then((value) => sharedBySubject(reading, step, memo, value))
+      : sharedBySubject(reading, step, memo, subject);
+  }
+
+  function sharedBySubject(reading: Reading, step: Step, memo: RequestMemo, subject: string | null): Decision {
+    if (step.reads === "subject") return sharedBy(reading, step, memo, `${step.shared}|${subject}`);
+    const controllers = controllersOfReading(reading);
+    return isPromise(controllers)
+      ? controllers.then((value) => sharedBy(reading, step, memo, `${step.shared}|${subject}|${value.join(",")}`))
+      : sharedBy(reading, step, memo, `${step.shared}|${subject}|${controllers.join(",")}`);
+  }
+
+  function sharedBy(reading: Reading, step: Step, memo: RequestMemo, key: string): Decision {
+    const known = memo.shared.get(key);
+    if (known !== undefined) return known;
+    return remember(memo.shared, key, step.definition.evaluate(readingOnly(inputOf(reading), step.reads!, memo.unrecording)));
+  }
+
+  /** The record's subject, found once per reading: at once when its finder answers at once. */
+  function subjectOfReading(reading: Reading): string | null | Promise<string | null> {
+    if (reading.subject === undefined) {
+      const found = subjectOf(reading.subjectFrom)?.(reading.parent, reading.args, reading.context);
+      reading.subject = isPromise(found) ? found.then((value) => value ?? null) : (found ?? null);
+    }
+    return reading.subject;
+  }
+
+  function controllersOfReading(reading: Reading): readonly string[] | Promise<readonly string[]> {
+    if (reading.controllers === undefined) {
+      const found = controllersOf(reading.subjectFrom)?.(reading.parent, reading.args, reading.context);
+      reading.controllers = isPromise(found) ? found.then((value) => value ?? []) : (found ?? []);
+    }
+    return reading.controllers;
+  }
+
+  /** What a requirement sees of a reading, made when one is first evaluated. */
+  function inputOf(reading: Reading): RequirementInput {
+    return (reading.input ??= {
+      policy: reading.context.policy,
+      field: reading.policy,
+      parent: reading.parent,
+      args: reading.args,
+      mode: reading.mode,
+      partnerFields,
+      subject: () => Promise.resolve(subjectOfReading(reading)),
+      controllers: () => Promise.resolve(controllersOfReading(reading)).then((value) => [...value]),
+    });
+  }
+
   /** A read's decision: at once when settled, else evaluated. */
-  const decideRead = (policy: FieldPolicy, parent: unknown, args: Record<string, unknown>, context: WithPolicy): boolean | Promise<boolean> =>
-    settledRead(policy, parent, args, context) ?? holds(policy, policy.read, policy, parent, args, context);
+  const decideRead = (policy: FieldPolicy, parent: unknown, args: Record<string, unknown>, context: WithPolicy): Decision =>
+    settledRead(policy, parent, args, context) ?? (holds(policy, policy.read, policy, parent, args, context) as Decision);
+  /** Decides a record's read ahead of its field, as far as no access is recorded (see `holds`). */
+  const decideAhead = (policy: FieldPolicy, parent: object, context: WithPolicy): Decision<boolean | undefined> =>
+    settledRead(policy, parent, {}, context) ?? holds(policy, policy.read, policy, parent, {}, context, "read", true);
 
   // Rules depend on the parent record, so graphql-shield must not cache them per request
   // ("contextual") and hashing every row for "strict" costs more than it saves: the decisions
@@ -233,9 +311,7 @@ export function createPolicySchema(options: PolicySchemaOptions): PolicySchema {
   for (const policy of policies) (ruleTree[policy.type] ??= {})[policy.field] = fieldRule(policy);
 
   const base = buildSubgraphSchema({ typeDefs: options.typeDefs, resolvers: options.resolvers });
-  // Fields that may be decided ahead for a list's records: no requirement of theirs records an access.
-  const decidableAhead = (policy: FieldPolicy) => !policy.writes && readSteps.get(policy)!.every((alternative) => alternative.every((step) => !step.definition.recordsAccess));
-  hideUnreadableListItems(base, byCoordinate, decideRead, decidableAhead);
+  hideUnreadableListItems(base, byCoordinate, decideRead, decideAhead, readKeys);
   const unguarded = resolversOf(base);
   const schema = applyMiddleware(
     base,
@@ -304,8 +380,90 @@ function grantDeclaredPartners(policies: FieldPolicy[], grants: readonly Partner
 }
 
 
-/** Per request (per PolicyContext, which a request's context holds): decisions by record, and the context they are made with. */
-const requestMemos = new WeakMap<PolicyContext, { records: WeakMap<object, Map<string, boolean | Promise<boolean>>>; unrecording: PolicyContext }>();
+type Decision<T = boolean> = T | Promise<T>;
+
+const isPromise = <T>(value: T | Promise<T>): value is Promise<T> =>
+  typeof value === "object" && value !== null && typeof (value as { then?: unknown }).then === "function";
+
+/** Keeps a decision in a memo: the promise while it is pending, the answer once it is made. */
+function remember(memo: Map<string, Decision>, key: string, decision: Decision): Decision {
+  if (typeof decision === "boolean") {
+    memo.set(key, decision);
+    return decision;
+  }
+  const pending = decision.then((value) => {
+    memo.set(key, value);
+    return value;
+  });
+  memo.set(key, pending);
+  return pending;
+}
+
+/** One decision in progress: a policy read (or written) on one record, and what has been found about the record. */
+interface Reading {
+  policy: FieldPolicy;
+  subjectFrom: FieldPolicy;
+  parent: unknown;
+  args: Record<string, unknown>;
+  context: WithPolicy;
+  mode: "read" | "write";
+  memo: RequestMemo | undefined;
+  decisions: Map<string, Decision> | undefined;
+  /** Set for a field with arguments: its decisions are its own. */
+  prefix: string;
+  subject?: string | null | Promise<string | null>;
+  controllers?: readonly string[] | Promise<readonly string[]>;
+  input?: RequirementInput;
+}
+
+/** A requirement of a read, resolved at start: its memo key per record (`key`) and across records (`shared`, see `reads`). */
+interface Step {
+  definition: RequirementDefinition;
+  /** What its decision is shared by, for this field's declaration; undefined: the record's own. */
+  reads: Reads | undefined;
+  key: string;
+  shared: string;
+}
+
+/**
+ * Per request (per PolicyContext, which a request's context holds): decisions by record, those
+ * shared by records that agree on what the requirement reads, and the context they are made with.
+ */
+interface RequestMemo {
+  records: WeakMap<object, Map<string, boolean | Promise<boolean>>>;
+  shared: Map<string, boolean | Promise<boolean>>;
+  unrecording: PolicyContext;
+}
+const requestMemos = new WeakMap<PolicyContext, RequestMemo>();
+
+/**
+ * The input a shared decision's requirement sees: what it declares it reads, and nothing else.
+ * Touching anything more (the record, the arguments, which field it is) throws, and the read
+ * fails closed as an evaluation error.
+ */
+function readingOnly(input: RequirementInput, reads: Reads, policy: PolicyContext): RequirementInput {
+  const undeclared = (what: string) => new Error(`A requirement that declares it reads the ${reads} read the record's ${what}: correct its \`reads\`.`);
+  const field = new Proxy(input.field, {
+    get: (target, property) => {
+      if (property === "personal") return target.personal;
+      throw undeclared(`field (${String(property)})`);
+    },
+  });
+  return {
+    policy,
+    field,
+    mode: input.mode,
+    partnerFields: input.partnerFields,
+    subject: reads === "caller" ? () => Promise.reject(undeclared("subject")) : input.subject,
+    controllers: reads === "subject-and-controllers" ? input.controllers : () => Promise.reject(undeclared("controllers")),
+    get parent(): unknown {
+      throw undeclared("parent");
+    },
+    get args(): Record<string, unknown> {
+      throw undeclared("arguments");
+    },
+  };
+}
 
 /**
  * The request's memo of decisions. Nothing here outlives the request: a withdrawal is seen by
@@ -316,13 +474,14 @@ function requestMemo(policy: PolicyContext) {
   let memo = requestMemos.get(policy);
   if (!memo) {
     const refuse = { load: () => Promise.reject(new Error("A requirement decided once per record tried to record an access: declare it `recordsAccess`.")) };
-    memo = { records: new WeakMap(), unrecording: { ...policy, lookups: { ...policy.lookups, recordStaffAccess: refuse as unknown as PolicyContext["lookups"]["recordStaffAccess"] } } };
+    memo = { records: new WeakMap(), shared: new Map(), unrecording: { ...policy, lookups: { ...policy.lookups, recordStaffAccess: refuse as unknown as PolicyContext["lookups"]["recordStaffAccess"] } } };
     requestMemos.set(policy, memo);
   }
   return memo;
 }
 
-type DecideRead = (policy: FieldPolicy, parent: unknown, args: Record<string, unknown>, context: WithPolicy) => boolean | Promise<boolean>;
+type DecideRead = (policy: FieldPolicy, parent: unknown, args: Record<string, unknown>, context: WithPolicy) => Decision;
+type DecideAhead = (policy: FieldPolicy, parent: object, context: WithPolicy) => Decision<boolean | undefined>;
 
 function hasKeys(record: Record<string, unknown>): boolean {
   for (const _ in record) return true;
@@ -338,7 +497,7 @@ function hasKeys(record: Record<string, unknown>): boolean {
  * exists (that anna is treated at another practice is itself health data). Everything else is
  * still checked field by field.
  */
-function hideUnreadableListItems(schema: GraphQLSchema, byCoordinate: Map<string, FieldPolicy>, decideRead: DecideRead, decidableAhead: (policy: FieldPolicy) => boolean) {
+function hideUnreadableListItems(schema: GraphQLSchema, byCoordinate: Map<string, FieldPolicy>, decideRead: DecideRead, decideAhead: DecideAhead, readKeys: Map<FieldPolicy, string>) {
   for (const type of Object.values(schema.getTypeMap())) {
     if (!isObjectType(type) || type.name.startsWith("_")) continue;
     for (const field of Object.values(type.getFields())) {
@@ -352,24 +511,51 @@ function hideUnreadableListItems(schema: GraphQLSchema, byCoordinate: Map<string
       const key = byCoordinate.get(`${recordType.name}.id`);
       if (!key || isOpenToEveryone(key)) continue;
       const resolve = field.resolve ?? defaultFieldResolver;
-      field.resolve = async (parent, args, context: WithPolicy, info) => {
-        const items: unknown = await resolve(parent, args, context, info);
-        if (!Array.isArray(items)) return items;
-        const decisions = items.map((entry) => decideRead(key, recordOf(entry), {}, context));
-        const readable = decisions.every((decision) => typeof decision === "boolean") ? decisions : await Promise.all(decisions);
+      // Per selection (the field nodes graphql-js hands every item of a list alike), the reads to
+      // decide ahead: one policy per distinct read, without the key's own (decided with it).
+      const aheadBySelection = new WeakMap<readonly FieldNode[], FieldPolicy[]>();
+      const readsAhead = (info: GraphQLResolveInfo): FieldPolicy[] => {
+        let found = aheadBySelection.get(info.fieldNodes);
+        if (!found) {
+          const reads = new Map<string, FieldPolicy>();
+          for (const policy of selectedPolicies(item, info, byCoordinate)) if (!policy.writes) reads.set(readKeys.get(policy)!, policy);
+          reads.delete(readKeys.get(key)!);
+          aheadBySelection.set(info.fieldNodes, (found = [...reads.values()]));
+        }
+        return found;
+      };
+      /** The records kept; then the fields this query selects of each are decided (see below), and the list answered. */
+      const keep = (items: unknown[], readable: readonly boolean[], context: WithPolicy, info: GraphQLResolveInfo): unknown[] | Promise<unknown[]> => {
         const kept = items.filter((_, index) => readable[index]);
-        // The fields this query selects of each kept record are decided now, together, so that
-        // graphql-shield finds them decided and each is answered at once (answerSettledReadsAtOnce).
-        // A field with arguments, or whose requirement records an access, is decided as it resolves.
-        if (!edgeNode) {
-          const ahead = selectedPolicies(item, info, byCoordinate).filter(decidableAhead);
-          if (ahead.length > 0) {
-            const pending = kept.flatMap((record) => ahead.map((policy) => decideRead(policy, record, {}, context))).filter((decision) => typeof decision !== "boolean");
-            // A failure is the field's own to report, when graphql-shield asks for it.
-            if (pending.length > 0) await Promise.allSettled(pending);
+        // The fields this query selects of each kept record are decided now, together (once per
+        // record for the fields with the same read), so that graphql-shield finds them decided and
+        // each is answered at once (answerSettledReadsAtOnce). A field with arguments, a write, or
+        // an alternative that records an access is decided as it resolves.
+        if (edgeNode) return kept;
+        const ahead = readsAhead(info);
+        if (ahead.length === 0) return kept;
+        const pending: Promise<unknown>[] = [];
+        for (const record of kept) {
+          if (typeof record !== "object" || record === null) continue;
+          for (const policy of ahead) {
+            const decision = decideAhead(policy, record, context);
+            if (isPromise(decision)) pending.push(decision);
           }
         }
-        return kept;
+        // A failure is the field's own to report, when graphql-shield asks for it.
+        return pending.length > 0 ? Promise.allSettled(pending).then(() => kept) : kept;
+      };
+      const filter = (items: unknown, context: WithPolicy, info: GraphQLResolveInfo): unknown => {
+        if (!Array.isArray(items)) return items;
+        const decisions = items.map((entry) => decideRead(key, recordOf(entry), {}, context));
+        return decisions.every((decision) => typeof decision === "boolean")
+          ? keep(items, decisions as boolean[], context, info)
+          : Promise.all(decisions).then((readable) => keep(items, readable, context, info));
+      };
+      // At once when the list and its decisions are at hand (a connection's nodes), else a promise.
+      field.resolve = (parent, args, context: WithPolicy, info) => {
+        const items: unknown = resolve(parent, args, context, info);
+        return isPromise(items) ? items.then((found) => filter(found, context, info)) : filter(items, context, info);
       };
     }
   }

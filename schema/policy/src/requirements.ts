@@ -22,6 +22,9 @@ export interface RequirementInput {
 
 export type Requirement = (input: RequirementInput) => Promise<boolean> | boolean;
 
+/** What a shared decision depends on besides the caller and the field's declaration (`RequirementDefinition.reads`). */
+export type Reads = "caller" | "subject" | "subject-and-controllers";
+
 /** A record condition a subgraph contributes, such as `work-trip`: about the record, not the caller. */
 export type Condition = (parent: unknown, args: Record<string, unknown>) => boolean | Promise<boolean>;
 
@@ -40,6 +43,15 @@ export interface RequirementDefinition {
    * (`partner:<name>` holds on the fields its declared operations select): decided per field.
    */
   perField?: boolean;
+  /**
+   * What the answer depends on besides the caller, the day and the field's declaration
+   * (category, basis, purpose, controller kind): nothing more (`caller`), the record's subject,
+   * or its subject and controllers. Records that agree on these share one decision per request,
+   * so the 1,500 records of 50 patients cost 50 evaluations, not 1,500. The evaluation sees only
+   * what is declared (anything else it touches fails closed). A function decides it per field
+   * declaration, at start. Left out, the decision is the record's own.
+   */
+  reads?: Reads | ((field: FieldPolicy) => Reads);
 }
 
 /** Categories a support case opens to staff: who the person is and how to reach them, nothing else. */
@@ -144,35 +156,43 @@ export const builtInRequirements: Record<string, RequirementDefinition> = {
   authenticated: {
     description: "any verified caller; used for reference data that is not personal",
     evaluate: ({ policy }) => policy.caller !== null,
+    reads: "caller",
   },
-  nobody: { description: "never holds: the field is not readable through the graph", evaluate: () => false },
+  nobody: { description: "never holds: the field is not readable through the graph", evaluate: () => false, reads: "caller" },
   self: {
     description: "the caller is the person the record is about",
     evaluate: async ({ policy, subject }) => policy.caller?.personId !== undefined && policy.caller.personId === (await subject()),
+    reads: "subject",
   },
   "therapist-of": {
     description:
       "the caller is a therapist with their own active care relationship with the person, at any practice, and no restriction of processing is in force; for the platform's identity and contact records a therapist needs to treat, never for care records",
     evaluate: async (input) => (await isTherapistOf(input)) && (await basisHolds(input)),
+    reads: "subject",
   },
   "treating-therapist": {
     description:
       "the caller is a therapist of the practice that controls this record, with their own active care relationship with the person at that practice",
     evaluate: isTreatingTherapist,
+    reads: "subject-and-controllers",
   },
   "care-team": {
     description:
       "treating-therapist, and the record's lawful basis still holds: the consent it rests on is given (not withdrawn, not expired) and no restriction of processing is in force",
     evaluate: async (input) => (await isTreatingTherapist(input)) && (await basisHolds(input)),
+    reads: "subject-and-controllers",
   },
   "employer-of": {
     description:
       "the caller administers an organisation that currently employs the person; on a record an employer controls (a membership, a report), that organisation must be the record's controller; and no restriction of processing is in force",
     evaluate: async (input) => (await isEmployerOf(input)) && (await basisHolds(input)),
+    // The record's controllers matter only on a record an employer controls.
+    reads: (field) => (field.personal?.controller === "EMPLOYER" ? "subject-and-controllers" : "subject"),
   },
   "platform-staff": {
     description: "the caller is the platform's support staff; for operational data that is not personal only (a role alone never opens a personal field)",
     evaluate: hasRole("support"),
+    reads: "caller",
   },
   "processor-on-instruction": {
     description:
@@ -192,15 +212,17 @@ export const builtInRequirements: Record<string, RequirementDefinition> = {
     evaluate: hasSupportCase(["RECTIFICATION"]),
     recordsAccess: true,
   },
-  "internal-service": { description: "the caller is one of the platform's own jobs (partner adapters recording what they sent, retention)", evaluate: hasRole("service") },
+  "internal-service": { description: "the caller is one of the platform's own jobs (partner adapters recording what they sent, retention)", evaluate: hasRole("service"), reads: "caller" },
   "second-factor": {
     description: "the caller completed a second-factor login (a one-time code) for this session",
     evaluate: ({ policy }) => policy.caller?.authMethods?.includes("otp") ?? false,
+    reads: "caller",
   },
-  auditor: { description: "the caller is an auditor: policy metadata, registers and logs, never personal values", evaluate: hasRole("auditor") },
+  auditor: { description: "the caller is an auditor: policy metadata, registers and logs, never personal values", evaluate: hasRole("auditor"), reads: "caller" },
   researcher: {
     description: "the caller is a researcher: pseudonymised or aggregated views only, and only together with the person's consent:research",
     evaluate: hasRole("researcher"),
+    reads: "caller",
   },
 };
 
@@ -209,7 +231,7 @@ export function findRequirement(name: string, conditions: Record<string, { descr
   const builtIn = builtInRequirements[name];
   if (builtIn) return builtIn;
   const consent = /^consent:([a-z][a-z0-9-]*)$/.exec(name);
-  if (consent) return { description: `the person has given, and not withdrawn, consent for ${consent[1]}`, evaluate: hasConsent(consent[1]!) };
+  if (consent) return { description: `the person has given, and not withdrawn, consent for ${consent[1]}`, evaluate: hasConsent(consent[1]!), reads: "subject" };
   const partner = /^partner:([a-z][a-z0-9-]*)$/.exec(name);
   if (partner) {
     // Whatever the SDL says: a grant holds only on a field the partner's declared operations
