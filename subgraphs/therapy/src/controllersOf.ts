@@ -1,24 +1,16 @@
 import type { TherapyContext } from "./context.ts";
 
 // Which practice controls a therapy record: the practice of the therapist of the care
-// relationship it belongs to. Each step is a per-request DataLoader, so a list of N records
-// costs one query per step, not N. An unknown id is controlled by nobody (an empty list).
+// relationship it belongs to. Each is a per-request DataLoader over one join (createLoaders.ts),
+// so a list of N records costs one query, not N, and records of the same program share one
+// answer. An unknown id is controlled by nobody (an empty list).
 
-export async function practiceOfRelationship(relationshipId: string, { loaders }: TherapyContext): Promise<string[]> {
-  const relationship = await loaders.careRelationship.load(relationshipId);
-  const therapist = relationship && (await loaders.therapist.load(relationship.therapistId));
-  return therapist ? [therapist.practiceId] : [];
-}
+export const practiceOfRelationship = (relationshipId: string, { loaders }: TherapyContext): Promise<readonly string[]> =>
+  loaders.practiceOfRelationship.load(relationshipId);
 
-export async function practiceOfProgram(programId: string, context: TherapyContext): Promise<string[]> {
-  const program = await context.loaders.program.load(programId);
-  return program ? practiceOfRelationship(program.careRelationshipId, context) : [];
-}
+export const practiceOfProgram = (programId: string, { loaders }: TherapyContext): Promise<readonly string[]> => loaders.practiceOfProgram.load(programId);
 
-export async function practiceOfExercise(exerciseId: string, context: TherapyContext): Promise<string[]> {
-  const exercise = await context.loaders.exercise.load(exerciseId);
-  return exercise ? practiceOfProgram(exercise.programId, context) : [];
-}
+export const practiceOfExercise = (exerciseId: string, { loaders }: TherapyContext): Promise<readonly string[]> => loaders.practiceOfExercise.load(exerciseId);
 
 /** The practices with a care relationship with the person: the controllers of their therapy records. */
 export async function practicesTreating(personId: string, { policy }: TherapyContext): Promise<string[]> {

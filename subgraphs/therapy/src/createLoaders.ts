@@ -1,6 +1,6 @@
 import { byKey, groupByKey, loadPages, selectPage, type Database, type Page, type PagedList, type PageKey } from "@grondslag/db";
 import DataLoader from "dataloader";
-import { inArray, sql } from "drizzle-orm";
+import { eq, inArray, sql } from "drizzle-orm";
 import {
   careRelationships,
   complianceEntries,
@@ -27,7 +27,42 @@ export function createLoaders(db: Database) {
     byKey(ids, await db.select().from(exercisePrograms).where(inArray(exercisePrograms.id, [...ids])), (row) => row.id),
   );
 
+  // Whose record a therapy row is (controllersOf.ts): the practice of the therapist of the care
+  // relationship it hangs off, one join for all the rows a request asks about. A row that is not
+  // there is controlled by nobody (an empty list).
+  const practiceOfRelationship = new DataLoader<string, readonly string[]>(async (ids) =>
+    practicesByKey(
+      ids,
+      await db
+        .select({ id: careRelationships.id, practiceId: therapists.practiceId })
+        .from(careRelationships)
+        .innerJoin(therapists, eq(therapists.id, careRelationships.therapistId))
+        .where(inArray(careRelationships.id, [...ids])),
+    ),
+  );
+  const practiceOfProgram = new DataLoader<string, readonly string[]>(async (ids) =>
+    practicesByKey(
+      ids,
+      await db
+        .select({ id: exercisePrograms.id, practiceId: therapists.practiceId })
+        .from(exercisePrograms)
+        .innerJoin(careRelationships, eq(careRelationships.id, exercisePrograms.careRelationshipId))
+        .innerJoin(therapists, eq(therapists.id, careRelationships.therapistId))
+        .where(inArray(exercisePrograms.id, [...ids])),
+    ),
+  );
+  // An exercise's practice is its program's: the exercise rows a list loaded are primed, so this costs no query of its own.
+  const practiceOfExercise = new DataLoader<string, readonly string[]>((ids) =>
+    Promise.all(ids.map(async (id) => {
+      const row = await exercise.load(id);
+      return row ? practiceOfProgram.load(row.programId) : CONTROLLED_BY_NOBODY;
+    })),
+  );
+
   return {
+    practiceOfRelationship,
+    practiceOfProgram,
+    practiceOfExercise,
     practice: new DataLoader<string, PracticeRow | undefined>(async (ids) =>
       byKey(ids, await db.select().from(practices).where(inArray(practices.id, [...ids])), (row) => row.id),
     ),
@@ -55,15 +90,26 @@ export function createLoaders(db: Database) {
         (row) => row.patientId,
       ),
     ),
-    // The programs it returns are primed, so finding whom their exercises are about costs no query.
+    // The programs it returns are primed, so finding whom their exercises are about costs no
+    // query; so is the practice each belongs to (whose record it is: controllersOf.ts), read by
+    // the same statement through the program's care relationship.
     programsOfPatient: new DataLoader<string, ExerciseProgramRow[]>(async (patientIds) => {
       const rows = await db
-        .select()
+        .select({ program: exercisePrograms, practiceId: therapists.practiceId })
         .from(exercisePrograms)
+        .leftJoin(careRelationships, eq(careRelationships.id, exercisePrograms.careRelationshipId))
+        .leftJoin(therapists, eq(therapists.id, careRelationships.therapistId))
         .where(inArray(exercisePrograms.patientId, [...patientIds]))
         .orderBy(exercisePrograms.startedOn, exercisePrograms.id);
-      for (const row of rows) program.prime(row.id, row);
-      return groupByKey(patientIds, rows, (row) => row.patientId);
+      for (const { program: row, practiceId } of rows) {
+        program.prime(row.id, row);
+        practiceOfProgram.prime(row.id, practiceId === null ? CONTROLLED_BY_NOBODY : [practiceId]);
+      }
+      return groupByKey(
+        patientIds,
+        rows.map(({ program: row }) => row),
+        (row) => row.patientId,
+      );
     }),
     program,
     exercise,
@@ -87,6 +133,13 @@ export function createLoaders(db: Database) {
       { cacheKeyFn: (key) => JSON.stringify([key.parentId, key.first, key.after]) },
     ),
   };
+}
+
+const CONTROLLED_BY_NOBODY: readonly string[] = Object.freeze([]);
+
+function practicesByKey(ids: readonly string[], rows: { id: string; practiceId: string }[]): (readonly string[])[] {
+  const found = new Map(rows.map((row) => [row.id, [row.practiceId]]));
+  return ids.map((id) => found.get(id) ?? CONTROLLED_BY_NOBODY);
 }
 
 // Compliance rows know their exercise, not their program: the program, and the exercise's
