@@ -1,6 +1,6 @@
 import { queryRows } from "@grondslag/db";
 import { disclosureLogFacts } from "@grondslag/integration-common";
-import { policyFacts, verifyPolicyFacts } from "@grondslag/policy";
+import { createPolicyContext, policyFacts, verifyPolicyFacts } from "@grondslag/policy";
 import { resetDatabase } from "@grondslag/testing";
 import { sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -30,6 +30,17 @@ describe("policy facts are a published, checked contract", () => {
       "consent: consent.policy_open_case_v1",
       "consent: consent.record_staff_access_v1",
     ]);
+  });
+
+  it("reads the facts of a list's persons together, whatever their ids hold", async () => {
+    // The persons go as one text[] parameter: quotes, commas, braces and backslashes in an id are
+    // part of the id, never of the array (a stray one would read, or miss, another person's facts).
+    const { lookups } = createPolicyContext(graph.database.db, null);
+    const odd = ['anna", "bram', "anna\\", "{anna}", "an,na", 'x"y', "bram"];
+    const [anna, ...others] = await Promise.all(["anna", ...odd].map((id) => lookups.careRelationshipsOf.load(id)));
+    expect(anna!.length).toBeGreaterThan(0);
+    expect(others.slice(0, -1)).toEqual(odd.slice(0, -1).map(() => []));
+    expect(others.at(-1)!.length).toBeGreaterThan(0);
   });
 
   it("a column renamed inside therapy keeps the published fact answering as before", async () => {

@@ -89,17 +89,19 @@ export function createPolicyLookups(db: Database, today: string) {
   const relation = (fact: PolicyFact) => sql.raw(fact.relation);
   const current = (started: string, ended: string) => sql`${sql.raw(started)} <= ${today}::date and (${sql.raw(ended)} is null or ${sql.raw(ended)} > ${today}::date)`;
   // Every branch names its columns: the first of the union names the result's.
-  const selects: Record<Kind, SQL> = {
-    care: sql`select 'care' as kind, patient_id as person_id,
+  // `persons` is one text[] parameter: `= any(…)` lets each view use its person index (a
+  // `in (select … from unnest(…))` made the planner loop over every consent row per person).
+  const selects: Record<Kind, (persons: SQL) => SQL> = {
+    care: (persons) => sql`select 'care' as kind, patient_id as person_id,
                      json_build_object('therapistPersonId', therapist_person_id, 'practiceId', practice_id, 'active', ${current("started_on", "ended_on")}) as fact
-                from ${relation(careRelationships)} where patient_id in (select person_id from subject)`,
-    membership: sql`select 'membership' as kind, person_id, json_build_object('organisationId', organisation_id, 'role', role) as fact
-                      from ${relation(memberships)} where person_id in (select person_id from subject) and ${current("started_on", "ended_on")}`,
-    consent: sql`select 'consent' as kind, person_id, json_build_object('purpose', purpose_id) as fact from ${relation(consents)} where person_id in (select person_id from subject)`,
-    instruction: sql`select 'instruction' as kind, person_id,
+                from ${relation(careRelationships)} where patient_id = any(${persons})`,
+    membership: (persons) => sql`select 'membership' as kind, person_id, json_build_object('organisationId', organisation_id, 'role', role) as fact
+                      from ${relation(memberships)} where person_id = any(${persons}) and ${current("started_on", "ended_on")}`,
+    consent: (persons) => sql`select 'consent' as kind, person_id, json_build_object('purpose', purpose_id) as fact from ${relation(consents)} where person_id = any(${persons})`,
+    instruction: (persons) => sql`select 'instruction' as kind, person_id,
                             json_build_object('id', id, 'controllerId', controller_id, 'processorPersonId', processor_person_id, 'categories', categories) as fact
-                       from ${relation(instructions)} where person_id in (select person_id from subject)`,
-    case: sql`select 'case' as kind, person_id, json_build_object('id', id, 'kind', kind) as fact from ${relation(openCases)} where person_id in (select person_id from subject)`,
+                       from ${relation(instructions)} where person_id = any(${persons})`,
+    case: (persons) => sql`select 'case' as kind, person_id, json_build_object('id', id, 'kind', kind) as fact from ${relation(openCases)} where person_id = any(${persons})`,
   };
   const empty = (kind: Kind): FactsByKind[Kind] => (kind === "consent" ? new Set<string>() : []);
 
@@ -107,11 +109,8 @@ export function createPolicyLookups(db: Database, today: string) {
     const asked = keys.map((key) => [key.slice(0, key.indexOf("|")) as Kind, key.slice(key.indexOf("|") + 1)] as const);
     const kinds = [...new Set(asked.map(([kind]) => kind))];
     const persons = [...new Set(asked.map(([, person]) => person))];
-    const rows = await queryRows<FactRow>(
-      db,
-      sql`with subject as (select unnest(array[${sql.join(persons.map((id) => sql`${id}::text`), sql`, `)}]) as person_id)
-          ${sql.join(kinds.map((kind) => selects[kind]), sql` union all `)}`,
-    );
+    const subjects = sql`${textArray(persons)}::text[]`;
+    const rows = await queryRows<FactRow>(db, sql.join(kinds.map((kind) => selects[kind](subjects)), sql` union all `));
     // Every kind asked for, for every person of the batch: what was not asked for is primed.
     const found = new Map<string, FactsByKind[Kind]>();
     for (const kind of kinds) for (const person of persons) found.set(`${kind}|${person}`, empty(kind));
@@ -170,6 +169,11 @@ export function createPolicyLookups(db: Database, today: string) {
 }
 
 export type PolicyLookups = ReturnType<typeof createPolicyLookups>;
+
+/** A text[] literal for one parameter: every element quoted, `"` and `\` escaped. */
+function textArray(values: readonly string[]): string {
+  return `{${values.map((value) => `"${value.replace(/["\\]/g, "\\$&")}"`).join(",")}}`;
+}
 
 /** postgres-js parses text[] to an array; PGlite may hand back the literal `{a,b}`. */
 function parseTextArray(value: string[] | string): string[] {
