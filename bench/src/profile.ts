@@ -12,7 +12,7 @@ import { post, runLoad } from "./runLoad.ts";
 
 // `pnpm --filter @grondslag/bench profile <therapist|employer|patient> <on|off> [out.cpuprofile]`:
 // one operation on one copy of the graph (quick dataset), a CPU profile of 10 s of load only.
-const [which = "therapist", variant = "on", out = `/tmp/bench-${which}-${variant}.cpuprofile`] = process.argv.slice(2);
+const [which = "therapist", variant = "on", out = `/tmp/bench-${which}-${variant}.cpuprofile`] = process.argv.slice(2).filter((argument) => !argument.startsWith("--"));
 const env = loadBenchEnv();
 register("./unenforced/hooks.js", import.meta.url);
 const stackModule: typeof StackModule = await import(variant === "off" ? `${import.meta.resolve("@grondslag/stack")}?unenforced` : "@grondslag/stack");
@@ -29,7 +29,7 @@ const stack = await stackModule.createStack({
   database,
   auth: { verifyToken, gatewayKey, issueToken },
   log: createLogger({ level: "silent" }),
-  edge: { callerRateLimit: unlimited, subgraphTimeoutMs: 120_000, limits: { maxRootFields: 1e4, maxAliases: 1e4, maxTokens: 1e6, maxSelections: 1e6, maxCost: 1e9 } },
+  edge: { callerRateLimit: unlimited, subgraphTimeoutMs: 120_000, maxBatchOperations: 1e4, limits: { maxRootFields: 1e4, maxAliases: 1e4, maxTokens: 1e6, maxSelections: 1e6, maxCost: 1e9 } },
 });
 const dataset = await generateDataset(database.db, QUICK);
 const { gatewayUrl } = await stack.listen({ gatewayPort: 0, subgraphPorts: Object.fromEntries(stack.subgraphs.map((subgraph) => [subgraph.name, 0])) });
@@ -38,10 +38,12 @@ const target = { url: gatewayUrl, token: await issueToken(operation.caller), que
 await runLoad(() => post(target), 4, 3, operation.check);
 const session = new Session();
 session.connect();
-await session.post("Profiler.enable");
-await session.post("Profiler.start");
+// `--heap`: where the load allocates (sampling heap profile) instead of where it spends CPU.
+const heap = process.argv.includes("--heap");
+await session.post(heap ? "HeapProfiler.enable" : "Profiler.enable");
+await session.post(heap ? "HeapProfiler.startSampling" : "Profiler.start", heap ? { samplingInterval: 4096, includeObjectsCollectedByMajorGC: true, includeObjectsCollectedByMinorGC: true } : {});
 const result = await runLoad(() => post(target), 4, 10, operation.check);
-const { profile } = await session.post("Profiler.stop");
+const { profile } = heap ? await session.post("HeapProfiler.stopSampling") : await session.post("Profiler.stop");
 writeFileSync(out, JSON.stringify(profile));
 process.stdout.write(`${operation.name}, policy ${variant}: ${(result.requests / result.seconds).toFixed(1)} req/s; profile in ${out}\n`);
 await stack.stop();

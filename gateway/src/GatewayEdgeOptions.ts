@@ -31,4 +31,10 @@ export interface GatewayEdgeOptions {
   metricsToken?: string;
   /** How long `stop` lets requests in flight finish, in ms. Default 10,000. */
   shutdownGraceMs?: number;
+  /**
+   * Most fetches one batch to a subgraph holds, and most a subgraph accepts (the stack gives both
+   * the same). Default 128 (`MAX_BATCH_OPERATIONS`), far above what the default limits let one
+   * request fetch; only a benchmark that lifts the limits needs more.
+   */
+  maxBatchOperations?: number;
 }

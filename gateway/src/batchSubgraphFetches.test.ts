@@ -31,6 +31,15 @@ describe("batchSubgraphFetches", () => {
     expect(answers.every((answer) => answer.type?.startsWith("application/json"))).toBe(true);
   });
 
+  it("splits a request's fetches into batches of at most the subgraph's limit", async () => {
+    const subgraph = fakeSubgraph();
+    const fetcher = batchSubgraphFetches(subgraph.fetcher, 2);
+    const queries = ["A", "B", "C", "D", "E"].map((name) => `query ${name} { a }`);
+    const answers = await Promise.all(queries.map((query) => send(fetcher, query)));
+    expect(subgraph.received.map((batch) => (Array.isArray(batch) ? batch.length : 1))).toEqual([2, 2, 1]);
+    expect(answers.map((answer) => answer.body.data.answered)).toEqual(queries);
+  });
+
   it("never joins fetches of different requests or callers, nor mutations", async () => {
     const subgraph = fakeSubgraph();
     const fetcher = batchSubgraphFetches(subgraph.fetcher);

@@ -1,4 +1,4 @@
-import { REQUEST_ID_HEADER } from "@grondslag/server";
+import { MAX_BATCH_OPERATIONS, REQUEST_ID_HEADER } from "@grondslag/server";
 
 interface Waiting {
   body: string;
@@ -20,8 +20,10 @@ interface Waiting {
  *
  * Only fetches of the same request (request id) with the same forwarded caller meet; mutations
  * are never batched (the planner runs them in sequence anyway, and they keep their own request).
+ * A batch holds at most `maxOperations` fetches, what the subgraph accepts: more fetches go as
+ * several batches (each with its own context, so the statements then grow with the list).
  */
-export function batchSubgraphFetches(fetcher: typeof fetch): typeof fetch {
+export function batchSubgraphFetches(fetcher: typeof fetch, maxOperations = MAX_BATCH_OPERATIONS): typeof fetch {
   const open = new Map<string, { input: Parameters<typeof fetch>[0]; init: RequestInit; waiting: Waiting[] }>();
 
   async function send(input: Parameters<typeof fetch>[0], init: RequestInit, waiting: Waiting[]): Promise<void> {
@@ -74,6 +76,8 @@ export function batchSubgraphFetches(fetcher: typeof fetch): typeof fetch {
         });
       }
       batch.waiting.push({ body, resolve, reject });
+      // Full: the next fetch of this request starts another batch.
+      if (batch.waiting.length >= maxOperations) open.delete(key);
     });
   };
 }

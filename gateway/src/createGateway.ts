@@ -113,7 +113,7 @@ export function createGateway(options: GatewayOptions): Gateway {
         // Node's own fetch rather than make-fetch-happen: one HTTP stack for the whole platform,
         // and one that HTTP interception in tests (nock 14) passes through to loopback cleanly.
         // One request's parallel fetches to a subgraph go as one batch: see batchSubgraphFetches.ts.
-        fetcher: batchSubgraphFetches(createSubgraphFetcher(name, subgraphTimeoutMs, observeFetch)) as never,
+        fetcher: batchSubgraphFetches(createSubgraphFetcher(name, subgraphTimeoutMs, observeFetch), options.maxBatchOperations) as never,
         willSendRequest({ request, context }) {
           request.http?.headers.set("authorization", `Bearer ${context.forwardedToken}`);
           request.http?.headers.set(REQUEST_ID_HEADER, context.requestId);

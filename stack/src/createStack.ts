@@ -97,6 +97,7 @@ export async function createStack(options: StackOptions): Promise<Stack> {
       log,
       ...(options.edge?.metricsToken !== undefined ? { metricsToken: options.edge.metricsToken } : {}),
       ...(options.edge?.shutdownGraceMs !== undefined ? { shutdownGraceMs: options.edge.shutdownGraceMs } : {}),
+      ...(options.edge?.maxBatchOperations !== undefined ? { maxBatchOperations: options.edge.maxBatchOperations } : {}),
     }),
   );
   let gateway: Gateway | undefined;

@@ -20,6 +20,8 @@ export interface SubgraphServerOptions {
   metricsToken?: string;
   /** How long `stop` lets requests in flight finish. Default SHUTDOWN_GRACE_MS. */
   shutdownGraceMs?: number;
+  /** Most operations in one batch. Default MAX_BATCH_OPERATIONS; the gateway sends at most as many. */
+  maxBatchOperations?: number;
 }
 
 export interface SubgraphServer {
@@ -33,21 +35,24 @@ export interface SubgraphServer {
   stop(): Promise<void>;
 }
 
-/** Operations in one batch: the gateway's own limits (root fields, aliases) keep what it sends far below this. */
+/**
+ * Operations in one batch, by default: the gateway's own limits (root fields, aliases) keep what
+ * one request fetches far below this, and the gateway splits a larger set of fetches at it.
+ */
 export const MAX_BATCH_OPERATIONS = 128;
 
 /**
  * A batch is the gateway's (one request's fetches to this subgraph): it carries the gateway's
- * forwarded caller, holds at most MAX_BATCH_OPERATIONS operations, and only queries (the
+ * forwarded caller, holds at most `maxBatchOperations` operations, and only queries (the
  * gateway never batches a mutation; a batch's operations share one context and run at once).
  * Anything else is refused whole, before any operation runs: an anonymous batch would turn the
  * `_service` answer into an amplifier.
  */
-function screenBatch(req: IncomingMessage, body: unknown): { body: unknown } | { answer: HttpAnswer } {
+function screenBatch(req: IncomingMessage, body: unknown, maxOperations: number): { body: unknown } | { answer: HttpAnswer } {
   if (!Array.isArray(body)) return { body };
   const refuse = (status: number, code: string, message: string) => ({ answer: { status, json: { errors: [{ message, extensions: { code } }] } } });
   if (!req.headers.authorization) return refuse(401, "UNAUTHENTICATED", "A batch carries the gateway's forwarded caller.");
-  if (body.length === 0 || body.length > MAX_BATCH_OPERATIONS) return refuse(400, "BATCH_TOO_LARGE", `A batch holds 1 to ${MAX_BATCH_OPERATIONS} operations.`);
+  if (body.length === 0 || body.length > maxOperations) return refuse(400, "BATCH_TOO_LARGE", `A batch holds 1 to ${maxOperations} operations.`);
   const queriesOnly = body.every((operation) => {
     const query = (operation as { query?: unknown } | null)?.query;
     if (typeof query !== "string") return false;
@@ -103,7 +108,7 @@ export function createSubgraphServer(subgraph: Subgraph, options: SubgraphServer
     service: subgraph.name,
     log,
     metrics,
-    screen: async (req, body) => screenBatch(req, body),
+    screen: async (req, body) => screenBatch(req, body, options.maxBatchOperations ?? MAX_BATCH_OPERATIONS),
     ...(options.metricsToken !== undefined ? { metricsToken: options.metricsToken } : {}),
     ...(options.ready ? { ready: options.ready } : {}),
   });

@@ -6,7 +6,7 @@ export { createMetrics } from "./createMetrics.ts";
 export type { Metrics, MetricsOptions } from "./createMetrics.ts";
 export { createRequestObserver } from "./createRequestObserver.ts";
 export type { RequestScope } from "./createRequestObserver.ts";
-export { createSubgraphServer } from "./createSubgraphServer.ts";
+export { createSubgraphServer, MAX_BATCH_OPERATIONS } from "./createSubgraphServer.ts";
 export type { SubgraphServer, SubgraphServerOptions } from "./createSubgraphServer.ts";
 export { requireCaller, unauthenticated } from "./requireCaller.ts";
 export { loadTypeDefs } from "./loadTypeDefs.ts";
