@@ -87,6 +87,12 @@ export const otpChallenges = identity.table(
     expiresAt: timestamp("expires_at", { withTimezone: true }).notNull(),
     attempts: integer("attempts").notNull().default(0),
     consumedAt: timestamp("consumed_at", { withTimezone: true }),
+    /**
+     * When sending its code failed. The row is kept, so the attempt still counts toward the
+     * person's limit on codes (a number the partner refuses cannot be tried without end), but
+     * the challenge can never be verified.
+     */
+    failedAt: timestamp("failed_at", { withTimezone: true }),
     createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
   },
   (table) => [index("otp_challenge_person_idx").on(table.personId)],

@@ -27,8 +27,11 @@ export function requireOtpKey(services: PlatformServices | undefined): string {
 /**
  * Creates a challenge and sends its code. The challenge (and, when enrolling, the pending
  * phone) is committed before the code is sent, because the partner adapter reads the
- * destination through the graph in a request of its own. When sending fails, both are undone
- * and the partner's error is rethrown as it is.
+ * destination through the graph in a request of its own. When sending fails, the pending phone
+ * is put back and the challenge is marked failed, not removed: it still counts toward
+ * MAX_CHALLENGES, so a number the partner refuses cannot be tried without end (each try is a
+ * paid partner call: SMS pumping), and it can never be verified. The partner's error is
+ * rethrown as it is.
  */
 export async function startChallenge(deps: SecondFactorDeps, request: StartRequest, origin: { requestId?: string | undefined } = {}): Promise<OtpChallengeRow> {
   const { db, services, log, now } = deps;
@@ -85,9 +88,9 @@ export async function startChallenge(deps: SecondFactorDeps, request: StartReque
     await sendToPartner(`one-time-code:${channel}`, { personId, input: { text: codeMessage(started.language, code) }, idempotencyKey: `second-factor:${id}`, requestId: origin.requestId });
   } catch (error) {
     try {
-      await undoStart(db, request, started.challenge.id, started.previous);
+      await undoStart(db, request, started.challenge.id, started.previous, now());
     } catch (undoError) {
-      log.error({ err: undoError, challengeId: id }, "could not undo a one-time code challenge whose code was not sent");
+      log.error({ err: undoError, challengeId: id }, "could not mark failed a one-time code challenge whose code was not sent");
     }
     throw error;
   }
@@ -95,10 +98,14 @@ export async function startChallenge(deps: SecondFactorDeps, request: StartReque
   return started.challenge;
 }
 
-/** Removes the challenge and puts the pending phone back as it was, unless another enrolment has since replaced it. */
-async function undoStart(db: Database, request: StartRequest, challengeId: string, previous: SecondFactorRow | undefined): Promise<void> {
+/**
+ * Marks the challenge failed (kept, so it still counts toward the limit; never verifiable) and
+ * puts the pending phone back as it was, unless another enrolment has since replaced it: that
+ * phone was never confirmed.
+ */
+async function undoStart(db: Database, request: StartRequest, challengeId: string, previous: SecondFactorRow | undefined, at: Date): Promise<void> {
   await db.transaction(async (tx) => {
-    await tx.delete(otpChallenges).where(eq(otpChallenges.id, challengeId));
+    await tx.update(otpChallenges).set({ failedAt: at }).where(eq(otpChallenges.id, challengeId));
     if (request.purpose !== "enrol_phone") return;
     const stillOurs = and(eq(secondFactors.personId, request.personId), eq(secondFactors.pendingPhone, request.phone));
     if (previous) {

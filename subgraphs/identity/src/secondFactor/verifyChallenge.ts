@@ -1,5 +1,5 @@
 import type { Database } from "@grondslag/db";
-import { and, eq, gt } from "drizzle-orm";
+import { and, eq, gt, isNull } from "drizzle-orm";
 import type { GraphQLError } from "graphql";
 import { otpChallenges, type OtpChallengeRow } from "../db/tables.ts";
 import { verifyCode } from "./createOneTimeCode.ts";
@@ -31,15 +31,18 @@ export async function verifyChallenge(tx: Transaction, request: VerifyRequest): 
   if (!challenge || challenge.personId !== request.personId || challenge.purpose !== request.purpose) {
     return { refusal: badInput("No such challenge.") };
   }
+  // Its code was never sent (the partner refused or failed): it only counts toward the limit.
+  if (challenge.failedAt) return { refusal: badInput("The code could not be sent: request a new code.") };
   if (challenge.consumedAt) return { refusal: badInput("The code was already used.") };
   if (challenge.attempts >= MAX_ATTEMPTS) return { refusal: badInput("Too many attempts: request a new code.", { attemptsLeft: 0 }) };
   if (at.getTime() >= challenge.expiresAt.getTime()) return { refusal: badInput("The code has expired: request a new code.") };
   if (challenge.purpose === "enrol_phone") {
     // Only the newest enrolment code confirms: an older one went to a number no longer pending.
+    // One whose send failed does not count: its number was put back to the one pending before.
     const [newer] = await tx
       .select({ id: otpChallenges.id })
       .from(otpChallenges)
-      .where(and(eq(otpChallenges.personId, challenge.personId), eq(otpChallenges.purpose, "enrol_phone"), gt(otpChallenges.createdAt, challenge.createdAt)))
+      .where(and(eq(otpChallenges.personId, challenge.personId), eq(otpChallenges.purpose, "enrol_phone"), gt(otpChallenges.createdAt, challenge.createdAt), isNull(otpChallenges.failedAt)))
       .limit(1);
     if (newer) return { refusal: badInput("A newer code was sent: use that one.") };
   }

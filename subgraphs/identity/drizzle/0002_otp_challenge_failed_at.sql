@@ -1,0 +1,1 @@
+ALTER TABLE "identity"."otp_challenge" ADD COLUMN "failed_at" timestamp with time zone;
