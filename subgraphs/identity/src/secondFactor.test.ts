@@ -40,6 +40,10 @@ let sent: Sent[];
 /** Every message sent over the whole file (`sent` is per test). */
 const allSent: Sent[] = [];
 let partnerFailure: GraphQLError | undefined;
+/** The partner errs after the message went out (a time-out on its answer): the person has the code. */
+let failAfterSending: GraphQLError | undefined;
+/** Every call the subgraph made to the partner in this test, sent or not. */
+let partnerCalls: number;
 /** Every answer of the suite, to show no code ever reached an error. */
 const answers: ExecutionResult[] = [];
 
@@ -48,6 +52,7 @@ const services: PlatformServices = {
   otpKey,
   // The fake adapter reads the destination through the graph as Twilio, as the real one does.
   sendToPartner: async (channelName, send) => {
+    partnerCalls += 1;
     if (partnerFailure) throw partnerFailure;
     const channel = channelName === "one-time-code:sms" ? "sms" : channelName === "one-time-code:email" ? "email" : undefined;
     if (!channel) throw new Error(`no partner serves ${channelName}`);
@@ -58,6 +63,7 @@ const services: PlatformServices = {
     const delivered = { ...message, recipient: (answer.data?._entities as Record<string, string | null>[])[0]![field] ?? null };
     sent.push(delivered);
     allSent.push(delivered);
+    if (failAfterSending) throw failAfterSending;
     return { reference: `SM-${allSent.length}` };
   },
   issueSessionToken: async (caller) => ({
@@ -86,6 +92,8 @@ beforeEach(async () => {
   clock = new Date("2031-03-03T09:00:00.000Z");
   sent = [];
   partnerFailure = undefined;
+  failAfterSending = undefined;
+  partnerCalls = 0;
 });
 
 async function run(source: string, caller: Caller | null = anna, variableValues?: Record<string, unknown>, schema = subgraph) {
@@ -251,29 +259,89 @@ describe("second-factor login", () => {
     await startLogin("EMAIL");
   });
 
-  it("undoes the challenge and the pending phone when the partner cannot send", async () => {
-    // First enrolment: no second factor before, none after.
+  it("keeps a challenge whose code could not be sent, marked failed, and undoes the pending phone", async () => {
+    const challenges = () => database.db.select({ id: otpChallenges.id, purpose: otpChallenges.purpose, failedAt: otpChallenges.failedAt }).from(otpChallenges).orderBy(otpChallenges.createdAt);
+    // First enrolment: no second factor before, none after; the challenge stays, as failed.
     partnerFailure = new GraphQLError("Twilio could not be reached.", { extensions: { code: "PARTNER_UNAVAILABLE" } });
     const failed = await run(START_ENROLMENT, anna, { phone: "+31611111111" });
     expect(failed.data).toEqual({ startPhoneEnrolment: null });
     expect(errorOf(failed)).toEqual({ code: "PARTNER_UNAVAILABLE", message: "Twilio could not be reached." });
-    expect(await database.db.select().from(otpChallenges)).toEqual([]);
+    expect(await challenges()).toEqual([{ id: expect.any(String), purpose: "enrol_phone", failedAt: clock }]);
     expect(await database.db.select().from(secondFactors)).toEqual([]);
 
-    // With an enrolment under way: its pending phone, and its code, are back as they were.
+    // With an enrolment under way: its pending phone is back as it was, and its code still
+    // confirms (the failed challenge after it is no "newer code").
     partnerFailure = undefined;
     const pending = await startEnrolment("+31622222222");
     const pendingCode = lastCode();
     partnerFailure = new GraphQLError("The number was refused.", { extensions: { code: "BAD_USER_INPUT" } });
     expect(errorOf(await run(START_ENROLMENT, anna, { phone: "+31633333333" }))).toEqual({ code: "BAD_USER_INPUT", message: "The number was refused." });
-    expect((await database.db.select({ id: otpChallenges.id }).from(otpChallenges)).map((row) => row.id)).toEqual([pending]);
+    expect((await challenges()).map(({ id, failedAt }) => [id === pending, failedAt !== null])).toEqual([
+      [false, true],
+      [true, false],
+      [false, true],
+    ]);
     expect((await run(ME)).data).toMatchObject({ me: { smsRecipient: "+31622222222" } });
     expect((await run(CONFIRM_ENROLMENT, anna, { id: pending, code: pendingCode })).errors).toBeUndefined();
+    expect((await run(ME)).data).toMatchObject({ me: { secondFactor: { maskedPhone: "+31 ••• ••• 222" } } });
 
-    // A login code that could not be sent leaves nothing behind either.
+    // A login code that could not be sent is kept as failed too.
     partnerFailure = new GraphQLError("Twilio could not be reached.", { extensions: { code: "PARTNER_UNAVAILABLE" } });
     expect(errorOf(await run(START_LOGIN, anna, { channel: "SMS" }))).toMatchObject({ code: "PARTNER_UNAVAILABLE" });
-    expect(await database.db.select().from(otpChallenges).where(eq(otpChallenges.purpose, "login"))).toEqual([]);
+    expect((await challenges()).filter((row) => row.purpose === "login")).toEqual([{ id: expect.any(String), purpose: "login", failedAt: clock }]);
+  });
+
+  it("never verifies a challenge whose send failed, even with the right code", async () => {
+    // The partner sent the message but its answer failed: the person holds the right code.
+    failAfterSending = new GraphQLError("Twilio did not answer in time.", { extensions: { code: "PARTNER_UNAVAILABLE" } });
+    const failed = await run(START_LOGIN, anna, { channel: "EMAIL" });
+    expect(errorOf(failed)).toEqual({ code: "PARTNER_UNAVAILABLE", message: "Twilio did not answer in time." });
+    const [row] = await database.db.select().from(otpChallenges);
+    const code = lastCode();
+    expect(row!.codeHash).toBe(createHmac("sha256", otpKey).update(`${row!.id}:${code}`).digest("hex"));
+    const refused = await run(COMPLETE_LOGIN, anna, { id: row!.id, code });
+    expect(refused.data).toEqual({ completeSecondFactorLogin: null });
+    expect(errorOf(refused)).toEqual({ code: "BAD_USER_INPUT", message: "The code could not be sent: request a new code." });
+    // Nor is it an attempt, or consumed.
+    expect((await database.db.select().from(otpChallenges))[0]).toMatchObject({ attempts: 0, consumedAt: null, failedAt: clock });
+
+    // An enrolment the same: the phone is not enrolled with the failed challenge's code.
+    const enrolment = await run(START_ENROLMENT, anna, { phone: "+31644444444" });
+    expect(errorOf(enrolment)).toMatchObject({ code: "PARTNER_UNAVAILABLE" });
+    const [enrolRow] = await database.db.select().from(otpChallenges).where(eq(otpChallenges.purpose, "enrol_phone"));
+    expect(errorOf(await run(CONFIRM_ENROLMENT, anna, { id: enrolRow!.id, code: lastCode() }))).toEqual({ code: "BAD_USER_INPUT", message: "The code could not be sent: request a new code." });
+    expect((await run(ME)).data).toEqual({ me: { smsRecipient: null, secondFactor: { phoneEnrolled: false, phoneVerifiedAt: null, maskedPhone: null } } });
+
+    // A send that works afterwards logs in as before.
+    failAfterSending = undefined;
+    const id = await startLogin("EMAIL");
+    expect((await run(COMPLETE_LOGIN, anna, { id, code: lastCode() })).errors).toBeUndefined();
+  });
+
+  it("counts failed sends toward the five codes per fifteen minutes: the sixth start reaches no partner", async () => {
+    await enrol("+31698765678");
+    advance(15 * MINUTE);
+    partnerCalls = 0;
+    // A number the partner refuses, tried again and again (SMS pumping): each try is a partner call.
+    partnerFailure = new GraphQLError("This phone number cannot receive text messages.", { extensions: { code: "BAD_USER_INPUT" } });
+    for (let index = 0; index < 5; index += 1) {
+      expect(errorOf(await run(START_ENROLMENT, anna, { phone: "+31600000001" }))).toEqual({ code: "BAD_USER_INPUT", message: "This phone number cannot receive text messages." });
+    }
+    expect(partnerCalls).toBe(5);
+    for (const [source, variables] of [
+      [START_ENROLMENT, { phone: "+31600000001" }],
+      [START_LOGIN, { channel: "SMS" }],
+    ] as const) {
+      expect(errorOf(await run(source, anna, variables))).toMatchObject({ code: "TOO_MANY_REQUESTS" });
+    }
+    expect(partnerCalls).toBe(5);
+    // The enrolled phone is untouched; once the window moves on, a code is sent and logs in.
+    expect((await run(ME)).data).toMatchObject({ me: { smsRecipient: "+31698765678", secondFactor: { phoneEnrolled: true } } });
+    advance(15 * MINUTE);
+    partnerFailure = undefined;
+    const id = await startLogin("SMS");
+    expect(partnerCalls).toBe(6);
+    expect((await run(COMPLETE_LOGIN, anna, { id, code: lastCode() })).errors).toBeUndefined();
   });
 
   it("answers someone else's challenge, or one of the other purpose, as no such challenge", async () => {
