@@ -37,7 +37,7 @@ afterAll(async () => {
   await graph?.stop();
 });
 
-const as = async (persona: "anna" | "eva" | "audrey", query: string) => (await postGraphQL(graph.gatewayUrl, query, await graph.tokenFor(persona))).body;
+const as = async (persona: "anna" | "bram" | "eva" | "audrey", query: string) => (await postGraphQL(graph.gatewayUrl, query, await graph.tokenFor(persona))).body;
 
 /** Intercepts one SMS; resolves with the exact form body Twilio received. */
 function expectSms(sid: string): Promise<Record<string, string>> {
@@ -110,6 +110,40 @@ describe("second-factor login by SMS", () => {
     const unavailable = await as("anna", `mutation { startSecondFactorLogin(channel: SMS) { id } }`);
     expect(unavailable.errors?.[0]?.extensions?.code).toBe("PARTNER_UNAVAILABLE");
     expect(await as("anna", `{ me { smsRecipient secondFactor { phoneEnrolled maskedPhone } } }`)).toEqual(before);
+  });
+
+  // bram, so that anna's codes in this file stay within her limit.
+  it("counts sends Twilio refuses toward the limit: the sixth start reaches Twilio no more, and a failed code never verifies", async () => {
+    const start = (phone: string) => as("bram", `mutation { startPhoneEnrolment(phone: "${phone}") { id } }`);
+    const challenges = () => queryRows<{ id: string; failed_at: Date | null }>(graph.database.db, sql`select id, failed_at from identity.otp_challenge where person_id = 'bram' order by created_at`);
+
+    // Twilio took the message but its answer failed: bram may hold the code, which still does not confirm.
+    let code = "";
+    nock("https://api.twilio.com")
+      .post(MESSAGES, (body: Record<string, string>) => ((code = codeIn(body)), true))
+      .reply(503, { code: 20503, message: "Service Unavailable", status: 503 });
+    expect((await start("+31611100001")).errors?.[0]?.extensions?.code).toBe("PARTNER_UNAVAILABLE");
+    const [failed] = await challenges();
+    expect(failed!.failed_at).not.toBeNull();
+    expect(code).toMatch(/^\d{6}$/);
+    const confirm = await as("bram", `mutation { confirmPhoneEnrolment(challengeId: "${failed!.id}", code: "${code}") { phoneEnrolled } }`);
+    expect(confirm.errors?.[0]).toMatchObject({ message: "The code could not be sent: request a new code.", extensions: { code: "BAD_USER_INPUT" } });
+
+    // A number Twilio refuses, tried again: each try is a paid call, until the limit.
+    for (let index = 0; index < 4; index += 1) {
+      nock("https://api.twilio.com").post(MESSAGES).reply(400, { code: 21211, message: "The 'To' number +31600000001 is not a valid phone number.", status: 400 });
+      expect((await start("+31600000001")).errors?.[0]).toMatchObject({ message: "This phone number cannot receive text messages.", extensions: { code: "BAD_USER_INPUT" } });
+    }
+    expect((await challenges()).map((row) => row.failed_at !== null)).toEqual([true, true, true, true, true]);
+
+    const twilioCall = nock("https://api.twilio.com").post(MESSAGES).reply(201, { sid: "SM-never", status: "accepted" });
+    const refused = await start("+31600000001");
+    expect(refused.data).toEqual({ startPhoneEnrolment: null });
+    expect(refused.errors?.[0]?.extensions?.code).toBe("TOO_MANY_REQUESTS");
+    expect(twilioCall.isDone()).toBe(false);
+    nock.cleanAll();
+    expect(await challenges()).toHaveLength(5);
+    expect(await as("bram", `{ me { smsRecipient secondFactor { phoneEnrolled } } }`)).toEqual({ data: { me: { smsRecipient: null, secondFactor: { phoneEnrolled: false } } } });
   });
 });
 
