@@ -30,7 +30,7 @@ export interface RequestObservers {
 
 export function createPolicyContext(db: Database, caller: Caller | null, now: Date = new Date()): PolicyContext {
   const today = getToday(now);
-  return { caller, today, lookups: createPolicyLookups(db, today) };
+  return { caller, today, lookups: createPolicyLookups(db, today, caller?.personId) };
 }
 
 /** The calendar day at the practices and employers (NL and BE share Europe/Amsterdam's clock). */

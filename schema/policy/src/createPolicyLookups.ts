@@ -82,9 +82,12 @@ const ASKED_WITH: Record<Kind, Kind[]> = { care: ["case", "consent"], membership
  * other) is read in one statement, a `union all` over the views of the kinds asked for: a rule
  * that needs a care relationship and then, for the basis, open cases and consents waits for one
  * round trip to the database instead of three in a row (`ASKED_WITH`). Only the views of the
- * kinds asked for are read: a subgraph tested alone reads only what its test migrated.
+ * kinds asked for are read: a subgraph tested alone reads only what its test migrated. The
+ * caller's own facts of a kind come with the first statement that reads that kind: rules compare
+ * the subject's facts with the caller's ("does eva administer anna's employer"), and would
+ * otherwise wait a round trip more for them.
  */
-export function createPolicyLookups(db: Database, today: string) {
+export function createPolicyLookups(db: Database, today: string, callerPersonId?: string) {
   const { careRelationships, memberships, consents, instructions, openCases, recordStaffAccess } = policyFacts;
   const relation = (fact: PolicyFact) => sql.raw(fact.relation);
   const current = (started: string, ended: string) => sql`${sql.raw(started)} <= ${today}::date and (${sql.raw(ended)} is null or ${sql.raw(ended)} > ${today}::date)`;
@@ -132,9 +135,10 @@ export function createPolicyLookups(db: Database, today: string) {
     load: (personId) => {
       const key = `${kind}|${personId}`;
       // Asked for beside it, once; a failure shows on the fact actually asked for, read by the same statement.
-      if (ASKED_WITH[kind].length > 0 && !alongside.has(key)) {
+      if (!alongside.has(key)) {
         alongside.add(key);
         for (const also of ASKED_WITH[kind]) facts.load(`${also}|${personId}`).catch(() => undefined);
+        if (callerPersonId !== undefined && callerPersonId !== personId) facts.load(`${kind}|${callerPersonId}`).catch(() => undefined);
       }
       return facts.load(key) as Promise<FactsByKind[K]>;
     },
