@@ -115,7 +115,8 @@ describe("with AUTH_JWKS_URL: the identity provider's tokens and the platform's 
 
   it("refuses with 401 a provider's token claiming service or partner:*, and it writes nothing", async () => {
     const before = await as(personas.anna, `{ me { disclosures(first: 100) { nodes { partner reference occurredAt } } } }`);
-    const record = `mutation { recordDisclosure(input: { partner: "nobody-such", personId: "anna", fields: ["Person.email"], purpose: "x", basis: "CONTRACT", outcome: SENT, reference: "r", idempotencyKey: "forged-1" }) { __typename } }`;
+    // The graph's one write to the disclosure log (a send itself is recorded by the outbox, through SQL).
+    const record = `mutation { recordPartnerStatus(partner: "twilio", reference: "SM-idp-login", status: "undelivered") { __typename } }`;
     for (const caller of [{ subject: "job", role: "service" }, personas.twilio, { subject: "ovchip", role: "partner:ovchip" }] as Caller[]) {
       const { status, body } = await postGraphQL(graph.gatewayUrl, record, await idp(caller));
       expect(status).toBe(401);

@@ -1,3 +1,4 @@
+import { queryRows } from "@grondslag/db";
 import { createLogger } from "@grondslag/server";
 import { getTestDatabase, resetDatabase, type TestDatabase } from "@grondslag/testing";
 import { eq, sql } from "drizzle-orm";
@@ -35,9 +36,6 @@ async function run(source: string, caller: Caller, variables?: Record<string, un
   return graphql({ schema: subgraph.schema, source, contextValue: subgraph.createContext(caller), variableValues: variables ?? null });
 }
 
-const RECORD = /* GraphQL */ `
-  mutation Record($input: DisclosureInput!) { recordDisclosure(input: $input) { __typename } }
-`;
 const STATUS = /* GraphQL */ `
   mutation Status($partner: String!, $reference: String!, $status: String!) {
     recordPartnerStatus(partner: $partner, reference: $reference, status: $status) { __typename }
@@ -50,17 +48,47 @@ const disclosuresOf = (ids: string[], fields = ALL_FIELDS) => /* GraphQL */ `{
   }
 }`;
 
-const input = (overrides: Record<string, unknown> = {}) => ({
+type Send = {
+  partner: string | null; personId: string | null; fields: (string | null)[] | null; purpose: string | null; basis: string | null;
+  outcome: string | null; reference: string | null; idempotencyKey: string | null; requestId: string | null;
+};
+const send = (overrides: Partial<Send> = {}): Send => ({
   partner: "twilio", personId: "anna", fields: ["Person.phone", "Person.givenName"], purpose: "second-factor-login",
-  basis: "CONTRACT", outcome: "SENT", reference: "SM0001", idempotencyKey: "otp-anna-1:sent", ...overrides,
+  basis: "CONTRACT", outcome: "sent", reference: "SM0001", idempotencyKey: "otp-anna-1:sent", requestId: "req-1", ...overrides,
 });
 
-async function record(overrides: Record<string, unknown> = {}, at = clock) {
+/**
+ * Records a send as the partner outbox does (integrations/common, `consentDisclosureLog`): through
+ * the function consent publishes for it, the only writer of sends. Answers whether it recorded it.
+ */
+async function recordV1(overrides: Partial<Send> = {}): Promise<boolean> {
+  const s = send(overrides);
+  const fields = s.fields === null ? sql`null::text[]` : sql`array(select jsonb_array_elements_text(${JSON.stringify(s.fields)}::jsonb))`;
+  const [row] = await queryRows<{ recorded: boolean }>(database.db, sql`select "consent"."record_disclosure_v1"(
+    ${s.partner}, ${s.personId}, ${fields}, ${s.purpose}, ${s.basis}, ${s.outcome}, ${s.reference}, ${s.idempotencyKey}, ${s.requestId}
+  ) as recorded`);
+  return row!.recorded;
+}
+
+/** Records a send, then moves its time to `at` (the function stamps now()), so "newest first" is known. */
+async function record(overrides: Partial<Send> = {}, at = clock) {
   clock = at;
-  const result = await run(RECORD, service, { input: input(overrides) });
-  expect(result.errors).toBeUndefined();
-  // The service writes the record but reads none of it back: its id comes from the table.
-  return (await stored(String(input(overrides).idempotencyKey)))[0]!.id;
+  expect(await recordV1(overrides)).toBe(true);
+  const key = send(overrides).idempotencyKey!;
+  await database.db.update(tables.disclosures).set({ occurredAt: at }).where(eq(tables.disclosures.idempotencyKey, key));
+  return (await stored(key))[0]!.id;
+}
+
+/** The error the function raised, as either driver reports it: its message, and its SQLSTATE. */
+async function refusal(overrides: Partial<Send>): Promise<{ message: string; code: string | undefined }> {
+  try {
+    await recordV1(overrides);
+  } catch (error) {
+    // drizzle wraps the driver's error; the SQLSTATE is on it or on its cause.
+    const cause = (error as { cause?: { message: string; code?: string } }).cause ?? (error as { message: string; code?: string });
+    return { message: cause.message, code: cause.code };
+  }
+  throw new Error(`record_disclosure_v1 accepted ${JSON.stringify(overrides)}`);
 }
 
 async function stored(idempotencyKey: string) {
@@ -71,23 +99,19 @@ describe("the disclosure log", () => {
   let annasFirst: string;
   let bramsFirst: string;
 
-  it("records an outbound call for a partner adapter (service), which reads none of it back", async () => {
+  it("records a send through consent.record_disclosure_v1, as the partner outbox does, with its request id", async () => {
     annasFirst = await record({}, T1);
     expect(await stored("otp-anna-1:sent")).toEqual([
       {
         id: annasFirst, partner: "twilio", personId: "anna", fields: ["Person.phone", "Person.givenName"], purpose: "second-factor-login",
         basis: "CONTRACT", outcome: "sent", reference: "SM0001", idempotencyKey: "otp-anna-1:sent", deliveryStatus: null,
-        deliveryUpdatedAt: null, occurredAt: T1, requestId: null,
+        deliveryUpdatedAt: null, occurredAt: T1, requestId: "req-1",
       },
     ]);
-    // The service wrote the record; reading what it says is for the person and auditors.
-    const readBack = await run(RECORD.replace("{ __typename }", "{ id partner fields }"), service, { input: input() });
-    expect(readBack.data).toEqual({ recordDisclosure: null });
-    expect(readBack.errors?.map((error) => error.extensions?.policy)).toEqual(["read: self | auditor", "read: self | auditor", "read: self | auditor"]);
 
     bramsFirst = await record({ personId: "bram", fields: ["Person.email"], purpose: "invoice-mail", basis: "CONTRACT", reference: "SG0001", idempotencyKey: "mail-bram-1:sent" }, T2);
     // A failed send is recorded too: the request left the platform.
-    await record({ outcome: "FAILED", reference: null, purpose: "appointment-reminder", basis: "CONSENT", fields: ["Person.phone"], idempotencyKey: "reminder-anna-1:failed" }, T3);
+    await record({ outcome: "failed", reference: null, purpose: "appointment-reminder", basis: "CONSENT", fields: ["Person.phone"], idempotencyKey: "reminder-anna-1:failed", requestId: null }, T3);
   });
 
   it("lets a person read who received their data, newest first: field names, never values", async () => {
@@ -164,12 +188,21 @@ describe("the disclosure log", () => {
     }
   });
 
-  it("lets only the platform's services record disclosures and statuses, and changes nothing otherwise", async () => {
+  it("has no mutation that records a send, for anyone: only the outbox records one, through the function", async () => {
+    const before = await database.db.select().from(tables.disclosures);
+    const forged = `mutation { recordDisclosure(input: { partner: "twilio", personId: "anna", fields: ["Person.email"], purpose: "x", basis: "CONTRACT", outcome: SENT, idempotencyKey: "forged" }) { __typename } }`;
+    for (const caller of [service, anna, audrey, sam, twilio]) {
+      const result = await run(forged, caller);
+      expect(result.data).toBeUndefined();
+      expect(result.errors?.[0]?.message).toMatch(/Cannot query field "recordDisclosure" on type "Mutation"/);
+    }
+    expect(subgraph.schema.getType("DisclosureInput")).toBeUndefined();
+    expect(await database.db.select().from(tables.disclosures)).toEqual(before);
+  });
+
+  it("lets only the platform's services record statuses, and changes nothing otherwise", async () => {
     const before = await database.db.select().from(tables.disclosures);
     for (const caller of [anna, audrey, sam, twilio]) {
-      const result = await run(RECORD, caller, { input: input({ idempotencyKey: `forged-${caller.subject}` }) });
-      expect(result.data).toEqual({ recordDisclosure: null });
-      expect(result.errors?.[0]?.extensions).toEqual({ code: "UNAUTHORIZED_FIELD_OR_TYPE", field: "Disclosure.outcome", policy: "write: internal-service" });
       const status = await run(STATUS, caller, { partner: "twilio", reference: "SM0001", status: "delivered" });
       expect(status.data).toEqual({ recordPartnerStatus: null });
       expect(status.errors?.[0]?.extensions).toEqual({ code: "UNAUTHORIZED_FIELD_OR_TYPE", field: "Disclosure.deliveryStatus", policy: "write: internal-service" });
@@ -178,17 +211,15 @@ describe("the disclosure log", () => {
     expect(await database.db.select().from(tables.partnerEvents)).toEqual([]);
   });
 
-  it("records a send once: the same idempotency key answers the first record and changes nothing", async () => {
+  it("records a send once: the same idempotency key answers false and changes nothing", async () => {
     const before = await stored("otp-anna-1:sent");
-    clock = T3;
-    const again = await run(RECORD, service, { input: input({ reference: "SM9999", fields: ["Person.email"], outcome: "FAILED" }) });
-    expect(again).toEqual({ data: { recordDisclosure: { __typename: "Disclosure" } } });
+    expect(await recordV1({ reference: "SM9999", fields: ["Person.email"], outcome: "failed", requestId: "req-2" })).toBe(false);
     expect(await stored("otp-anna-1:sent")).toEqual(before);
 
-    // The same key for another person is the adapter's bug, not a retry.
-    const reused = await run(RECORD, service, { input: input({ personId: "bram" }) });
-    expect(reused.data).toEqual({ recordDisclosure: null });
-    expect(reused.errors?.[0]?.extensions?.code).toBe("BAD_USER_INPUT");
+    // The same key for another person or partner is the caller's bug, not a retry.
+    for (const other of [{ personId: "bram" }, { partner: "mollie" }]) {
+      expect(await refusal(other)).toEqual({ message: "record_disclosure_v1: idempotency_key was already used for another partner or person", code: "22023" });
+    }
     expect(await stored("otp-anna-1:sent")).toEqual(before);
   });
 
@@ -244,26 +275,40 @@ describe("the disclosure log", () => {
     expect(await database.db.select().from(tables.partnerEvents).where(eq(tables.partnerEvents.reference, "SM-unknown"))).toEqual([]);
   });
 
-  it("answers BAD_USER_INPUT for a malformed disclosure or status, and stores nothing", async () => {
+  it("refuses a malformed send in record_disclosure_v1 with an error naming the argument, and stores nothing", async () => {
     const count = (await database.db.select().from(tables.disclosures)).length;
-    const malformed = [
-      { fields: ["phone"] },
-      { fields: ["Person.phone=+31612345678"] },
-      { fields: [] },
-      { basis: "PERMISSION" },
-      { basis: "consent" },
-      { partner: "Twilio Inc." },
-      { personId: "  " },
-      { purpose: "" },
-      { idempotencyKey: "" },
-      { reference: "" },
+    const long = "x".repeat(201);
+    const malformed: [Partial<Send>, string][] = [
+      [{ fields: ["phone"] }, "fields must be field names such as 'Person.phone', never values"],
+      [{ fields: ["Person.phone=+31612345678"] }, "fields must be field names such as 'Person.phone', never values"],
+      [{ fields: ["Person.phone", null] }, "fields must be field names such as 'Person.phone', never values"],
+      [{ fields: [] }, "fields must name 1 to 200 fields"],
+      [{ fields: null }, "fields must name 1 to 200 fields"],
+      [{ fields: Array.from({ length: 201 }, (_, index) => `Person.f${index}`) }, "fields must name 1 to 200 fields"],
+      [{ basis: "PERMISSION" }, "basis must be one of CONSENT, EXPLICIT_CONSENT, CONTRACT, LEGAL_OBLIGATION, LEGITIMATE_INTEREST, CONTROLLER_INSTRUCTION"],
+      [{ basis: "consent" }, "basis must be one of CONSENT, EXPLICIT_CONSENT, CONTRACT, LEGAL_OBLIGATION, LEGITIMATE_INTEREST, CONTROLLER_INSTRUCTION"],
+      [{ outcome: "SENT" }, "outcome must be one of sent, failed, unknown"],
+      [{ outcome: "delivered" }, "outcome must be one of sent, failed, unknown"],
+      [{ partner: "Twilio Inc." }, "partner must be a partner's name such as 'twilio'"],
+      [{ partner: null }, "partner must be a partner's name such as 'twilio'"],
+      [{ personId: "  " }, "person_id must be a person's id of 1 to 200 characters"],
+      [{ personId: long }, "person_id must be a person's id of 1 to 200 characters"],
+      [{ purpose: "" }, "purpose must be 1 to 200 characters"],
+      [{ purpose: long }, "purpose must be 1 to 200 characters"],
+      [{ idempotencyKey: "" }, "idempotency_key must be 1 to 200 characters"],
+      [{ idempotencyKey: long }, "idempotency_key must be 1 to 200 characters"],
+      [{ reference: "" }, "reference must be null or 1 to 200 characters"],
+      [{ reference: long }, "reference must be null or 1 to 200 characters"],
+      [{ requestId: " " }, "request_id must be null or 1 to 200 characters"],
     ];
-    for (const [index, overrides] of malformed.entries()) {
-      const result = await run(RECORD, service, { input: input({ idempotencyKey: `bad-${index}`, ...overrides }) });
-      expect(result.data, JSON.stringify(overrides)).toEqual({ recordDisclosure: null });
-      expect(result.errors?.[0]?.extensions?.code, JSON.stringify(overrides)).toBe("BAD_USER_INPUT");
+    for (const [index, [overrides, message]] of malformed.entries()) {
+      const refused = await refusal({ idempotencyKey: `bad-${index}`, ...overrides });
+      expect(refused, JSON.stringify(overrides)).toEqual({ message: `record_disclosure_v1: ${message}`, code: "22023" });
     }
     expect(await database.db.select().from(tables.disclosures)).toHaveLength(count);
+  });
+
+  it("answers BAD_USER_INPUT for a malformed status, and stores nothing", async () => {
 
     for (const args of [{ status: "Delivered!" }, { status: "" }, { reference: " " }, { partner: "TWILIO" }]) {
       const result = await run(STATUS, service, { partner: "twilio", reference: "SM0001", status: "delivered", ...args });
@@ -314,13 +359,11 @@ describe("the disclosure log", () => {
 });
 
 describe("consent.record_disclosure_v1, the function consent publishes for the partner outbox", () => {
-  const recordV1 = (key: string, outcome: string, reference: string | null) =>
-    database.db.execute(sql`select "consent"."record_disclosure_v1"('twilio', 'bram', array['Person.smsRecipient'], 'second-factor-login', 'CONTRACT', ${outcome}, ${reference}, ${key}, 'req-7') as recorded`);
-
   it("records a send once per key, with its request id, and an UNKNOWN outcome reads as UNKNOWN", async () => {
-    const first = await recordV1("outbox-bram-1", "unknown", null);
-    const again = await recordV1("outbox-bram-1", "sent", "SM-other");
-    expect([first, again].map((result) => (Array.isArray(result) ? result : (result as { rows: unknown[] }).rows)[0])).toEqual([{ recorded: true }, { recorded: false }]);
+    const bram = { partner: "twilio", personId: "bram", fields: ["Person.smsRecipient"], purpose: "second-factor-login", basis: "CONTRACT", requestId: "req-7" };
+    const first = await recordV1({ ...bram, outcome: "unknown", reference: null, idempotencyKey: "outbox-bram-1" });
+    const again = await recordV1({ ...bram, outcome: "sent", reference: "SM-other", idempotencyKey: "outbox-bram-1", requestId: "req-8" });
+    expect([first, again]).toEqual([true, false]);
     expect(await stored("outbox-bram-1")).toEqual([expect.objectContaining({ personId: "bram", outcome: "unknown", reference: null, requestId: "req-7" })]);
     const page = await run(`{ disclosures(first: 100) { nodes { partner outcome reference } } }`, { subject: "audrey", role: "auditor", personId: "audrey" });
     expect((page.data?.disclosures as { nodes: unknown[] }).nodes).toContainEqual({ partner: "twilio", outcome: "UNKNOWN", reference: null });

@@ -51,7 +51,6 @@ export function createSubgraph({ database, log, supergraphSdl, partnerFields, no
       "Mutation.giveConsent": (_: unknown, args: { personId: string }) => args.personId,
       "Mutation.withdrawConsent": (_: unknown, args: { personId: string }) => args.personId,
       Disclosure: (disclosure: DisclosureRow) => disclosure.personId,
-      "Mutation.recordDisclosure": (_: unknown, args: { input: { personId: string } }) => args.input.personId,
       // The person the send was about; null for an unknown reference, which a `self` would deny.
       "Mutation.recordPartnerStatus": async (_: unknown, args: { partner: string; reference: string }, { loaders }: ConsentContext) =>
         (await loaders.disclosureByReference.load({ partner: args.partner, reference: args.reference }))?.personId ?? null,
@@ -63,7 +62,7 @@ export function createSubgraph({ database, log, supergraphSdl, partnerFields, no
     controllers: Object.fromEntries(
       [
         "Person", "ConsentRecord", "InstructedRead", "Disclosure", "SupportCase", "Mutation.giveConsent", "Mutation.withdrawConsent",
-        "Mutation.recordDisclosure", "Mutation.recordPartnerStatus", "Mutation.openSupportCase", "Mutation.closeSupportCase",
+        "Mutation.recordPartnerStatus", "Mutation.openSupportCase", "Mutation.closeSupportCase",
       ].map((type) => [type, () => [PLATFORM_CONTROLLER]]),
     ),
     log,

@@ -114,7 +114,10 @@ export type Disclosure = {
   /** The log's key. */
   id: Scalars['ID']['output'];
   occurredAt?: Maybe<Scalars['DateTime']['output']>;
-  /** FAILED too is recorded: the request left the platform, so the values may have reached the partner. */
+  /**
+   * FAILED too is recorded: the request left the platform, so the values may have reached the
+   * partner. Written only by the partner outbox, through consent.record_disclosure_v1: no mutation.
+   */
   outcome?: Maybe<DisclosureOutcome>;
   /** The partner's name, as in `partner:<name>`, e.g. 'twilio'. */
   partner?: Maybe<Scalars['String']['output']>;
@@ -141,23 +144,6 @@ export type DisclosureEdge = {
   /** Opaque: pass it as `after` for the disclosures that follow this one. */
   cursor: Scalars['String']['output'];
   node: Disclosure;
-};
-
-/** One outbound call to a partner, as the partner adapter records it. */
-export type DisclosureInput = {
-  /** A LawfulBasis name, e.g. 'CONSENT'. */
-  basis: Scalars['String']['input'];
-  /** The fields whose values were sent, as `Type.field`, e.g. 'Person.phone'. */
-  fields: Array<Scalars['String']['input']>;
-  /** The adapter's key for the send: recording it again answers the first record. */
-  idempotencyKey: Scalars['String']['input'];
-  outcome: DisclosureOutcome;
-  /** The partner's name, as in `partner:<name>`, e.g. 'twilio'. */
-  partner: Scalars['String']['input'];
-  personId: Scalars['ID']['input'];
-  purpose: Scalars['String']['input'];
-  /** The partner's id for the send; null when it gave none (a failed send). */
-  reference?: InputMaybe<Scalars['String']['input']>;
 };
 
 export type DisclosureOutcome =
@@ -254,11 +240,6 @@ export type Mutation = {
    */
   openSupportCase?: Maybe<SupportCase>;
   /**
-   * Records one outbound call to a partner about a person, as the partner adapter made it.
-   * Idempotent: recording again with the same idempotencyKey answers the first record unchanged.
-   */
-  recordDisclosure?: Maybe<Disclosure>;
-  /**
    * Records a status the partner reported for a send (a delivery webhook) and answers the
    * disclosure. A replayed status changes nothing, and the delivery status only moves forward: a
    * status that arrives after a final one (delivered, undelivered, failed, read; only read may
@@ -286,11 +267,6 @@ export type MutationOpenSupportCaseArgs = {
   kind: SupportCaseKind;
   personId: Scalars['ID']['input'];
   topic: Scalars['String']['input'];
-};
-
-
-export type MutationRecordDisclosureArgs = {
-  input: DisclosureInput;
 };
 
 
@@ -546,7 +522,6 @@ export type ResolversTypes = {
   Disclosure: ResolverTypeWrapper<DisclosureRowMapper>;
   DisclosureConnection: ResolverTypeWrapper<Omit<DisclosureConnection, 'edges' | 'nodes'> & { edges: Array<ResolversTypes['DisclosureEdge']>, nodes: Array<ResolversTypes['Disclosure']> }>;
   DisclosureEdge: ResolverTypeWrapper<Omit<DisclosureEdge, 'node'> & { node: ResolversTypes['Disclosure'] }>;
-  DisclosureInput: DisclosureInput;
   DisclosureOutcome: DisclosureOutcome;
   FieldPolicy: ResolverTypeWrapper<FieldPolicyEntryMapper>;
   InstructedRead: ResolverTypeWrapper<InstructedReadRowMapper>;
@@ -576,7 +551,6 @@ export type ResolversParentTypes = {
   Disclosure: DisclosureRowMapper;
   DisclosureConnection: Omit<DisclosureConnection, 'edges' | 'nodes'> & { edges: Array<ResolversParentTypes['DisclosureEdge']>, nodes: Array<ResolversParentTypes['Disclosure']> };
   DisclosureEdge: Omit<DisclosureEdge, 'node'> & { node: ResolversParentTypes['Disclosure'] };
-  DisclosureInput: DisclosureInput;
   FieldPolicy: FieldPolicyEntryMapper;
   InstructedRead: InstructedReadRowMapper;
   Mutation: Record<PropertyKey, never>;
@@ -702,7 +676,6 @@ export type MutationResolvers<ContextType = ConsentContext, ParentType extends R
   closeSupportCase?: Resolver<Maybe<ResolversTypes['SupportCase']>, ParentType, ContextType, RequireFields<MutationCloseSupportCaseArgs, 'caseId'>>;
   giveConsent?: Resolver<Maybe<ResolversTypes['ConsentRecord']>, ParentType, ContextType, RequireFields<MutationGiveConsentArgs, 'personId' | 'purposeId'>>;
   openSupportCase?: Resolver<Maybe<ResolversTypes['SupportCase']>, ParentType, ContextType, RequireFields<MutationOpenSupportCaseArgs, 'kind' | 'personId' | 'topic'>>;
-  recordDisclosure?: Resolver<Maybe<ResolversTypes['Disclosure']>, ParentType, ContextType, RequireFields<MutationRecordDisclosureArgs, 'input'>>;
   recordPartnerStatus?: Resolver<Maybe<ResolversTypes['Disclosure']>, ParentType, ContextType, RequireFields<MutationRecordPartnerStatusArgs, 'partner' | 'reference' | 'status'>>;
   withdrawConsent?: Resolver<Maybe<ResolversTypes['ConsentRecord']>, ParentType, ContextType, RequireFields<MutationWithdrawConsentArgs, 'personId' | 'purposeId'>>;
 };
