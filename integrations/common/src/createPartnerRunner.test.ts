@@ -76,7 +76,11 @@ describe("createPartnerRunner", () => {
     expect(calls.map((call) => call.role)).toEqual(["partner:acme-sms"]);
     expect(await disclosuresOf(key)).toEqual([{ outcome: "sent", reference: "R1", fields: ["Person.phone"], request_id: null }]);
     // The send's row keeps no input (the text may be a secret code) and no personal value.
-    expect(await sendOf(key)).toMatchObject({ status: "sent", reference: "R1", input: null, personId: "anna", fields: ["Person.phone"], attempts: 1, inFlightSince: null });
+    const row = await sendOf(key);
+    expect(row).toMatchObject({ status: "sent", reference: "R1", personId: "anna", fields: ["Person.phone"], attempts: 1, inFlightSince: null });
+    expect(JSON.stringify(row)).not.toMatch(/"hi"|\+316/);
+    const columns = await queryRows<{ column_name: string }>(database.db, sql`select column_name from information_schema.columns where table_schema = 'partner_outbox' and table_name = 'send'`);
+    expect(columns.map((column) => column.column_name)).not.toContain("input");
   });
 
   it("sends nothing when the graph refuses the partner its field set, and records no disclosure", async () => {
@@ -186,24 +190,65 @@ describe("createPartnerRunner", () => {
     expect(await disclosuresOf(key)).toHaveLength(1);
   });
 
-  it("delivers an enqueued send by the worker with bounded retries, and two workers never both take it", async () => {
+  it("settles a send a request abandoned before calling the partner FAILED, unsent and unrecorded; two workers never both take it", async () => {
     const key = randomUUID();
-    let busy = 1;
-    const send = vi.fn(async () => {
-      if (busy-- > 0) throw new PartnerError("PARTNER_UNAVAILABLE", "busy", true);
-      return { reference: "R8" };
-    });
+    const send = vi.fn(async () => ({ reference: "R8" }));
     const log = testLog();
-    const queue = runner({ disclosureLog: log });
-    expect(await queue.enqueue(adapter(send), { personId: "anna", input: { text: "later" }, idempotencyKey: key })).toMatchObject({ created: true });
-    expect(await sendOf(key)).toMatchObject({ status: "pending", input: { text: "later" } });
-    // Two workers at once: one claims it (SKIP LOCKED), the other finds nothing due.
-    const handled = await Promise.all([queue.work(() => adapter(send)), runner({ disclosureLog: log }).work(() => adapter(send))]);
+    // The request wrote the send, then died before reading the field set: its claim ran out.
+    await database.db.insert(sends).values({
+      id: randomUUID(), partner: "acme-sms", channel: "acme-sms:reminders", purpose: "reminders", basis: "CONSENT", personId: "anna",
+      variables: { personId: "anna" }, idempotencyKey: key, fields: ["Person.phone"], claimedUntil: new Date(Date.now() - 1_000), nextAttemptAt: new Date(Date.now() - 1_000),
+    });
+    // Two workers at once: one claims it (SKIP LOCKED), the other finds it taken.
+    const handled = await Promise.all([runner({ disclosureLog: log }).work(() => adapter(send)), runner({ disclosureLog: log }).work(() => adapter(send))]);
     expect(handled.reduce((sum, count) => sum + count, 0)).toBeGreaterThanOrEqual(1);
-    expect(send).toHaveBeenCalledTimes(1);
-    expect(await sendOf(key)).toMatchObject({ status: "pending", attempts: 1, inFlightSince: null, lastError: "PARTNER_UNAVAILABLE" });
-    await queue.work(() => adapter(send));
-    expect(send).toHaveBeenCalledTimes(2);
-    expect(await disclosuresOf(key)).toEqual([expect.objectContaining({ outcome: "sent", reference: "R8" })]);
+    // The outbox holds no input to send: the worker never calls the partner.
+    expect(send).not.toHaveBeenCalled();
+    expect(await sendOf(key)).toMatchObject({ status: "failed", attempts: 0, lastError: "abandoned before sending", settledAt: expect.any(Date) });
+    expect(await disclosuresOf(key)).toEqual([]);
+    // The runner has no way to store an input for later.
+    expect(Object.keys(runner({ disclosureLog: log })).sort()).toEqual(["prune", "run", "startWorker", "work"]);
+  });
+
+  it("prunes settled sends after the retention period, never a pending one; the disclosure log keeps the record", async () => {
+    // A clock of its own, long before the other tests' sends, so only this test's are old enough.
+    let clock = new Date("2000-01-01T00:00:00Z");
+    const week = 7 * 24 * 60 * 60 * 1000;
+    const log = testLog();
+    const at = (options: Partial<PartnerRunnerOptions> = {}) => runner({ disclosureLog: log, now: () => clock, ...options });
+    const sent = randomUUID();
+    const refused = randomUUID();
+    const inFlight = randomUUID();
+    await at().run(adapter(async () => ({ reference: "R9" })), { personId: "anna", input: { text: "hi" }, idempotencyKey: sent });
+    await expect(at().run(adapter(async () => {
+      throw new PartnerError("BAD_USER_INPUT", "invalid number", false);
+    }), { personId: "anna", input: { text: "hi" }, idempotencyKey: refused })).rejects.toThrow();
+    await expect(at().run(adapter(async () => {
+      throw new PartnerError("PARTNER_UNAVAILABLE", "timed out", false);
+    }), { personId: "anna", input: { text: "hi" }, idempotencyKey: inFlight })).rejects.toThrow();
+
+    // Within the retention period a retry of the key is answered from the row, not sent again.
+    clock = new Date(clock.getTime() + week);
+    expect(await at().prune()).toBe(0);
+    const retry = vi.fn(async () => ({ reference: "R10" }));
+    expect(await at().run(adapter(retry), { personId: "anna", input: { text: "hi" }, idempotencyKey: sent })).toEqual({ reference: "R9", fields: ["Person.phone"], deduplicated: true });
+    expect(retry).not.toHaveBeenCalled();
+
+    // After it, the settled sends are gone; the one still in flight stays to be reconciled.
+    clock = new Date(clock.getTime() + 1_000);
+    expect(await at().prune()).toBe(2);
+    expect([await sendOf(sent), await sendOf(refused)]).toEqual([undefined, undefined]);
+    expect(await sendOf(inFlight)).toMatchObject({ status: "pending", inFlightSince: expect.any(Date) });
+    expect(await disclosuresOf(sent)).toEqual([expect.objectContaining({ outcome: "sent", reference: "R9" })]);
+    expect(await disclosuresOf(refused)).toEqual([expect.objectContaining({ outcome: "failed" })]);
+
+    // A shorter period, as configured.
+    await at({ reconcileAfterMs: 0 }).work(() => adapter(async () => ({ reference: "R11" })));
+    expect(await sendOf(inFlight)).toMatchObject({ status: "unknown" });
+    clock = new Date(clock.getTime() + 60_000);
+    expect(await at({ settledRetentionMs: 60_000 }).prune()).toBe(0);
+    clock = new Date(clock.getTime() + 1);
+    expect(await at({ settledRetentionMs: 60_000 }).prune()).toBe(1);
+    expect(await sendOf(inFlight)).toBeUndefined();
   });
 });

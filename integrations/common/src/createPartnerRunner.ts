@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
 import type { Database } from "@grondslag/db";
-import { and, asc, eq, inArray, isNull, lte, or, sql } from "drizzle-orm";
+import { and, asc, eq, inArray, isNull, lt, lte, ne, or, sql } from "drizzle-orm";
 import { GraphQLError, type GraphQLSchema } from "graphql";
 import type { GraphClient } from "./createGraphClient.ts";
 import { fieldCoordinates } from "./fieldCoordinates.ts";
@@ -27,6 +27,12 @@ export interface PartnerRunnerOptions {
   reconcileAfterMs?: number;
   /** Questions to the partner without an answer before a send is recorded UNKNOWN. Default 5. */
   reconcileAttempts?: number;
+  /**
+   * How long a settled send (SENT, FAILED, UNKNOWN) is kept before `prune` deletes it. Default 7
+   * days: the disclosure log in consent is the record of the send; the outbox row only answers a
+   * retry of its key (a one-time code's lives 10 minutes) instead of sending it again.
+   */
+  settledRetentionMs?: number;
   /** Where a settled send is recorded; default consent's `record_disclosure_v1`. */
   disclosureLog?: DisclosureLog;
   now?: () => Date;
@@ -38,7 +44,10 @@ export interface PartnerSend<Input> {
   /** The field set's variables; default `{ personId }`. */
   variables?: Record<string, string>;
   input: Input;
-  /** Names this send: running it again with the same key sends nothing twice, across restarts and processes. */
+  /**
+   * Names this send: running it again with the same key sends nothing twice, across restarts and
+   * processes, while the settled send is kept (`settledRetentionMs`). Never reuse a key after that.
+   */
   idempotencyKey: string;
   /** The id of the request that caused the send, when one is known: in the log lines, the graph calls and the disclosure. */
   requestId?: string;
@@ -62,13 +71,16 @@ type Attempt = { kind: "sent"; reference: string } | { kind: "not-sent" | "refus
  *
  * - a send is written first (partner, channel, person, fields, idempotency key: unique), then
  *   delivered at once in the caller's request (`run`: a person waiting for a code learns
- *   BAD_USER_INPUT at once) or by the worker (`enqueue`, for sends whose input may be stored);
+ *   BAD_USER_INPUT at once). The adapter's input (an SMS or mail's text: personal data, a code:
+ *   a secret) is never stored, so the worker never sends; it only settles what a request left;
  * - before each call to the partner the attempt is marked in flight, and committed; the outcome
  *   and the disclosure record are written in one transaction (consent's `record_disclosure_v1`);
  * - a row left in flight (the process died between the partner's answer and the record, or the
  *   partner answered with a timeout or a 5xx) is reconciled by the worker: asked of the partner
  *   where its adapter can (`reconcile`), otherwise recorded UNKNOWN. Never silently FAILED, never
- *   sent again.
+ *   sent again;
+ * - a settled send is deleted `settledRetentionMs` after it settled (`prune`, each worker round):
+ *   the disclosure log is the record, and the outbox is no second one about the person.
  *
  * A small table with `FOR UPDATE SKIP LOCKED` rather than pg-boss or graphile-worker: both open
  * their own node-postgres pools, and the embedded PGlite default is one in-process connection
@@ -82,6 +94,7 @@ export function createPartnerRunner(options: PartnerRunnerOptions) {
   const leaseMs = options.leaseMs ?? 60_000;
   const reconcileAfterMs = options.reconcileAfterMs ?? 30_000;
   const reconcileAttempts = options.reconcileAttempts ?? 5;
+  const settledRetentionMs = options.settledRetentionMs ?? 7 * 24 * 60 * 60 * 1000;
   const disclosureLog = options.disclosureLog ?? consentDisclosureLog;
   const now = options.now ?? (() => new Date());
   const later = (ms: number) => new Date(now().getTime() + ms);
@@ -97,16 +110,16 @@ export function createPartnerRunner(options: PartnerRunnerOptions) {
   const channelOf = (adapter: AnyPartnerAdapter, channel: string | undefined) => channel ?? `${adapter.declaration.partner}:${adapter.declaration.purpose}`;
 
   /** Writes the send; answers the row and whether this call wrote it. */
-  async function write(adapter: AnyPartnerAdapter, send: PartnerSend<unknown>, channel: string, durable: boolean) {
+  async function write(adapter: AnyPartnerAdapter, send: PartnerSend<unknown>, channel: string) {
     const { declaration } = adapter;
     const [created] = await db
       .insert(sends)
       .values({
         id: randomUUID(), partner: declaration.partner, channel, purpose: declaration.purpose, basis: declaration.basis,
         personId: send.personId, variables: send.variables ?? { personId: send.personId }, idempotencyKey: send.idempotencyKey,
-        fields: leavesOf(declaration.fieldSet), input: durable ? (send.input ?? null) : null, requestId: send.requestId ?? null,
-        // Delivered in this request: held by it, so no worker takes it meanwhile. Otherwise due now.
-        claimedUntil: durable ? null : later(leaseMs), nextAttemptAt: now(),
+        fields: leavesOf(declaration.fieldSet), requestId: send.requestId ?? null,
+        // Delivered in this request: held by it, so no worker takes it meanwhile.
+        claimedUntil: later(leaseMs), nextAttemptAt: now(),
       })
       .onConflictDoNothing({ target: sends.idempotencyKey })
       .returning();
@@ -228,7 +241,7 @@ export function createPartnerRunner(options: PartnerRunnerOptions) {
     const earlier = running.get(send.idempotencyKey);
     if (earlier) return { ...(await earlier), deduplicated: true };
     const delivery = (async () => {
-      const { row, created } = await write(adapter, send, channelOf(adapter, where.channel), false);
+      const { row, created } = await write(adapter, send, channelOf(adapter, where.channel));
       return created ? deliverNow(adapter, row, send.input) : answerEarlier(row);
     })();
     running.set(send.idempotencyKey, delivery);
@@ -239,16 +252,10 @@ export function createPartnerRunner(options: PartnerRunnerOptions) {
     }
   }
 
-  /** Writes a send for the worker to deliver (its input is stored); answers once it is written. */
-  async function enqueue<Input, Request>(adapter: PartnerAdapter<Input, Request>, send: PartnerSend<Input>, where: { channel?: string } = {}): Promise<{ id: string; created: boolean }> {
-    const { row, created } = await write(adapter, send, channelOf(adapter, where.channel), true);
-    return { id: row.id, created };
-  }
-
   /**
    * One round of the worker: claims the due pending sends (`FOR UPDATE SKIP LOCKED`, so workers
-   * in several processes never take the same one), then delivers or reconciles each. Answers how
-   * many it handled.
+   * in several processes never take the same one), then reconciles each one in flight and settles
+   * each one a request abandoned before calling the partner. Answers how many it handled.
    */
   async function work(adapterFor: (channel: string) => AnyPartnerAdapter | undefined, { batch = 10 } = {}): Promise<number> {
     const at = now();
@@ -277,22 +284,9 @@ export function createPartnerRunner(options: PartnerRunnerOptions) {
     // A process where the channel is not configured leaves the send to one where it is.
     if (!adapter) return release(row, later(reconcileAfterMs), "no adapter is configured for this channel here");
     if (row.inFlightSince) return reconcile(row, adapter);
-    if (row.input === null) {
-      // Written for delivery in a request that ended before calling the partner: nothing left.
-      return settle(row, { status: "failed", reference: null, reason: "abandoned before sending", disclose: false });
-    }
-    const request = await prepare(adapter, row, row.input);
-    const result = await attempt(adapter, row, request);
-    if (result.kind === "sent") {
-      await settle(row, { status: "sent", reference: result.reference, reason: null, disclose: true });
-      log.info(details(row, { attempt: row.attempts + 1 }), "sent to partner");
-    } else if (result.kind === "uncertain") {
-      await awaitReconciliation(row, result.failure);
-    } else if (result.kind === "not-sent" && row.attempts + 1 < attempts) {
-      await db.update(sends).set({ inFlightSince: null, claimedUntil: null, lastError: result.failure.code, nextAttemptAt: later(backoff(row.attempts + 1)) }).where(eq(sends.id, row.id));
-    } else {
-      await settle(row, { status: "failed", reference: null, reason: result.failure.code, disclose: true });
-    }
+    // Written for delivery in a request that ended before calling the partner: nothing left, and
+    // the input is not stored, so it is not sent now either.
+    return settle(row, { status: "failed", reference: null, reason: "abandoned before sending", disclose: false });
   }
 
   /** Asks the partner about a send that may have reached it; UNKNOWN where it cannot say. */
@@ -324,16 +318,33 @@ export function createPartnerRunner(options: PartnerRunnerOptions) {
     }
   }
 
+  /**
+   * The outbox's retention: deletes sends settled more than `settledRetentionMs` ago, at most
+   * `batch` of them; answers how many. A pending send is never deleted (it may still be reconciled).
+   */
+  async function prune({ batch = 1000 } = {}): Promise<number> {
+    const before = new Date(now().getTime() - settledRetentionMs);
+    const expired = db
+      .select({ id: sends.id })
+      .from(sends)
+      .where(and(ne(sends.status, "pending"), lt(sends.settledAt, before)))
+      .orderBy(asc(sends.settledAt))
+      .limit(batch);
+    const deleted = await db.delete(sends).where(inArray(sends.id, expired)).returning({ id: sends.id });
+    return deleted.length;
+  }
+
   async function release(row: SendRow, at: Date, reason: string) {
     await db.update(sends).set({ claimedUntil: null, nextAttemptAt: at, lastError: reason }).where(eq(sends.id, row.id));
   }
 
-  /** Runs `work` every `intervalMs` until stopped; a round still running when the next is due is not doubled. */
+  /** Runs `work`, then `prune`, every `intervalMs` until stopped; a round still running when the next is due is not doubled. */
   function startWorker(adapterFor: (channel: string) => AnyPartnerAdapter | undefined, { intervalMs = 5_000 } = {}) {
     let round: Promise<void> | undefined;
     const timer = setInterval(() => {
       if (round) return;
       round = work(adapterFor)
+        .then(() => prune())
         .then(() => undefined)
         .catch((error: unknown) => log.error({ err: error }, "the partner outbox worker's round failed"))
         .finally(() => {
@@ -349,7 +360,7 @@ export function createPartnerRunner(options: PartnerRunnerOptions) {
     };
   }
 
-  return { run, enqueue, work, startWorker };
+  return { run, work, prune, startWorker };
 }
 
 export type PartnerRunner = ReturnType<typeof createPartnerRunner>;

@@ -4,7 +4,11 @@ import { index, integer, jsonb, pgSchema, text, timestamp } from "drizzle-orm/pg
 /**
  * The partner outbox: its own Postgres schema, owned by this package (as each subgraph owns
  * its own), migrated by the stack beside the subgraphs. It holds sends, never personal values:
- * the person's id and the names of the fields, as the disclosure log does.
+ * the person's id and the names of the fields, as the disclosure log does. It never holds the
+ * adapter's input either (an SMS or mail's text, a one-time code: personal data, a secret): a send
+ * is delivered in the caller's request only. A settled send is deleted after a retention period
+ * (`settledRetentionMs`, default 7 days; the runner's `prune`): the disclosure log in consent is
+ * the record, and the row is kept only so a retry of its key is answered, not sent again.
  */
 export const partnerOutbox = pgSchema("partner_outbox");
 
@@ -32,9 +36,6 @@ export const sends = partnerOutbox.table(
     idempotencyKey: text("idempotency_key").notNull().unique(),
     // `Type.field` names of the values the partner receives.
     fields: text("fields").array().notNull(),
-    // The adapter's input, for the worker to deliver; null when it was delivered in the caller's
-    // request only (a one-time code's text is a secret and is never stored).
-    input: jsonb("input"),
     status: sendStatus("status").notNull().default("pending"),
     // Attempts that were started (each marked in flight before the partner is called).
     attempts: integer("attempts").notNull().default(0),
@@ -53,7 +54,11 @@ export const sends = partnerOutbox.table(
     createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
     settledAt: timestamp("settled_at", { withTimezone: true }),
   },
-  (table) => [index("send_due_idx").on(table.nextAttemptAt).where(sql`${table.status} = 'pending'`)],
+  (table) => [
+    index("send_due_idx").on(table.nextAttemptAt).where(sql`${table.status} = 'pending'`),
+    // The retention sweep's: settled sends, oldest first.
+    index("send_settled_idx").on(table.settledAt).where(sql`${table.status} <> 'pending'`),
+  ],
 );
 
 export type SendRow = typeof sends.$inferSelect;
