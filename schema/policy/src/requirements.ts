@@ -212,7 +212,7 @@ export const builtInRequirements: Record<string, RequirementDefinition> = {
     evaluate: hasSupportCase(["RECTIFICATION"]),
     recordsAccess: true,
   },
-  "internal-service": { description: "the caller is one of the platform's own jobs (partner adapters recording what they sent, retention)", evaluate: hasRole("service"), reads: "caller" },
+  "internal-service": { description: "the caller is one of the platform's own jobs (partners' webhooks recording a send's delivery status, retention)", evaluate: hasRole("service"), reads: "caller" },
   "second-factor": {
     description: "the caller completed a second-factor login (a one-time code) for this session",
     evaluate: ({ policy }) => policy.caller?.authMethods?.includes("otp") ?? false,
