@@ -1,11 +1,12 @@
 import { mkdirSync } from "node:fs";
 import { PGlite } from "@electric-sql/pglite";
-import type { PgDatabase, PgQueryResultHKT } from "drizzle-orm/pg-core";
+import { PgDialect, type PgDatabase, type PgQueryResultHKT } from "drizzle-orm/pg-core";
 import { drizzle as drizzlePglite } from "drizzle-orm/pglite";
 import { migrate as migratePglite } from "drizzle-orm/pglite/migrator";
 import { drizzle as drizzlePostgres } from "drizzle-orm/postgres-js";
 import { migrate as migratePostgres } from "drizzle-orm/postgres-js/migrator";
 import postgres from "postgres";
+import { preparedRunners } from "./queryRows.ts";
 
 /** The drizzle handle every subgraph receives; the same type for both drivers. */
 export type Database = PgDatabase<PgQueryResultHKT>;
@@ -66,7 +67,14 @@ export async function createDatabase(options: DatabaseOptions = {}): Promise<Dat
         cause: error,
       });
     }
-    const db = drizzlePostgres(retryingReads(client), { logger });
+    const reading = retryingReads(client);
+    const db = drizzlePostgres(reading, { logger });
+    const dialect = new PgDialect();
+    preparedRunners.set(db, async (query) => {
+      const { sql: text, params } = dialect.sqlToQuery(query);
+      options.onQuery?.(text);
+      return await reading.unsafe(text, params as never[], { prepare: true });
+    });
     return {
       db,
       kind: "postgres",

@@ -1,5 +1,5 @@
 import type { Database } from "@grondslag/db";
-import { queryRows } from "@grondslag/db";
+import { queryPreparedRows } from "@grondslag/db";
 import DataLoader from "dataloader";
 import { sql, type SQL } from "drizzle-orm";
 import { policyFacts, type PolicyFact } from "./policyFacts.ts";
@@ -110,10 +110,11 @@ export function createPolicyLookups(db: Database, today: string, callerPersonId?
 
   const facts: DataLoader<string, FactsByKind[Kind]> = new DataLoader(async (keys) => {
     const asked = keys.map((key) => [key.slice(0, key.indexOf("|")) as Kind, key.slice(key.indexOf("|") + 1)] as const);
-    const kinds = [...new Set(asked.map(([kind]) => kind))];
+    // Sorted: the statement's text depends only on which kinds are read, so it is prepared once per connection.
+    const kinds = [...new Set(asked.map(([kind]) => kind))].sort();
     const persons = [...new Set(asked.map(([, person]) => person))];
     const subjects = sql`${textArray(persons)}::text[]`;
-    const rows = await queryRows<FactRow>(db, sql.join(kinds.map((kind) => selects[kind](subjects)), sql` union all `));
+    const rows = await queryPreparedRows<FactRow>(db, sql.join(kinds.map((kind) => selects[kind](subjects)), sql` union all `));
     // Every kind asked for, for every person of the batch: what was not asked for is primed.
     const found = new Map<string, FactsByKind[Kind]>();
     for (const kind of kinds) for (const person of persons) found.set(`${kind}|${person}`, empty(kind));
