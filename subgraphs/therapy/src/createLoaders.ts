@@ -118,14 +118,16 @@ export function createLoaders(db: Database) {
       for (const row of rows) exercise.prime(row.id, row);
       return groupByKey(programIds, rows, (row) => row.programId);
     }),
-    // A page of each program's reports, and the exercises they report on, loaded with it so that
-    // `ComplianceEntry.exercise` costs no query: at most two queries a page, however many programs.
+    // A page of each program's reports, and the exercises they report on, primed so that
+    // `ComplianceEntry.exercise` costs no query: two queries a page, however many programs.
     complianceOfProgram: new DataLoader<PageKey, Page<ComplianceEntryRow>, string>(
       (keys) =>
         loadPages(keys, async (ids, limit, after) => {
           const entries = await selectPage(db, COMPLIANCE, ids, limit, after);
-          // Through the exercise loader: the exercises a program list already loaded cost nothing more.
-          await exercise.loadMany([...new Set(entries.map(({ row }) => row.exerciseId))]);
+          const exerciseIds = [...new Set(entries.map(({ row }) => row.exerciseId))];
+          if (exerciseIds.length > 0) {
+            for (const row of await db.select().from(exercises).where(inArray(exercises.id, exerciseIds))) exercise.prime(row.id, row);
+          }
           return entries;
         }),
       { cacheKeyFn: (key) => JSON.stringify([key.parentId, key.first, key.after]) },
