@@ -9,6 +9,7 @@ import { graphql, GraphQLError, type ExecutionResult } from "graphql";
 import { beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { otpChallenges, secondFactors } from "./db/tables.ts";
 import { createSubgraph } from "./index.ts";
+import { CHALLENGE_WINDOW_MS, CODE_LIFETIME_MS } from "./secondFactor/rules.ts";
 
 // pino is the server package's dependency, not identity's: load it from there, and give it a
 // stream that keeps every line, so the test can read what an operator would.
@@ -342,6 +343,68 @@ describe("second-factor login", () => {
     const id = await startLogin("SMS");
     expect(partnerCalls).toBe(6);
     expect((await run(COMPLETE_LOGIN, anna, { id, code: lastCode() })).errors).toBeUndefined();
+  });
+
+  it("removes a person's challenges that can matter no more when they start a new one, and keeps those that still count", async () => {
+    // The retention relies on it: a challenge that has left the window has expired too.
+    expect(CODE_LIFETIME_MS).toBeLessThanOrEqual(CHALLENGE_WINDOW_MS);
+    const rowsOf = async (personId: string) =>
+      (await database.db.select({ id: otpChallenges.id }).from(otpChallenges).where(eq(otpChallenges.personId, personId)).orderBy(otpChallenges.createdAt)).map((row) => row.id);
+    const failedLogin = async () => {
+      partnerFailure = new GraphQLError("Twilio could not be reached.", { extensions: { code: "PARTNER_UNAVAILABLE" } });
+      expect(errorOf(await run(START_LOGIN, anna, { channel: "EMAIL" }))).toMatchObject({ code: "PARTNER_UNAVAILABLE" });
+      partnerFailure = undefined;
+    };
+
+    // 09:00: a used, an expiring and a failed challenge of anna's, and one of bram's.
+    const oldUsed = await startLogin("EMAIL");
+    expect((await run(COMPLETE_LOGIN, anna, { id: oldUsed, code: lastCode() })).errors).toBeUndefined();
+    await startLogin("EMAIL");
+    await failedLogin();
+    const bramOld = await startLogin("EMAIL", bram);
+    expect(await rowsOf("anna")).toHaveLength(3);
+
+    // 09:10: a used and a failed one again (five in the window, the most there may be); both
+    // have expired by 09:20.
+    advance(10 * MINUTE);
+    const recentUsed = await startLogin("EMAIL");
+    expect((await run(COMPLETE_LOGIN, anna, { id: recentUsed, code: lastCode() })).errors).toBeUndefined();
+    await failedLogin();
+    const recent = (await rowsOf("anna")).slice(3);
+    expect(recent).toHaveLength(2);
+    expect(recent[0]).toBe(recentUsed);
+
+    // 09:21: the 09:00 challenges have left the window (09:06) and go; the 09:10 ones have
+    // expired and are used or failed too, but still count, so they stay. bram's are not touched.
+    advance(11 * MINUTE);
+    const current = await startLogin("EMAIL");
+    expect(await rowsOf("anna")).toEqual([...recent, current]);
+    expect(await rowsOf("bram")).toEqual([bramOld]);
+
+    // The current code still verifies, and the kept challenges still count: 2 + 3, then no more.
+    expect((await run(COMPLETE_LOGIN, anna, { id: current, code: lastCode() })).errors).toBeUndefined();
+    await startLogin("EMAIL");
+    await startLogin("EMAIL");
+    expect(errorOf(await run(START_LOGIN, anna, { channel: "EMAIL" }))).toMatchObject({ code: "TOO_MANY_REQUESTS" });
+    expect(await rowsOf("anna")).toHaveLength(5);
+    // A removed challenge is no challenge at all.
+    expect(errorOf(await run(COMPLETE_LOGIN, anna, { id: oldUsed, code: "123456" }))).toEqual({ code: "BAD_USER_INPUT", message: "No such challenge." });
+  });
+
+  it("keeps the newest enrolment code the one that confirms after old challenges are removed", async () => {
+    await enrol("+31611111111");
+    const oldEnrolment = (await database.db.select({ id: otpChallenges.id }).from(otpChallenges))[0]!.id;
+    advance(20 * MINUTE);
+    const first = await startEnrolment("+31622222222");
+    const firstCode = lastCode();
+    const [gone] = await database.db.select().from(otpChallenges).where(eq(otpChallenges.id, oldEnrolment));
+    expect(gone).toBeUndefined();
+    advance(MINUTE);
+    const second = await startEnrolment("+31633333333");
+    const secondCode = lastCode();
+    expect(errorOf(await run(CONFIRM_ENROLMENT, anna, { id: first, code: firstCode }))).toMatchObject({ message: "A newer code was sent: use that one." });
+    expect((await run(CONFIRM_ENROLMENT, anna, { id: second, code: secondCode })).errors).toBeUndefined();
+    expect((await run(ME)).data).toMatchObject({ me: { smsRecipient: "+31633333333", secondFactor: { maskedPhone: "+31 ••• ••• 333" } } });
   });
 
   it("answers someone else's challenge, or one of the other purpose, as no such challenge", async () => {

@@ -90,7 +90,8 @@ export const otpChallenges = identity.table(
     /**
      * When sending its code failed. The row is kept, so the attempt still counts toward the
      * person's limit on codes (a number the partner refuses cannot be tried without end), but
-     * the challenge can never be verified.
+     * the challenge can never be verified. Like every challenge that can matter no more, it is
+     * removed by the person's next start once it has left the counting window (startChallenge).
      */
     failedAt: timestamp("failed_at", { withTimezone: true }),
     createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),

@@ -4,7 +4,11 @@ import { GraphQLError } from "graphql";
 export const CODE_LIFETIME_MS = 10 * 60 * 1000;
 /** Checks per challenge; the next one is refused even with the right code. */
 export const MAX_ATTEMPTS = 5;
-/** Challenges a person may start per window. */
+/**
+ * Challenges a person may start per window. A start removes the person's challenges created
+ * before the window that are expired, used or failed (startChallenge): that relies on a code
+ * living no longer than the window (CODE_LIFETIME_MS <= CHALLENGE_WINDOW_MS, a test checks it).
+ */
 export const MAX_CHALLENGES = 5;
 export const CHALLENGE_WINDOW_MS = 15 * 60 * 1000;
 

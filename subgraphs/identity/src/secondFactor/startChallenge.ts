@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 import type { Database } from "@grondslag/db";
 import type { Logger, PlatformServices } from "@grondslag/server";
-import { and, eq, gt, isNull, max, sql } from "drizzle-orm";
+import { and, eq, gt, isNotNull, isNull, lte, max, or, sql } from "drizzle-orm";
 import { GraphQLError } from "graphql";
 import { otpChallenges, persons, secondFactors, type OtpChallengeRow, type SecondFactorRow } from "../db/tables.ts";
 import { createOneTimeCode } from "./createOneTimeCode.ts";
@@ -31,7 +31,8 @@ export function requireOtpKey(services: PlatformServices | undefined): string {
  * is put back and the challenge is marked failed, not removed: it still counts toward
  * MAX_CHALLENGES, so a number the partner refuses cannot be tried without end (each try is a
  * paid partner call: SMS pumping), and it can never be verified. The partner's error is
- * rethrown as it is.
+ * rethrown as it is. A start also removes the person's challenges that have left the counting
+ * window and can no longer be verified: the retention of the table (see below).
  */
 export async function startChallenge(deps: SecondFactorDeps, request: StartRequest, origin: { requestId?: string | undefined } = {}): Promise<OtpChallengeRow> {
   const { db, services, log, now } = deps;
@@ -56,9 +57,29 @@ export async function startChallenge(deps: SecondFactorDeps, request: StartReque
     if (purpose === "login" && channel === "sms" && !factor?.phone) throw badInput("No phone is enrolled for second-factor login.");
     if (purpose === "login" && channel === "email" && !person.email) throw badInput("No email address is known for second-factor login.");
 
+    // Retention of identity.otp_challenge (a person id, a code hash, timestamps: personal data).
+    // There is no job runner, so each start removes the person's challenges that can matter no
+    // more: created before the counting window (so they no longer count toward MAX_CHALLENGES)
+    // and expired, used or failed (so they can never be verified). Because a code lives no
+    // longer than the window (CODE_LIFETIME_MS <= CHALLENGE_WINDOW_MS, checked in the tests),
+    // every enrolment challenge older than one removed here has expired too, so "the newest
+    // enrolment challenge" (verifyChallenge) is never decided by a removed row. What stays per
+    // person is bounded: at most the window's challenges (MAX_CHALLENGES). A person who never
+    // starts again keeps at most those few rows.
+    const windowStart = new Date(at.getTime() - CHALLENGE_WINDOW_MS);
+    await tx
+      .delete(otpChallenges)
+      .where(
+        and(
+          eq(otpChallenges.personId, personId),
+          lte(otpChallenges.createdAt, windowStart),
+          or(lte(otpChallenges.expiresAt, at), isNotNull(otpChallenges.consumedAt), isNotNull(otpChallenges.failedAt)),
+        ),
+      );
+
     const [counts] = await tx
       .select({
-        recent: sql<number>`count(*) filter (where ${gt(otpChallenges.createdAt, new Date(at.getTime() - CHALLENGE_WINDOW_MS))})`.mapWith(Number),
+        recent: sql<number>`count(*) filter (where ${gt(otpChallenges.createdAt, windowStart)})`.mapWith(Number),
         latest: max(otpChallenges.createdAt),
       })
       .from(otpChallenges)
