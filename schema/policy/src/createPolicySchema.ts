@@ -88,7 +88,7 @@ export function createPolicySchema(options: PolicySchemaOptions): PolicySchema {
           const definition = requirement(name);
           // A requirement that reads the field itself (a partner's declared fields) is shared by no other field.
           const reads = typeof definition.reads === "function" ? definition.reads(policy) : definition.reads;
-          return { definition, reads, key: `${definition.perField ? policy.coordinate : scope}|${signature}|${name}`, shared: `${signature}|${name}` };
+          return { definition, reads, key: `${definition.perField ? policy.coordinate : scope}|${definition.ofRecord ? "-" : signature}|${name}`, shared: `${signature}|${name}` };
         }),
       );
       return [policy, steps] as const;

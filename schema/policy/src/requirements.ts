@@ -52,6 +52,11 @@ export interface RequirementDefinition {
    * declaration, at start. Left out, the decision is the record's own.
    */
   reads?: Reads | ((field: FieldPolicy) => Reads);
+  /**
+   * True for a record condition: its answer depends on the record (and a field's arguments)
+   * only, not on the field's declaration, so one decision serves every field of the record.
+   */
+  ofRecord?: boolean;
 }
 
 /** Categories a support case opens to staff: who the person is and how to reach them, nothing else. */
@@ -244,6 +249,6 @@ export function findRequirement(name: string, conditions: Record<string, { descr
     };
   }
   const condition = conditions[name];
-  if (condition) return { description: condition.description, evaluate: ({ parent, args }) => condition.evaluate(parent, args) };
+  if (condition) return { description: condition.description, evaluate: ({ parent, args }) => condition.evaluate(parent, args), ofRecord: true };
   return undefined;
 }
