@@ -3,6 +3,7 @@ import DataLoader from "dataloader";
 import { graphql, parse } from "graphql";
 import { describe, expect, it, vi } from "vitest";
 import { createPolicySchema, type PolicySchemaOptions } from "./createPolicySchema.ts";
+import { builtInRequirements } from "./requirements.ts";
 import type { PolicyLookups, StaffAccess } from "./createPolicyLookups.ts";
 import type { PolicyContext } from "./PolicyContext.ts";
 import { vocabularySdl } from "./vocabulary.ts";
@@ -261,6 +262,39 @@ describe("controllers and processors", () => {
     expect(second.data).toEqual({ patient: { notes: null } });
     expect(second.errors?.[0]?.extensions).toMatchObject({ code: "UNAUTHORIZED_FIELD_OR_TYPE", field: "Patient.notes" });
     expect(JSON.stringify(second.errors)).not.toContain("knee");
+  });
+
+  it("shares a decision between records that agree on what the requirement reads, and only between those", async () => {
+    // care-team reads the subject and the controllers: anna's two notes are at two practices, so
+    // tom's care-team is decided twice (once per practice), not once per note, and only the note
+    // of his own practice is shown.
+    const evaluations = vi.spyOn(builtInRequirements["care-team"]!, "evaluate");
+    try {
+      const { schema } = createPolicySchema(options());
+      const result = await graphql({ schema, source: `{ patient(id: "anna") { notes { id text } } b: patient(id: "anna") { notes { id } } }`, contextValue: contextFor(tom) });
+      expect(result.data).toEqual({ patient: { notes: [{ id: "n1", text: "knee: squats" }] }, b: { notes: [{ id: "n1" }] } });
+      // Patient.notes (anna, all her practices) once, and each note's practice once.
+      expect(evaluations).toHaveBeenCalledTimes(3);
+    } finally {
+      evaluations.mockRestore();
+    }
+  });
+
+  it("fails closed when a requirement reads more than its declaration says, rather than sharing a wrong answer", async () => {
+    // As if `self` were declared to read the caller only: shared by every record, it would
+    // answer anna's question for bram too. Reading the subject it did not declare throws.
+    const self = builtInRequirements.self!;
+    const declared = self.reads;
+    self.reads = "caller";
+    try {
+      const { schema } = createPolicySchema(options());
+      const result = await graphql({ schema, source: `{ patient(id: "anna") { name } }`, contextValue: contextFor(anna) });
+      expect(result.data).toEqual({ patient: { name: null } });
+      expect(result.errors?.map((error) => [error.path, error.extensions?.code])).toEqual([[["patient", "name"], "POLICY_EVALUATION_FAILED"]]);
+      expect(JSON.stringify(result.errors)).not.toContain("Anna");
+    } finally {
+      self.reads = declared;
+    }
   });
 
   it("lets instructed staff read only the instructing practice's records, and records each read", async () => {
