@@ -1,4 +1,4 @@
-import { and, eq, getTableColumns, gt, inArray, lt, lte, or, sql, type SQL } from "drizzle-orm";
+import { and, asc, desc, eq, getTableColumns, gt, gte, inArray, lt, lte, or, sql, type SQL } from "drizzle-orm";
 import type { PgColumn, PgTable } from "drizzle-orm/pg-core";
 import type { Database } from "./createDatabase.ts";
 
@@ -70,19 +70,26 @@ export function keysetAfter(order: KeysetOrder, values: readonly unknown[]): SQL
 
 export interface PagedList<T extends PgTable> {
   table: T;
-  /** What names the list a row belongs to (the person, the program): a column, or a correlated subquery. */
+  /**
+   * A table every row of `table` joins exactly one row of (`on`), whose columns `parent` and
+   * `order` may name: a compliance entry's exercise, which knows the entry's program and its
+   * place in it. `parent` is then a column of `join.table` alone, and the order's terms that are
+   * not columns of `table` must be constant within one joined row (an exercise's position), so
+   * that each joined row's own rows are in the list's order by `table`'s columns alone.
+   *
+   * The page is then read as index look-ups, never a scan: the parents' rows of `join.table`
+   * (by an index on `parent`), and for each a lateral `limit` of its own rows in order (by an
+   * index on the join column and `table`'s first order column); only those are ranked. The
+   * first `limit` rows of a parent's list are among the first `limit` of each of its joined rows.
+   */
+  join?: { table: PgTable; on: SQL };
+  /** What names the list a row belongs to (the person, the program): a column, or SQL over `join.table`. */
   parent: PgColumn | SQL;
-  /** The list's order over the table's rows (columns or correlated subqueries), ending with its unique id. */
+  /** The list's order over the rows (columns of `table`, or of `join.table`), ending with its unique id. */
   order: KeysetOrder;
   id: PgColumn;
   /** Rows of the table that are not in the list at all (work trips: no private trip is loaded). */
   filter?: SQL;
-  /**
-   * Where `parent` is a correlated subquery no index serves, a condition an index does serve
-   * that keeps every row of these parents' lists (compliance entries of these programs'
-   * exercises): without it the database computes `parent` for every row of the table.
-   */
-  narrow?: (parentIds: string[]) => SQL;
 }
 
 /**
@@ -101,18 +108,44 @@ export async function selectPage<T extends PgTable>(
   let beyond: SQL | undefined;
   if (after !== null) {
     const keys = Object.fromEntries(list.order.map(({ column }, index) => [`k${index}`, column as PgColumn]));
-    const [cursor] = (await db.select({ parent: list.parent as PgColumn, ...keys }).from(list.table as PgTable).where(eq(list.id, after))) as Record<string, unknown>[];
+    const cursorQuery = db.select({ parent: list.parent as PgColumn, ...keys }).from(list.table as PgTable).$dynamic();
+    const [cursor] = (await (list.join ? cursorQuery.innerJoin(list.join.table, list.join.on) : cursorQuery).where(eq(list.id, after))) as Record<string, unknown>[];
     if (!cursor || !parentIds.includes(cursor.parent as string)) return [];
     parentIds = [cursor.parent as string];
-    beyond = keysetAfter(list.order, list.order.map((_, index) => cursor[`k${index}`]));
+    const values = list.order.map((_, index) => cursor[`k${index}`]);
+    beyond = keysetAfter(list.order, values);
+    // Implied by `beyond`, but in a form an index range serves: the first order column's bound.
+    if (list.join) beyond = and(list.order[0]!.direction === "asc" ? gte(list.order[0]!.column as PgColumn, values[0]) : lte(list.order[0]!.column as PgColumn, values[0]), beyond);
   }
   // Typed as any table: drizzle's generic select types do not follow a generic table.
   const table = list.table as PgTable;
-  const ranked = db
-    .select({ ...getTableColumns(table), pageParent: sql<string>`${list.parent}`.as("page_parent"), rank: rankWithin(list.parent, list.order).as("page_rank") })
-    .from(table)
-    .where(and(list.narrow?.(parentIds), inArray(list.parent as SQL, parentIds), list.filter, beyond))
-    .as("ranked");
+  const columns = getTableColumns(table);
+  let ranked;
+  if (list.join) {
+    // Each joined row's first `limit` rows, in its order (`table`'s own order columns), after the cursor.
+    const keyOf = new Map<unknown, string>(Object.entries(columns).map(([key, column]) => [column, key]));
+    const own = db
+      .select(columns)
+      .from(table)
+      .where(and(list.join.on, list.filter, beyond))
+      .orderBy(...list.order.filter(({ column }) => keyOf.has(column)).map(({ column, direction }) => (direction === "asc" ? asc(column) : desc(column))))
+      .limit(limit)
+      .as("page_row");
+    const fields = own as unknown as Record<string, PgColumn>;
+    const order = list.order.map(({ column, direction }) => ({ column: keyOf.has(column) ? fields[keyOf.get(column)!]! : column, direction }));
+    ranked = db
+      .select({ ...Object.fromEntries(Object.keys(columns).map((key) => [key, fields[key]!])), pageParent: sql<string>`${list.parent}`.as("page_parent"), rank: rankWithin(list.parent, order).as("page_rank") })
+      .from(list.join.table)
+      .crossJoinLateral(own)
+      .where(inArray(list.parent as SQL, parentIds))
+      .as("ranked");
+  } else {
+    ranked = db
+      .select({ ...columns, pageParent: sql<string>`${list.parent}`.as("page_parent"), rank: rankWithin(list.parent, list.order).as("page_rank") })
+      .from(table)
+      .where(and(inArray(list.parent as SQL, parentIds), list.filter, beyond))
+      .as("ranked");
+  }
   const rows = (await db.select().from(ranked).where(lte(ranked.rank, limit)).orderBy(ranked.rank)) as (T["$inferSelect"] & { pageParent: string; rank: unknown })[];
   return rows.map(({ pageParent, rank: _, ...row }) => ({ parentId: pageParent, row: row as T["$inferSelect"] }));
 }

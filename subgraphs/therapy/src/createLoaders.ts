@@ -1,6 +1,6 @@
 import { byKey, groupByKey, loadPages, selectPage, type Database, type Page, type PagedList, type PageKey } from "@grondslag/db";
 import DataLoader from "dataloader";
-import { eq, inArray, sql } from "drizzle-orm";
+import { eq, inArray } from "drizzle-orm";
 import {
   careRelationships,
   complianceEntries,
@@ -142,21 +142,20 @@ function practicesByKey(ids: readonly string[], rows: { id: string; practiceId: 
   return ids.map((id) => found.get(id) ?? CONTROLLED_BY_NOBODY);
 }
 
-// Compliance rows know their exercise, not their program: the program, and the exercise's
-// place in it, are correlated look-ups of the exercise (by its primary key).
-const programOf = sql<string>`(select ${exercises.programId} from ${exercises} where ${exercises.id} = ${complianceEntries.exerciseId})`;
-const positionOf = sql<number>`(select ${exercises.position} from ${exercises} where ${exercises.id} = ${complianceEntries.exerciseId})`;
-
-/** By day, then in the program's exercise order; the id keeps the order, and so every page, stable. */
+/**
+ * By day, then in the program's exercise order; the id keeps the order, and so every page, stable.
+ * Compliance rows know their exercise, not their program: the list joins each entry to its
+ * exercise, so a page is the programs' exercises by their (program, position) index, then their
+ * entries by the (exercise, day) one.
+ */
 const COMPLIANCE = {
   table: complianceEntries,
-  parent: programOf,
+  join: { table: exercises, on: eq(exercises.id, complianceEntries.exerciseId) },
+  parent: exercises.programId,
   id: complianceEntries.id,
-  // The programs' exercises by their (program, position) index, then their entries by the (exercise, day) one.
-  narrow: (programIds) => inArray(complianceEntries.exerciseId, sql`(select ${exercises.id} from ${exercises} where ${inArray(exercises.programId, programIds)})`),
   order: [
     { column: complianceEntries.performedOn, direction: "asc" },
-    { column: positionOf, direction: "asc" },
+    { column: exercises.position, direction: "asc" },
     { column: complianceEntries.id, direction: "asc" },
   ],
 } satisfies PagedList<typeof complianceEntries>;

@@ -5,7 +5,7 @@ import { getTestDatabase, resetDatabase, type TestDatabase } from "@grondslag/te
 import { and, eq } from "drizzle-orm";
 import { graphql } from "graphql";
 import { beforeAll, describe, expect, it } from "vitest";
-import { careRelationships, complianceEntries } from "./db/tables.ts";
+import { careRelationships, complianceEntries, exercises } from "./db/tables.ts";
 import { createSubgraph } from "./index.ts";
 
 let database: TestDatabase;
@@ -154,6 +154,46 @@ describe("therapy subgraph", () => {
       const refusal = expect.objectContaining({ code: "BAD_USER_INPUT", argument });
       expect(result.errors?.map((error) => error.extensions)).toEqual([refusal, refusal]);
     }
+  });
+
+  it("pages anna's reports four at a time, so that pages end mid-day, in exactly day, exercise position, id order", async () => {
+    // The order from the tables themselves: the exercises' ids do not sort in their position order (leg-raise < squat).
+    const expected = (
+      await database.db
+        .select({ id: complianceEntries.id })
+        .from(complianceEntries)
+        .innerJoin(exercises, eq(exercises.id, complianceEntries.exerciseId))
+        .where(eq(exercises.programId, "anna-knee"))
+        .orderBy(complianceEntries.performedOn, exercises.position, complianceEntries.id)
+    ).map(({ id }) => id);
+    expect(expected).toHaveLength(27);
+    expect(expected.slice(0, 5)).toEqual([
+      "anna-knee-2026-11-02-squat",
+      "anna-knee-2026-11-02-leg-raise",
+      "anna-knee-2026-11-02-step-up",
+      "anna-knee-2026-11-04-squat",
+      "anna-knee-2026-11-04-leg-raise",
+    ]);
+    type CompliancePage = { nodes: { id: string }[]; pageInfo: { hasNextPage: boolean; endCursor: string | null } };
+    const pages: string[][] = [];
+    const hasNext: boolean[] = [];
+    let after: string | null = null;
+    do {
+      const args: string = after ? `(first: 4, after: "${after}")` : "(first: 4)";
+      const result = await run(entities("Person", ["anna"], `{ carePrograms { id compliance${args} { nodes { id } pageInfo { hasNextPage endCursor } } } }`), anna);
+      expect(result.errors).toBeUndefined();
+      const program = (result.data?._entities as { carePrograms: { id: string; compliance: CompliancePage }[] }[])[0]!.carePrograms[0]!;
+      expect(program.id).toBe("anna-knee");
+      pages.push(program.compliance.nodes.map((entry) => entry.id));
+      hasNext.push(program.compliance.pageInfo.hasNextPage);
+      after = program.compliance.pageInfo.hasNextPage ? program.compliance.pageInfo.endCursor : null;
+    } while (after);
+    expect(pages.map((page) => page.length)).toEqual([4, 4, 4, 4, 4, 4, 3]);
+    expect(hasNext).toEqual([true, true, true, true, true, true, false]);
+    expect(pages.flat()).toEqual(expected);
+    // A cursor mid-day: the next page starts at the next exercise of that day, then the next day.
+    expect(pages[1]).toEqual(expected.slice(4, 8));
+    expect(pages[1]![0]).toBe("anna-knee-2026-11-04-leg-raise");
   });
 
   it("lists a person's own care relationships as patient, and none for a therapist or a stranger", async () => {
