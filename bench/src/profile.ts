@@ -29,6 +29,7 @@ const stack = await stackModule.createStack({
   database,
   auth: { verifyToken, gatewayKey, issueToken },
   log: createLogger({ level: "silent" }),
+  partnerWorker: false,
   edge: { callerRateLimit: unlimited, subgraphTimeoutMs: 120_000, maxBatchOperations: 1e4, limits: { maxRootFields: 1e4, maxAliases: 1e4, maxTokens: 1e6, maxSelections: 1e6, maxCost: 1e9 } },
 });
 const dataset = await generateDataset(database.db, QUICK);
