@@ -104,13 +104,13 @@ export function createPolicySchema(options: PolicySchemaOptions): PolicySchema {
    */
   function settledRead(policy: FieldPolicy, parent: unknown, args: Record<string, unknown>, context: WithPolicy): boolean | undefined {
     if (typeof parent !== "object" || parent === null || hasKeys(args)) return undefined;
-    const decisions = requestMemos.get(context.policy)?.records.get(parent);
-    if (!decisions) return undefined;
+    const memo = requestMemos.get(context.policy);
+    if (!memo) return undefined;
     for (const alternative of readSteps.get(policy)!) {
       let all = true;
       for (const step of alternative) {
         if (step.definition.recordsAccess) return undefined;
-        const decided = decisions.get(step.key);
+        const decided = memo.decisions.get(step.key)?.get(parent);
         if (typeof decided !== "boolean") return undefined;
         if (!decided) {
           all = false;
@@ -155,12 +155,7 @@ export function createPolicySchema(options: PolicySchemaOptions): PolicySchema {
   ): Decision<boolean | undefined> {
     if (!alternatives) return false;
     const memo = mode === "read" && subjectFrom === policy && typeof parent === "object" && parent !== null ? requestMemo(context.policy) : undefined;
-    let decisions: Map<string, Decision> | undefined;
-    if (memo) {
-      decisions = memo.records.get(parent as object);
-      if (!decisions) memo.records.set(parent as object, (decisions = new Map()));
-    }
-    const reading: Reading = { policy, subjectFrom, parent, args, context, mode, memo, decisions, prefix: memo && hasKeys(args) ? `${policy.coordinate}|${JSON.stringify(args)}|` : "" };
+    const reading: Reading = { policy, subjectFrom, parent, args, context, mode, memo, prefix: memo && hasKeys(args) ? `${policy.coordinate}|${JSON.stringify(args)}|` : "" };
     return decideFrom(reading, stepsOf(policy, alternatives, mode), ahead, 0, 0);
   }
 
@@ -187,13 +182,16 @@ export function createPolicySchema(options: PolicySchemaOptions): PolicySchema {
 
   function decideStep(reading: Reading, step: Step): Decision {
     const { definition } = step;
-    const { decisions, memo } = reading;
-    if (!decisions || !memo || definition.recordsAccess) return definition.evaluate(inputOf(reading));
-    const key = reading.prefix + step.key;
-    const known = decisions.get(key);
+    const { memo } = reading;
+    if (!memo || definition.recordsAccess) return definition.evaluate(inputOf(reading));
+    const key = reading.prefix ? reading.prefix + step.key : step.key;
+    let decisions = memo.decisions.get(key);
+    if (!decisions) memo.decisions.set(key, (decisions = new Map()));
+    const record = reading.parent as object;
+    const known = decisions.get(record);
     if (known !== undefined) return known;
     const fresh = step.reads ? sharedDecision(reading, step, memo) : definition.evaluate({ ...inputOf(reading), policy: memo.unrecording });
-    return remember(decisions, key, fresh);
+    return remember(decisions, record, fresh);
   }
 
   /**
@@ -386,7 +384,7 @@ const isPromise = <T>(value: T | Promise<T>): value is Promise<T> =>
   typeof value === "object" && value !== null && typeof (value as { then?: unknown }).then === "function";
 
 /** Keeps a decision in a memo: the promise while it is pending, the answer once it is made. */
-function remember(memo: Map<string, Decision>, key: string, decision: Decision): Decision {
+function remember<K>(memo: Map<K, Decision>, key: K, decision: Decision): Decision {
   if (typeof decision === "boolean") {
     memo.set(key, decision);
     return decision;
@@ -408,7 +406,6 @@ interface Reading {
   context: WithPolicy;
   mode: "read" | "write";
   memo: RequestMemo | undefined;
-  decisions: Map<string, Decision> | undefined;
   /** Set for a field with arguments: its decisions are its own. */
   prefix: string;
   subject?: string | null | Promise<string | null>;
@@ -430,7 +427,11 @@ interface Step {
  * shared by records that agree on what the requirement reads, and the context they are made with.
  */
 interface RequestMemo {
-  records: WeakMap<object, Map<string, boolean | Promise<boolean>>>;
+  /**
+   * By step key, then record: one map per kind of decision rather than one per record. Maps,
+   * not WeakMaps: they live as long as their request, and weak entries cost the collector more.
+   */
+  decisions: Map<string, Map<object, Decision>>;
   shared: Map<string, boolean | Promise<boolean>>;
   unrecording: PolicyContext;
 }
@@ -474,7 +475,7 @@ function requestMemo(policy: PolicyContext) {
   let memo = requestMemos.get(policy);
   if (!memo) {
     const refuse = { load: () => Promise.reject(new Error("A requirement decided once per record tried to record an access: declare it `recordsAccess`.")) };
-    memo = { records: new WeakMap(), shared: new Map(), unrecording: { ...policy, lookups: { ...policy.lookups, recordStaffAccess: refuse as unknown as PolicyContext["lookups"]["recordStaffAccess"] } } };
+    memo = { decisions: new Map(), shared: new Map(), unrecording: { ...policy, lookups: { ...policy.lookups, recordStaffAccess: refuse as unknown as PolicyContext["lookups"]["recordStaffAccess"] } } };
     requestMemos.set(policy, memo);
   }
   return memo;
