@@ -332,12 +332,12 @@ function resolversOf(schema: GraphQLSchema): Map<string, Resolve> {
 }
 
 /**
- * graphql-shield decides every read; its middleware makes each field asynchronous, a promise
- * per field of every record of a list. A read whose decision graphql-shield's rule has already
- * made in this request, for this record and this declaration (the request's memo: `settledRead`),
- * and that was allowed, is answered by the field's own resolver at once. Anything undecided,
- * denied, with arguments, or recording an access still goes through graphql-shield, which
- * decides, answers the denial and counts it.
+ * graphql-shield's middleware makes each field asynchronous, a promise per field of every record
+ * of a list. A read already decided and allowed in this request, for this record and this
+ * declaration (the request's memo: `settledRead`), by the same decision function graphql-shield's
+ * rule calls (`decideRead`: as a list decided its records, or as shield decided a sibling field),
+ * is answered by the field's own resolver at once. Anything undecided, denied, with arguments, or
+ * recording an access goes through graphql-shield, which decides, answers the denial and counts it.
  */
 function answerSettledReadsAtOnce(
   schema: GraphQLSchema,
