@@ -1,12 +1,12 @@
 import { mkdirSync } from "node:fs";
 import { PGlite } from "@electric-sql/pglite";
-import { PgDialect, type PgDatabase, type PgQueryResultHKT } from "drizzle-orm/pg-core";
+import type { PgDatabase, PgQueryResultHKT } from "drizzle-orm/pg-core";
 import { drizzle as drizzlePglite } from "drizzle-orm/pglite";
 import { migrate as migratePglite } from "drizzle-orm/pglite/migrator";
 import { drizzle as drizzlePostgres } from "drizzle-orm/postgres-js";
 import { migrate as migratePostgres } from "drizzle-orm/postgres-js/migrator";
 import postgres from "postgres";
-import { preparedRunners } from "./queryRows.ts";
+import { textRunners } from "./queryRows.ts";
 
 /** The drizzle handle every subgraph receives; the same type for both drivers. */
 export type Database = PgDatabase<PgQueryResultHKT>;
@@ -69,9 +69,7 @@ export async function createDatabase(options: DatabaseOptions = {}): Promise<Dat
     }
     const reading = retryingReads(client);
     const db = drizzlePostgres(reading, { logger });
-    const dialect = new PgDialect();
-    preparedRunners.set(db, async (query) => {
-      const { sql: text, params } = dialect.sqlToQuery(query);
+    textRunners.set(db, async (text, params) => {
       options.onQuery?.(text);
       return await reading.unsafe(text, params as never[], { prepare: true });
     });
@@ -101,6 +99,10 @@ export async function createDatabase(options: DatabaseOptions = {}): Promise<Dat
   if (options.dataDir) mkdirSync(options.dataDir, { recursive: true });
   const client = await PGlite.create(options.dataDir ? { dataDir: options.dataDir } : {});
   const db = drizzlePglite(client, { logger });
+  textRunners.set(db, async (text, params) => {
+    options.onQuery?.(text);
+    return (await client.query(text, params as unknown[])).rows;
+  });
   return {
     db,
     kind: "pglite",

@@ -7,17 +7,18 @@ export async function queryRows<T>(db: Database, query: SQL): Promise<T[]> {
   return (Array.isArray(result) ? result : (result as { rows: T[] }).rows) as T[];
 }
 
-/** The prepared-statement runner of each PostgreSQL handle (`createDatabase` registers it). */
-export const preparedRunners = new WeakMap<Database, (query: SQL) => Promise<unknown[]>>();
+/** How each handle runs a statement given as text and parameters (`createDatabase` registers it). */
+export const textRunners = new WeakMap<Database, (text: string, params: readonly unknown[]) => Promise<unknown[]>>();
 
 /**
- * Like `queryRows`, as a named prepared statement on PostgreSQL: the server parses and plans it
- * once per connection, and each run is one round trip instead of drizzle's two (describe, then
- * execute). For a statement run on every request whose text does not vary with its values (the
- * policy's facts: one text[] parameter), never for text built from a list's length. On PGlite,
- * which has no round trips, it is `queryRows`.
+ * Runs a statement written as text with `$1`… parameters, on PostgreSQL as a named prepared
+ * statement: the server parses and plans it once per connection, and each run is one round trip
+ * instead of drizzle's two (describe, then execute), with no query building on our side either.
+ * For a statement run on every request whose text does not vary with its values (the policy's
+ * facts: persons as one text[] parameter), never for text built from a list's length.
  */
-export async function queryPreparedRows<T>(db: Database, query: SQL): Promise<T[]> {
-  const run = preparedRunners.get(db);
-  return run ? ((await run(query)) as T[]) : queryRows<T>(db, query);
+export async function queryPrepared<T>(db: Database, text: string, params: readonly unknown[]): Promise<T[]> {
+  const run = textRunners.get(db);
+  if (!run) throw new Error("This database handle was not opened by createDatabase: it has no statement runner.");
+  return (await run(text, params)) as T[];
 }

@@ -1,8 +1,8 @@
 import type { Database } from "@grondslag/db";
-import { queryPreparedRows } from "@grondslag/db";
+import { queryPrepared } from "@grondslag/db";
 import DataLoader from "dataloader";
-import { sql, type SQL } from "drizzle-orm";
-import { policyFacts, type PolicyFact } from "./policyFacts.ts";
+import { sql } from "drizzle-orm";
+import { policyFacts } from "./policyFacts.ts";
 
 /** A care relationship as therapy publishes it: who treats whom, at which practice. */
 export interface CareFact {
@@ -72,6 +72,43 @@ type FactRow = { kind: Kind; person_id: string; fact: Record<string, unknown> | 
  */
 const ASKED_WITH: Record<Kind, Kind[]> = { care: ["case", "consent"], membership: ["case", "consent"], instruction: ["case", "consent"], consent: [], case: [] };
 
+const { careRelationships, memberships, consents, instructions, openCases, recordStaffAccess } = policyFacts;
+const current = (started: string, ended: string) => `${started} <= $2::date and (${ended} is null or ${ended} > $2::date)`;
+
+/**
+ * One branch of the facts statement per kind, over the view its owner publishes. `$1` is the
+ * persons, one text[] parameter (`= any(…)` lets each view use its person index; an
+ * `in (select … from unnest(…))` made the planner loop over every consent row per person); `$2` is
+ * the request's day. Every branch names its columns: the first of the union names the result's.
+ */
+const SELECTS: Record<Kind, string> = {
+  care: `select 'care' as kind, patient_id as person_id,
+                json_build_object('therapistPersonId', therapist_person_id, 'practiceId', practice_id, 'active', ${current("started_on", "ended_on")}) as fact
+           from ${careRelationships.relation} where patient_id = any($1::text[])`,
+  membership: `select 'membership' as kind, person_id, json_build_object('organisationId', organisation_id, 'role', role) as fact
+                 from ${memberships.relation} where person_id = any($1::text[]) and ${current("started_on", "ended_on")}`,
+  consent: `select 'consent' as kind, person_id, json_build_object('purpose', purpose_id) as fact from ${consents.relation} where person_id = any($1::text[])`,
+  instruction: `select 'instruction' as kind, person_id,
+                       json_build_object('id', id, 'controllerId', controller_id, 'processorPersonId', processor_person_id, 'categories', categories) as fact
+                  from ${instructions.relation} where person_id = any($1::text[])`,
+  case: `select 'case' as kind, person_id, json_build_object('id', id, 'kind', kind) as fact from ${openCases.relation} where person_id = any($1::text[])`,
+};
+
+/** The kinds whose branch reads the day (`$2`); a statement without one takes the persons alone. */
+const DATED = new Set<Kind>(["care", "membership"]);
+
+/**
+ * The facts statement for the kinds a batch reads (sorted): its text depends on nothing else,
+ * so it is written once per combination and prepared once per connection.
+ */
+const statements = new Map<string, { text: string; dated: boolean }>();
+function statementFor(kinds: readonly Kind[]): { text: string; dated: boolean } {
+  const key = kinds.join(",");
+  let statement = statements.get(key);
+  if (!statement) statements.set(key, (statement = { text: kinds.map((kind) => SELECTS[kind]).join(" union all "), dated: kinds.some((kind) => DATED.has(kind)) }));
+  return statement;
+}
+
 /**
  * The policy layer's look-ups. They read only what the owning subgraphs publish for them
  * (`policyFacts`: versioned views and a function in each owner's migrations), never a
@@ -88,33 +125,15 @@ const ASKED_WITH: Record<Kind, Kind[]> = { care: ["case", "consent"], membership
  * otherwise wait a round trip more for them.
  */
 export function createPolicyLookups(db: Database, today: string, callerPersonId?: string) {
-  const { careRelationships, memberships, consents, instructions, openCases, recordStaffAccess } = policyFacts;
-  const relation = (fact: PolicyFact) => sql.raw(fact.relation);
-  const current = (started: string, ended: string) => sql`${sql.raw(started)} <= ${today}::date and (${sql.raw(ended)} is null or ${sql.raw(ended)} > ${today}::date)`;
-  // Every branch names its columns: the first of the union names the result's.
-  // `persons` is one text[] parameter: `= any(…)` lets each view use its person index (a
-  // `in (select … from unnest(…))` made the planner loop over every consent row per person).
-  const selects: Record<Kind, (persons: SQL) => SQL> = {
-    care: (persons) => sql`select 'care' as kind, patient_id as person_id,
-                     json_build_object('therapistPersonId', therapist_person_id, 'practiceId', practice_id, 'active', ${current("started_on", "ended_on")}) as fact
-                from ${relation(careRelationships)} where patient_id = any(${persons})`,
-    membership: (persons) => sql`select 'membership' as kind, person_id, json_build_object('organisationId', organisation_id, 'role', role) as fact
-                      from ${relation(memberships)} where person_id = any(${persons}) and ${current("started_on", "ended_on")}`,
-    consent: (persons) => sql`select 'consent' as kind, person_id, json_build_object('purpose', purpose_id) as fact from ${relation(consents)} where person_id = any(${persons})`,
-    instruction: (persons) => sql`select 'instruction' as kind, person_id,
-                            json_build_object('id', id, 'controllerId', controller_id, 'processorPersonId', processor_person_id, 'categories', categories) as fact
-                       from ${relation(instructions)} where person_id = any(${persons})`,
-    case: (persons) => sql`select 'case' as kind, person_id, json_build_object('id', id, 'kind', kind) as fact from ${relation(openCases)} where person_id = any(${persons})`,
-  };
   const empty = (kind: Kind): FactsByKind[Kind] => (kind === "consent" ? new Set<string>() : []);
 
   const facts: DataLoader<string, FactsByKind[Kind]> = new DataLoader(async (keys) => {
     const asked = keys.map((key) => [key.slice(0, key.indexOf("|")) as Kind, key.slice(key.indexOf("|") + 1)] as const);
-    // Sorted: the statement's text depends only on which kinds are read, so it is prepared once per connection.
+    // Sorted: the statement's text depends only on which kinds are read (statementFor).
     const kinds = [...new Set(asked.map(([kind]) => kind))].sort();
     const persons = [...new Set(asked.map(([, person]) => person))];
-    const subjects = sql`${textArray(persons)}::text[]`;
-    const rows = await queryPreparedRows<FactRow>(db, sql.join(kinds.map((kind) => selects[kind](subjects)), sql` union all `));
+    const statement = statementFor(kinds);
+    const rows = await queryPrepared<FactRow>(db, statement.text, statement.dated ? [textArray(persons), today] : [textArray(persons)]);
     // Every kind asked for, for every person of the batch: what was not asked for is primed.
     const found = new Map<string, FactsByKind[Kind]>();
     for (const kind of kinds) for (const person of persons) found.set(`${kind}|${person}`, empty(kind));
