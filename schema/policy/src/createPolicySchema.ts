@@ -94,6 +94,22 @@ export function createPolicySchema(options: PolicySchemaOptions): PolicySchema {
       return [policy, steps] as const;
     }),
   );
+  // A field's arguments matter to its decision only where a step reads them: a record condition
+  // (it sees the arguments), or a subject or controllers finder of the field's own (it may read
+  // them). Elsewhere (`first`, `after` of a list) the field decides like its record's other fields.
+  const argumentsMatter = new Set(
+    policies.filter(
+      (policy) =>
+        !!(options.subjects[policy.coordinate] || options.controllers[policy.coordinate]) ||
+        policy.read.some((alternative) =>
+          alternative.some((name) => {
+            const definition = requirement(name);
+            // Shared, recording and per-field requirements read no arguments; a condition does.
+            return !(definition.reads || definition.recordsAccess || definition.perField);
+          }),
+        ),
+    ),
+  );
   // Fields whose reads have the same steps decide alike on one record: a list decides each such group once per record.
   const readKeys = new Map(policies.map((policy) => [policy, readSteps.get(policy)!.map((alternative) => alternative.map((step) => step.key).join("&")).join("|")]));
 
@@ -103,7 +119,7 @@ export function createPolicySchema(options: PolicySchemaOptions): PolicySchema {
    * (or must be evaluated per field: a field with arguments, a requirement that records).
    */
   function settledRead(policy: FieldPolicy, parent: unknown, args: Record<string, unknown>, context: WithPolicy): boolean | undefined {
-    if (typeof parent !== "object" || parent === null || hasKeys(args)) return undefined;
+    if (typeof parent !== "object" || parent === null || (argumentsMatter.has(policy) && hasKeys(args))) return undefined;
     const memo = requestMemos.get(context.policy);
     if (!memo) return undefined;
     for (const alternative of readSteps.get(policy)!) {
@@ -137,8 +153,9 @@ export function createPolicySchema(options: PolicySchemaOptions): PolicySchema {
    * requirement that records nothing is decided once per record, request and declaration (the
    * same subject, controllers, category, basis and purpose give the same answer), and every field
    * of the record that shares it reuses it, at once when it is settled (`settledRead`); one that
-   * declares what it reads (`reads`) is shared by all the records that agree on that. Field
-   * arguments can matter (conditions read them): a field with arguments decides alone. With
+   * declares what it reads (`reads`) is shared by all the records that agree on that. Where a
+   * field's arguments can matter (`argumentsMatter`: a condition reads them), a field with
+   * arguments decides alone. With
    * `ahead` (a list deciding its records' fields before they resolve), evaluation stops before an
    * alternative that records an access: that one is evaluated, and recorded, by the field's own
    * read; the answer is then undefined.
@@ -155,7 +172,8 @@ export function createPolicySchema(options: PolicySchemaOptions): PolicySchema {
   ): Decision<boolean | undefined> {
     if (!alternatives) return false;
     const memo = mode === "read" && subjectFrom === policy && typeof parent === "object" && parent !== null ? requestMemo(context.policy) : undefined;
-    const reading: Reading = { policy, subjectFrom, parent, args, context, mode, memo, prefix: memo && hasKeys(args) ? `${policy.coordinate}|${JSON.stringify(args)}|` : "" };
+    const prefix = memo && argumentsMatter.has(policy) && hasKeys(args) ? `${policy.coordinate}|${JSON.stringify(args)}|` : "";
+    const reading: Reading = { policy, subjectFrom, parent, args, context, mode, memo, prefix };
     return decideFrom(reading, stepsOf(policy, alternatives, mode), ahead, 0, 0);
   }
 
@@ -309,7 +327,7 @@ export function createPolicySchema(options: PolicySchemaOptions): PolicySchema {
   for (const policy of policies) (ruleTree[policy.type] ??= {})[policy.field] = fieldRule(policy);
 
   const base = buildSubgraphSchema({ typeDefs: options.typeDefs, resolvers: options.resolvers });
-  hideUnreadableListItems(base, byCoordinate, decideRead, decideAhead, readKeys);
+  hideUnreadableListItems(base, byCoordinate, decideRead, decideAhead, readKeys, argumentsMatter);
   const unguarded = resolversOf(base);
   const schema = applyMiddleware(
     base,
@@ -498,7 +516,14 @@ function hasKeys(record: Record<string, unknown>): boolean {
  * exists (that anna is treated at another practice is itself health data). Everything else is
  * still checked field by field.
  */
-function hideUnreadableListItems(schema: GraphQLSchema, byCoordinate: Map<string, FieldPolicy>, decideRead: DecideRead, decideAhead: DecideAhead, readKeys: Map<FieldPolicy, string>) {
+function hideUnreadableListItems(
+  schema: GraphQLSchema,
+  byCoordinate: Map<string, FieldPolicy>,
+  decideRead: DecideRead,
+  decideAhead: DecideAhead,
+  readKeys: Map<FieldPolicy, string>,
+  argumentsMatter: ReadonlySet<FieldPolicy>,
+) {
   for (const type of Object.values(schema.getTypeMap())) {
     if (!isObjectType(type) || type.name.startsWith("_")) continue;
     for (const field of Object.values(type.getFields())) {
@@ -519,7 +544,7 @@ function hideUnreadableListItems(schema: GraphQLSchema, byCoordinate: Map<string
         let found = aheadBySelection.get(info.fieldNodes);
         if (!found) {
           const reads = new Map<string, FieldPolicy>();
-          for (const policy of selectedPolicies(item, info, byCoordinate)) if (!policy.writes) reads.set(readKeys.get(policy)!, policy);
+          for (const policy of selectedPolicies(item, info, byCoordinate, argumentsMatter)) if (!policy.writes) reads.set(readKeys.get(policy)!, policy);
           reads.delete(readKeys.get(key)!);
           aheadBySelection.set(info.fieldNodes, (found = [...reads.values()]));
         }
@@ -562,13 +587,16 @@ function hideUnreadableListItems(schema: GraphQLSchema, byCoordinate: Map<string
   }
 }
 
-/** The policies of the fields a list field's selection asks of its records, without arguments, fragments followed. */
-function selectedPolicies(recordType: GraphQLObjectType, info: GraphQLResolveInfo, byCoordinate: Map<string, FieldPolicy>): FieldPolicy[] {
-  const names = new Set<string>();
+/**
+ * The policies of the fields a list field's selection asks of its records, fragments followed;
+ * a field with arguments only where its arguments do not matter to its decision.
+ */
+function selectedPolicies(recordType: GraphQLObjectType, info: GraphQLResolveInfo, byCoordinate: Map<string, FieldPolicy>, argumentsMatter: ReadonlySet<FieldPolicy>): FieldPolicy[] {
+  const names = new Map<string, boolean>();
   const visit = (selections: readonly SelectionNode[]) => {
     for (const selection of selections) {
       if (selection.kind === Kind.FIELD) {
-        if ((selection.arguments?.length ?? 0) === 0 && !selection.name.value.startsWith("__")) names.add(selection.name.value);
+        if (!selection.name.value.startsWith("__")) names.set(selection.name.value, (names.get(selection.name.value) ?? false) || (selection.arguments?.length ?? 0) > 0);
       } else if (selection.kind === Kind.INLINE_FRAGMENT) {
         if (!selection.typeCondition || selection.typeCondition.name.value === recordType.name) visit(selection.selectionSet.selections);
       } else {
@@ -578,7 +606,12 @@ function selectedPolicies(recordType: GraphQLObjectType, info: GraphQLResolveInf
     }
   };
   for (const node of info.fieldNodes) if (node.selectionSet) visit(node.selectionSet.selections);
-  return [...names].map((name) => byCoordinate.get(`${recordType.name}.${name}`)).filter((policy): policy is FieldPolicy => policy !== undefined);
+  const policies: FieldPolicy[] = [];
+  for (const [name, withArguments] of names) {
+    const policy = byCoordinate.get(`${recordType.name}.${name}`);
+    if (policy && !(withArguments && argumentsMatter.has(policy))) policies.push(policy);
+  }
+  return policies;
 }
 
 const isOpenToEveryone = (policy: FieldPolicy) => policy.read.some((alternative) => alternative.length === 1 && alternative[0] === "authenticated");
