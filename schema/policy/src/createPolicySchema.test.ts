@@ -204,6 +204,29 @@ describe("createPolicySchema", () => {
     expect(logged).toHaveLength(1);
   });
 
+  it("reports the failure of a field answered at once (its read already decided) as an internal error, without the driver's message", async () => {
+    const logged: unknown[] = [];
+    const base = options({ log: { error: (details) => logged.push(details) } });
+    const failing = { ...(base.resolvers as Record<string, object>) };
+    failing.Patient = {
+      ...(failing.Patient as object),
+      name: () => {
+        throw new Error('Failed query: select "given_name" from "identity"."person" where id = $1\nparams: anna');
+      },
+      email: () => Promise.reject(new Error("Failed query: select email\nparams: anna")),
+    };
+    const { schema } = createPolicySchema({ ...base, resolvers: failing as never });
+    // anna's own name and email are decided with her record (self), before they resolve.
+    const result = await graphql({ schema, source: `{ patient(id: "anna") { name email diagnosis } }`, contextValue: contextFor(anna) });
+    expect(result.data).toEqual({ patient: { name: null, email: null, diagnosis: "meniscus tear" } });
+    expect(result.errors?.map((error) => [error.message, error.extensions])).toEqual([
+      ["Internal server error", { code: "INTERNAL_SERVER_ERROR", field: "Patient.name" }],
+      ["Internal server error", { code: "INTERNAL_SERVER_ERROR", field: "Patient.email" }],
+    ]);
+    expect(JSON.stringify(result.errors)).not.toMatch(/select|params|anna/i);
+    expect(logged).toHaveLength(2);
+  });
+
   it("reports a failed look-up as a failed evaluation, still closed", async () => {
     const { schema } = createPolicySchema(options());
     const context = contextFor(tom);

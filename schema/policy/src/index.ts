@@ -2,7 +2,8 @@ export { POLICY_SPEC_URL, loadSubgraphTypeDefs, vocabularySdl } from "./vocabula
 export { CONSENT_BASES, readFieldPolicies } from "./readFieldPolicies.ts";
 export type { FieldPolicy, PersonalData, PolicyAlternatives, ReadFieldPoliciesResult } from "./readFieldPolicies.ts";
 export { createPolicySchema } from "./createPolicySchema.ts";
-export type { ControllersOf, PolicySchema, PolicySchemaOptions, SubjectOf } from "./createPolicySchema.ts";
+export type { PolicySchema, PolicySchemaOptions } from "./createPolicySchema.ts";
+export type { ControllersOf, SubjectOf } from "./createReadDecider.ts";
 export { createPolicyContext, getToday } from "./PolicyContext.ts";
 export { createStaticPolicyLookups } from "./createStaticPolicyLookups.ts";
 export type { StaticPolicyFacts } from "./createStaticPolicyLookups.ts";

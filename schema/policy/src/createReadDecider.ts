@@ -1,0 +1,572 @@
+import type { PolicyContext, WithPolicy } from "./PolicyContext.ts";
+import type { FieldPolicy, PolicyAlternatives } from "./readFieldPolicies.ts";
+import type { Reads, RequirementDefinition, RequirementInput } from "./requirements.ts";
+
+/** Finds the person a record is about: from the parent (by type) or from the arguments (root fields). */
+export type SubjectOf = (parent: any, args: any, context: any) => string | null | undefined | Promise<string | null | undefined>;
+
+/**
+ * Finds the organisations that control a record (GDPR Art. 4(7)): the practice of its care
+ * relationship, the organisation of its membership, or the platform (`PLATFORM_CONTROLLER`).
+ */
+export type ControllersOf = (parent: any, args: any, context: any) => readonly string[] | Promise<readonly string[]>;
+
+export type Decision<T = boolean> = T | Promise<T>;
+
+export interface ReadDeciderOptions {
+  policies: readonly FieldPolicy[];
+  /** A requirement's definition by name (resolved once per name). */
+  requirement: (name: string) => RequirementDefinition;
+  subjects: Record<string, SubjectOf>;
+  controllers: Record<string, ControllersOf>;
+  partnerFields: ReadonlyMap<string, ReadonlySet<string>>;
+}
+
+export interface ReadDecider {
+  /**
+   * Fields whose arguments can matter to their decision: a step reads them (a record condition)
+   * or the field has its own subject or controllers finder. Elsewhere (`first`, `after` of a
+   * list) a field decides like its record's other fields.
+   */
+  argumentsMatter: ReadonlySet<FieldPolicy>;
+  /** Fields with the same key have the same steps, so decide alike on one record. */
+  readKeys: ReadonlyMap<FieldPolicy, string>;
+  /** A read already decided for this record in this request, without waiting; undefined when something is still to evaluate. */
+  settledRead(policy: FieldPolicy, parent: unknown, args: Record<string, unknown>, context: WithPolicy): boolean | undefined;
+  /** A read's decision, at once when settled; evaluates (and records) whatever is still open. */
+  decideRead(policy: FieldPolicy, parent: unknown, args: Record<string, unknown>, context: WithPolicy): Decision;
+  /** Whether `alternatives` (a write's) hold for a mutation, the subject found by `subjectFrom`'s finders. */
+  decideWrite(policy: FieldPolicy, alternatives: PolicyAlternatives | null, subjectFrom: FieldPolicy, parent: unknown, args: Record<string, unknown>, context: WithPolicy): Decision;
+  /**
+   * Decides these reads of these records together, without arguments, and settles them in the
+   * request's memo: every record's look-ups start in the same round (one batch per kind of
+   * fact), and a round waits once for all that is pending rather than once per record. Stops
+   * before an alternative that records an access, and leaves a failure, to the field's own read.
+   */
+  decideAhead(policies: readonly FieldPolicy[], records: readonly object[], context: WithPolicy): void | Promise<void>;
+  /** After `decideAhead`: the read's settled answer for a record; undefined for one left to the field's own read. */
+  settledAhead(policy: FieldPolicy, record: object, context: WithPolicy): boolean | undefined;
+}
+
+/**
+ * The read path of the policy, compiled once at start from the declarations. Reads of a record
+ * share their decisions through the request's memo: a requirement that records nothing is
+ * decided once per record, request and declaration, and every field of the record with the same
+ * steps reuses it; one that declares what it reads (`reads`) is decided once per request for
+ * all the records that agree on that (the same caller, declaration, subject and controllers give
+ * the same answer). A requirement that records an access (staff reads) is evaluated for every
+ * field, every time. Nothing is kept past the request: a withdrawal is seen by the next one.
+ */
+export function createReadDecider(options: ReadDeciderOptions): ReadDecider {
+  const { requirement, partnerFields } = options;
+  const subjectOf = (policy: FieldPolicy): SubjectOf | undefined => options.subjects[policy.coordinate] ?? options.subjects[policy.type];
+  const controllersOf = (policy: FieldPolicy): ControllersOf | undefined => options.controllers[policy.coordinate] ?? options.controllers[policy.type];
+
+  const plans = new Map(options.policies.map((policy) => [policy, compilePlan(policy)] as const));
+  function compilePlan(policy: FieldPolicy): ReadPlan {
+    // Where the record's subject and controllers come from: its type, unless the field has its own finder.
+    const scope = options.subjects[policy.coordinate] || options.controllers[policy.coordinate] ? policy.coordinate : policy.type;
+    const personal = policy.personal;
+    const signature = personal ? `${personal.category}|${personal.basis}|${personal.purpose ?? ""}|${personal.controller}` : "-";
+    const steps = policy.read.map((alternative) =>
+      alternative.map((name): Step => {
+        const definition = requirement(name);
+        // A requirement that reads the field itself (a partner's declared fields) is shared by no other field.
+        const reads = typeof definition.reads === "function" ? definition.reads(policy) : definition.reads;
+        return { definition, reads, key: `${definition.perField ? policy.coordinate : scope}|${definition.ofRecord ? "-" : signature}|${name}`, shared: `${signature}|${name}` };
+      }),
+    );
+    return {
+      policy,
+      scope,
+      steps,
+      recording: steps.map((alternative) => alternative.some((step) => !!step.definition.recordsAccess)),
+      findSubject: subjectOf(policy),
+      findControllers: controllersOf(policy),
+      // What a shared decision sees of the field: its declaration, nothing else (built once, not per evaluation).
+      declaration: new Proxy(policy, {
+        get: (target, property) => {
+          if (property === "personal") return target.personal;
+          throw new Error(`A requirement decided for every record that agrees on what it declares it reads read the record's field (${String(property)}): correct its \`reads\`.`);
+        },
+      }),
+    };
+  }
+
+  const argumentsMatter = new Set(
+    options.policies.filter(
+      (policy) =>
+        !!(options.subjects[policy.coordinate] || options.controllers[policy.coordinate]) ||
+        // Shared, recording and per-field requirements read no arguments; a condition does.
+        policy.read.some((alternative) => alternative.some((name) => { const definition = requirement(name); return !(definition.reads || definition.recordsAccess || definition.perField); })),
+    ),
+  );
+  const readKeys = new Map(options.policies.map((policy) => [policy, plans.get(policy)!.steps.map((alternative) => alternative.map((step) => step.key).join("&")).join("|")] as const));
+
+  function settledRead(policy: FieldPolicy, parent: unknown, args: Record<string, unknown>, context: WithPolicy): boolean | undefined {
+    if (typeof parent !== "object" || parent === null || (argumentsMatter.has(policy) && hasKeys(args))) return undefined;
+    const memo = requestMemos.get(context.policy);
+    if (!memo) return undefined;
+    for (const alternative of plans.get(policy)!.steps) {
+      let all = true;
+      for (const step of alternative) {
+        if (step.definition.recordsAccess) return undefined;
+        const decided = memo.decisions.get(step.key)?.get(parent);
+        if (typeof decided !== "boolean") return undefined;
+        if (!decided) {
+          all = false;
+          break;
+        }
+      }
+      if (all) return true;
+    }
+    return false;
+  }
+
+  // ---- Ahead: many records at once, synchronously round by round ----
+
+  function decideAhead(policies: readonly FieldPolicy[], records: readonly object[], context: WithPolicy): void | Promise<void> {
+    if (policies.length === 0 || records.length === 0) return;
+    const memo = requestMemo(context.policy);
+    const pairs: [ReadPlan, object][] = [];
+    for (const record of records) for (const policy of policies) pairs.push([plans.get(policy)!, record]);
+    return round(pairs, context, memo);
+  }
+
+  /** Tries every pair; waits once for everything the undecided ones wait on, then tries those again. */
+  function round(pairs: [ReadPlan, object][], context: WithPolicy, memo: RequestMemo): void | Promise<void> {
+    const waits = new Set<Promise<unknown>>();
+    const open: [ReadPlan, object][] = [];
+    for (const pair of pairs) if (tryRead(pair[0], pair[1], context, memo, waits) === PENDING) open.push(pair);
+    if (open.length === 0 || waits.size === 0) return;
+    return Promise.allSettled(waits).then(() => round(open, context, memo));
+  }
+
+  function settledAhead(policy: FieldPolicy, record: object, context: WithPolicy): boolean | undefined {
+    const attempt = tryRead(plans.get(policy)!, record, context, requestMemo(context.policy), new Set());
+    return typeof attempt === "boolean" ? attempt : undefined;
+  }
+
+  /**
+   * A read of a record as far as it goes without waiting: the answer, PENDING (what it waits on
+   * is added to `waits`), or STOP (an alternative that records an access, or a failure: the
+   * field's own read evaluates and reports it). Alternatives and their steps are taken in order,
+   * as the field's own read takes them, so no look-up starts that it would not start.
+   */
+  function tryRead(plan: ReadPlan, record: object, context: WithPolicy, memo: RequestMemo, waits: Set<Promise<unknown>>): Attempt {
+    const { steps } = plan;
+    for (let index = 0; index < steps.length; index += 1) {
+      if (plan.recording[index]) return STOP;
+      let all = true;
+      for (const step of steps[index]!) {
+        const attempt = tryStep(plan, step, record, context, memo, waits);
+        if (attempt === true) continue;
+        if (attempt === false) {
+          all = false;
+          break;
+        }
+        return attempt;
+      }
+      if (all) return true;
+    }
+    return false;
+  }
+
+  function tryStep(plan: ReadPlan, step: Step, record: object, context: WithPolicy, memo: RequestMemo, waits: Set<Promise<unknown>>): Attempt {
+    const decisions = decisionsOf(memo, step.key);
+    const known = decisions.get(record);
+    if (known !== undefined) return attemptOf(known, waits);
+    if (!step.reads) {
+      const input: RequirementInput = {
+        policy: memo.unrecording,
+        field: plan.policy,
+        parent: record,
+        args: NO_ARGUMENTS,
+        mode: "read",
+        partnerFields,
+        subject: () => promiseOf(subjectIn(plan, record, context, memo)),
+        controllers: () => promiseOf(controllersIn(plan, record, context, memo)).then((found) => [...found.list]),
+      };
+      return settleIn(decisions, record, evaluate(step.definition, input), waits);
+    }
+    let subject: string | null = null;
+    let controllers: Controllers | undefined;
+    let by = "";
+    if (step.reads !== "caller") {
+      const found = subjectIn(plan, record, context, memo);
+      if (found instanceof Failed) return STOP;
+      if (isPromise(found)) return wait(found, waits);
+      subject = found;
+      by = found ?? NOBODY;
+      if (step.reads === "subject-and-controllers") {
+        const of = controllersIn(plan, record, context, memo);
+        if (of instanceof Failed) return STOP;
+        if (isPromise(of)) return wait(of, waits);
+        controllers = of;
+        by = `${by}|${of.key}`;
+      }
+    }
+    const shared = sharedOf(memo, step.shared);
+    const agreed = shared.get(by);
+    if (agreed !== undefined) {
+      const attempt = attemptOf(agreed, waits);
+      if (typeof attempt === "boolean") decisions.set(record, attempt);
+      return attempt;
+    }
+    const attempt = settleIn(shared, by, evaluate(step.definition, declaredInput(plan, step.reads, memo, subject, controllers)), waits);
+    if (typeof attempt === "boolean") decisions.set(record, attempt);
+    return attempt;
+  }
+
+  /** The record's subject in this request: found once per record and scope. */
+  function subjectIn(plan: ReadPlan, record: object, context: WithPolicy, memo: RequestMemo): Found<string | null> {
+    const found = factsOf(memo.subjects, plan.scope);
+    const known = found.get(record);
+    if (known !== undefined) return known;
+    try {
+      const value = plan.findSubject?.(record, NO_ARGUMENTS, context);
+      if (!isPromise(value)) {
+        found.set(record, value ?? null);
+        return value ?? null;
+      }
+      return track(found, record, value.then((subject) => subject ?? null));
+    } catch (error) {
+      const failed = new Failed(error);
+      found.set(record, failed);
+      return failed;
+    }
+  }
+
+  function controllersIn(plan: ReadPlan, record: object, context: WithPolicy, memo: RequestMemo): Found<Controllers> {
+    const found = factsOf(memo.controllers, plan.scope);
+    const known = found.get(record);
+    if (known !== undefined) return known;
+    try {
+      const value = plan.findControllers?.(record, NO_ARGUMENTS, context) ?? [];
+      if (!isPromise(value)) {
+        const controllers = controllersFrom(value);
+        found.set(record, controllers);
+        return controllers;
+      }
+      return track(found, record, value.then((list) => controllersFrom(list ?? [])));
+    } catch (error) {
+      const failed = new Failed(error);
+      found.set(record, failed);
+      return failed;
+    }
+  }
+
+  /** What a shared decision's requirement sees: what it declares it reads, and nothing else (touching more throws: it fails closed). */
+  function declaredInput(plan: ReadPlan, reads: Reads, memo: RequestMemo, subject: string | null, controllers: Controllers | undefined): RequirementInput {
+    return {
+      policy: memo.unrecording,
+      field: plan.declaration,
+      mode: "read",
+      partnerFields,
+      subject: reads === "caller" ? () => Promise.reject(undeclared(reads, "subject")) : () => Promise.resolve(subject),
+      controllers: controllers ? () => Promise.resolve([...controllers.list]) : () => Promise.reject(undeclared(reads, "controllers")),
+      get parent(): unknown {
+        throw undeclared(reads, "parent");
+      },
+      get args(): Record<string, unknown> {
+        throw undeclared(reads, "arguments");
+      },
+    };
+  }
+
+  // ---- One field, one record: root fields, fields with arguments that matter, recorded accesses, writes ----
+
+  function decideRead(policy: FieldPolicy, parent: unknown, args: Record<string, unknown>, context: WithPolicy): Decision {
+    return settledRead(policy, parent, args, context) ?? holds(plans.get(policy)!.steps, policy, policy, parent, args, context, "read");
+  }
+
+  // Write alternatives have no memo keys: a write is decided per field, every time.
+  const writeSteps = new WeakMap<PolicyAlternatives, Step[][]>();
+  function decideWrite(policy: FieldPolicy, alternatives: PolicyAlternatives | null, subjectFrom: FieldPolicy, parent: unknown, args: Record<string, unknown>, context: WithPolicy): Decision {
+    if (!alternatives) return false;
+    let steps = writeSteps.get(alternatives);
+    if (!steps) writeSteps.set(alternatives, (steps = alternatives.map((alternative) => alternative.map((name) => ({ definition: requirement(name), reads: undefined, key: "", shared: "" })))));
+    return holds(steps, policy, subjectFrom, parent, args, context, "write");
+  }
+
+  function holds(steps: Step[][], policy: FieldPolicy, subjectFrom: FieldPolicy, parent: unknown, args: Record<string, unknown>, context: WithPolicy, mode: "read" | "write"): Decision {
+    const memo = mode === "read" && subjectFrom === policy && typeof parent === "object" && parent !== null ? requestMemo(context.policy) : undefined;
+    // Where a field's arguments matter, a field with arguments decides alone: its decisions are its own.
+    const prefix = memo && argumentsMatter.has(policy) && hasKeys(args) ? `${policy.coordinate}|${JSON.stringify(args)}|` : "";
+    const reading: Reading = { plan: plans.get(subjectFrom)!, policy, subjectFrom, parent, args, context, mode, memo, prefix };
+    return decideFrom(reading, steps, 0, 0);
+  }
+
+  /** The alternatives from alternative `from`, step `position` on: synchronous as long as every decision is made. */
+  function decideFrom(reading: Reading, steps: Step[][], from: number, position: number): Decision {
+    for (let index = from; index < steps.length; index += 1, position = 0) {
+      const alternative = steps[index]!;
+      let all = true;
+      for (let at = position; at < alternative.length; at += 1) {
+        const decided = decideStep(reading, alternative[at]!);
+        if (typeof decided !== "boolean") {
+          return decided.then((held) => (held ? decideFrom(reading, steps, index, at + 1) : decideFrom(reading, steps, index + 1, 0)));
+        }
+        if (!decided) {
+          all = false;
+          break;
+        }
+      }
+      if (all) return true;
+    }
+    return false;
+  }
+
+  function decideStep(reading: Reading, step: Step): Decision {
+    const { definition } = step;
+    const { memo } = reading;
+    if (!memo || definition.recordsAccess) return definition.evaluate(inputOf(reading));
+    const decisions = decisionsOf(memo, reading.prefix ? reading.prefix + step.key : step.key);
+    const record = reading.parent as object;
+    const known = decisions.get(record);
+    if (known !== undefined) return decisionOf(known);
+    if (!step.reads) return remember(decisions, record, definition.evaluate({ ...inputOf(reading), policy: memo.unrecording }));
+    return remember(decisions, record, sharedDecision(reading, step, memo));
+  }
+
+  /** A decision shared by the records that agree on what the requirement reads (see `tryStep`), for one record. */
+  async function sharedDecision(reading: Reading, step: Step, memo: RequestMemo): Promise<boolean> {
+    const reads = step.reads!;
+    const subject = reads === "caller" ? null : await subjectOfReading(reading);
+    const controllers = reads === "subject-and-controllers" ? await controllersOfReading(reading) : undefined;
+    const by = reads === "caller" ? "" : controllers ? `${subject ?? NOBODY}|${controllers.key}` : (subject ?? NOBODY);
+    const shared = sharedOf(memo, step.shared);
+    const agreed = shared.get(by);
+    if (agreed !== undefined) return decisionOf(agreed);
+    return remember(shared, by, evaluate(step.definition, declaredInput(reading.plan, reads, memo, subject, controllers)));
+  }
+
+  /** The record's subject, found once per reading (once per record and request where the arguments cannot matter). */
+  function subjectOfReading(reading: Reading): string | null | Promise<string | null> {
+    if (reading.subject === undefined) {
+      if (reading.memo && !reading.prefix) {
+        const found = subjectIn(reading.plan, reading.parent as object, reading.context, reading.memo);
+        reading.subject = found instanceof Failed ? Promise.reject(found.error) : found;
+      } else {
+        const found = reading.plan.findSubject?.(reading.parent, reading.args, reading.context);
+        reading.subject = isPromise(found) ? found.then((value) => value ?? null) : (found ?? null);
+      }
+    }
+    return reading.subject;
+  }
+
+  function controllersOfReading(reading: Reading): Controllers | Promise<Controllers> {
+    if (reading.controllers === undefined) {
+      if (reading.memo && !reading.prefix) {
+        const found = controllersIn(reading.plan, reading.parent as object, reading.context, reading.memo);
+        reading.controllers = found instanceof Failed ? Promise.reject(found.error) : found;
+      } else {
+        const found = reading.plan.findControllers?.(reading.parent, reading.args, reading.context) ?? [];
+        reading.controllers = isPromise(found) ? found.then((list) => controllersFrom(list ?? [])) : controllersFrom(found);
+      }
+    }
+    return reading.controllers;
+  }
+
+  /** What a requirement sees of a reading, made when one is first evaluated. */
+  function inputOf(reading: Reading): RequirementInput {
+    return (reading.input ??= {
+      policy: reading.context.policy,
+      field: reading.policy,
+      parent: reading.parent,
+      args: reading.args,
+      mode: reading.mode,
+      partnerFields,
+      subject: () => Promise.resolve(subjectOfReading(reading)),
+      controllers: () => Promise.resolve(controllersOfReading(reading)).then((found) => [...found.list]),
+    });
+  }
+
+  return { argumentsMatter, readKeys, settledRead, decideRead, decideWrite, decideAhead, settledAhead };
+}
+
+const undeclared = (reads: Reads, what: string) => new Error(`A requirement that declares it reads the ${reads} read the record's ${what}: correct its \`reads\`.`);
+
+const PENDING = Symbol("pending");
+const STOP = Symbol("stop");
+/** A read as far as it got without waiting (`tryRead`). */
+type Attempt = boolean | typeof PENDING | typeof STOP;
+
+/** An evaluation or finder that threw or rejected: kept so the request does not try it again, reported by the field's own read. */
+class Failed {
+  constructor(readonly error: unknown) {}
+}
+
+/** The subject key of records about nobody (or nobody known): apart from every person's. */
+const NOBODY = "\u0000";
+const NO_ARGUMENTS: Record<string, unknown> = Object.freeze({});
+
+interface Controllers {
+  list: readonly string[];
+  /** The list joined: what records that agree on their controllers share. */
+  key: string;
+}
+const controllersFrom = (list: readonly string[]): Controllers => ({ list, key: list.join(",") });
+
+/** A read's requirements, compiled at start. */
+interface ReadPlan {
+  policy: FieldPolicy;
+  /** Whose finders give the record's subject and controllers: the field's own coordinate or its type. */
+  scope: string;
+  steps: Step[][];
+  /** Per alternative: whether it records an access (never decided ahead, never shared). */
+  recording: boolean[];
+  findSubject: SubjectOf | undefined;
+  findControllers: ControllersOf | undefined;
+  /** The field as a shared decision sees it: its declaration (`personal`) only. */
+  declaration: FieldPolicy;
+}
+
+/** A requirement of a read: its memo key per record (`key`) and across records (`shared`, see `reads`). */
+interface Step {
+  definition: RequirementDefinition;
+  /** What its decision is shared by, for this field's declaration; undefined: the record's own. */
+  reads: Reads | undefined;
+  key: string;
+  shared: string;
+}
+
+/** One decision in progress on the slow path: a policy read (or written) on one record. */
+interface Reading {
+  plan: ReadPlan;
+  policy: FieldPolicy;
+  subjectFrom: FieldPolicy;
+  parent: unknown;
+  args: Record<string, unknown>;
+  context: WithPolicy;
+  mode: "read" | "write";
+  memo: RequestMemo | undefined;
+  /** Set for a field with arguments that matter: its decisions are its own. */
+  prefix: string;
+  subject?: string | null | Promise<string | null>;
+  controllers?: Controllers | Promise<Controllers>;
+  input?: RequirementInput;
+}
+
+type Slot = boolean | Promise<boolean> | Failed;
+type Found<T> = T | Promise<T> | Failed;
+
+/**
+ * Per request (per PolicyContext, which a request's context holds). Maps, not WeakMaps, inside:
+ * they live as long as their request, and weak entries cost the collector more.
+ */
+interface RequestMemo {
+  /** By step key, then record: one map per kind of decision rather than one per record. */
+  decisions: Map<string, Map<object, Slot>>;
+  /** By step's shared key, then what the records agree on (subject, controllers). */
+  shared: Map<string, Map<string, Slot>>;
+  /** By scope, then record. */
+  subjects: Map<string, Map<object, Found<string | null>>>;
+  controllers: Map<string, Map<object, Found<Controllers>>>;
+  /** The request's policy context, except that recording an access is refused (see `requestMemo`). */
+  unrecording: PolicyContext;
+}
+const requestMemos = new WeakMap<PolicyContext, RequestMemo>();
+
+/**
+ * The request's memo. Requirements decided once per record see a `recordStaffAccess` that
+ * fails, so a requirement that records but does not say so (`recordsAccess`) is refused, not
+ * under-recorded.
+ */
+function requestMemo(policy: PolicyContext): RequestMemo {
+  let memo = requestMemos.get(policy);
+  if (!memo) {
+    const refuse = { load: () => Promise.reject(new Error("A requirement decided once per record tried to record an access: declare it `recordsAccess`.")) };
+    memo = {
+      decisions: new Map(),
+      shared: new Map(),
+      subjects: new Map(),
+      controllers: new Map(),
+      unrecording: { ...policy, lookups: { ...policy.lookups, recordStaffAccess: refuse as unknown as PolicyContext["lookups"]["recordStaffAccess"] } },
+    };
+    requestMemos.set(policy, memo);
+  }
+  return memo;
+}
+
+const decisionsOf = (memo: RequestMemo, key: string) => memo.decisions.get(key) ?? memo.decisions.set(key, new Map()).get(key)!;
+const sharedOf = (memo: RequestMemo, key: string) => memo.shared.get(key) ?? memo.shared.set(key, new Map()).get(key)!;
+const factsOf = <T>(facts: Map<string, Map<object, T>>, scope: string) => facts.get(scope) ?? facts.set(scope, new Map()).get(scope)!;
+
+/** Evaluates a requirement: a throw becomes a rejection, as an async requirement's would. */
+function evaluate(definition: RequirementDefinition, input: RequirementInput): Decision {
+  try {
+    return definition.evaluate(input);
+  } catch (error) {
+    return Promise.reject(error);
+  }
+}
+
+/** Keeps an evaluation in a slot: its answer when made at once, else the promise until it settles, then its answer or its failure. */
+function settleIn<K>(slots: Map<K, Slot>, key: K, decision: Decision, waits: Set<Promise<unknown>>): Attempt {
+  if (typeof decision === "boolean") {
+    slots.set(key, decision);
+    return decision;
+  }
+  return wait(pendingIn(slots, key, decision), waits);
+}
+
+/** Keeps a decision in a memo: the promise while it is pending, the answer (or failure) once made. */
+function remember<K>(slots: Map<K, Slot>, key: K, decision: Decision): Decision {
+  if (typeof decision !== "boolean") return pendingIn(slots, key, decision);
+  slots.set(key, decision);
+  return decision;
+}
+
+function pendingIn<K>(slots: Map<K, Slot>, key: K, decision: Promise<boolean>): Promise<boolean> {
+  const pending = decision.then(
+    (value) => {
+      slots.set(key, value);
+      return value;
+    },
+    (error: unknown) => {
+      slots.set(key, new Failed(error));
+      throw error;
+    },
+  );
+  slots.set(key, pending);
+  return pending;
+}
+
+/** Keeps a finder's pending answer, then its answer or failure. */
+function track<T>(facts: Map<object, Found<T>>, record: object, found: Promise<T>): Promise<T> {
+  const pending = found.then(
+    (value) => {
+      facts.set(record, value);
+      return value;
+    },
+    (error: unknown) => {
+      facts.set(record, new Failed(error));
+      throw error;
+    },
+  );
+  facts.set(record, pending);
+  return pending;
+}
+
+function attemptOf(slot: Slot, waits: Set<Promise<unknown>>): Attempt {
+  if (typeof slot === "boolean") return slot;
+  if (slot instanceof Failed) return STOP;
+  return wait(slot, waits);
+}
+
+function wait(pending: Promise<unknown>, waits: Set<Promise<unknown>>): typeof PENDING {
+  waits.add(pending);
+  return PENDING;
+}
+
+const decisionOf = (slot: Slot): Decision => (slot instanceof Failed ? Promise.reject(slot.error) : slot);
+const promiseOf = <T>(found: Found<T>): Promise<T> => (found instanceof Failed ? Promise.reject(found.error) : Promise.resolve(found));
+
+export const isPromise = <T>(value: T | Promise<T>): value is Promise<T> =>
+  typeof value === "object" && value !== null && typeof (value as { then?: unknown }).then === "function";
+
+export function hasKeys(record: Record<string, unknown>): boolean {
+  for (const _ in record) return true;
+  return false;
+}

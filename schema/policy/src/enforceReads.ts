@@ -1,0 +1,202 @@
+import {
+  defaultFieldResolver,
+  getNamedType,
+  type GraphQLError,
+  isListType,
+  isNonNullType,
+  isObjectType,
+  Kind,
+  type FieldNode,
+  type GraphQLField,
+  type GraphQLObjectType,
+  type GraphQLResolveInfo,
+  type GraphQLSchema,
+  type SelectionNode,
+} from "graphql";
+import { isPromise, type ReadDecider } from "./createReadDecider.ts";
+import type { WithPolicy } from "./PolicyContext.ts";
+import type { FieldPolicy } from "./readFieldPolicies.ts";
+
+export type Resolve = (parent: unknown, args: Record<string, unknown>, context: WithPolicy, info: GraphQLResolveInfo) => unknown;
+
+/**
+ * A list shows only the records whose key the caller may read: each item of a list of a type
+ * with a declared `id` (or each edge of a connection, by its node) is kept only when that
+ * `id`'s read policy holds for the record. A page may then hold fewer than `first` records;
+ * its cursors still move through the whole list. A record the caller may not read is left out
+ * without an error, so a list does not reveal that it exists (that anna is treated at another
+ * practice is itself health data). Everything else is still checked field by field.
+ *
+ * The records' keys are decided together (`decideAhead`), and then the fields the query
+ * selects of each kept record, so that each is answered at once (`answerSettledReadsAtOnce`).
+ * A key whose decision records an access (staff reads) or failed is decided by its own read.
+ */
+export function hideUnreadableListItems(schema: GraphQLSchema, byCoordinate: ReadonlyMap<string, FieldPolicy>, decider: ReadDecider) {
+  for (const [type, field] of objectFields(schema)) {
+    const unwrapped = isNonNullType(field.type) ? field.type.ofType : field.type;
+    const item = getNamedType(field.type);
+    if (!isListType(unwrapped) || !isObjectType(item)) continue;
+    // A connection's edges are judged by their node, as its nodes are: both lists hold the same records.
+    const edgeNode = item.getFields().node;
+    const recordType = edgeNode ? getNamedType(edgeNode.type) : item;
+    const recordOf = edgeNode ? (edge: unknown) => (edge as { node?: unknown } | null)?.node : (record: unknown) => record;
+    const key = byCoordinate.get(`${recordType.name}.id`);
+    if (!key || isOpenToEveryone(key) || type.name.startsWith("_")) continue;
+    const resolve = field.resolve ?? defaultFieldResolver;
+    // Without the key's own read: decided with it.
+    const readsAhead = selectionReads(item, byCoordinate, decider, key);
+
+    const keep = (items: unknown[], context: WithPolicy, info: GraphQLResolveInfo): unknown[] | Promise<unknown[]> => {
+      const readable: Array<boolean | Promise<boolean>> = [];
+      let waiting = false;
+      for (const entry of items) {
+        const record = recordOf(entry);
+        const settled = typeof record === "object" && record !== null ? decider.settledAhead(key, record, context) : undefined;
+        const decision = settled ?? decider.decideRead(key, record, {}, context);
+        waiting ||= isPromise(decision);
+        readable.push(decision);
+      }
+      const kept = (flags: readonly boolean[]) => {
+        const records = items.filter((_, index) => flags[index]);
+        if (edgeNode) return records;
+        const ahead = decider.decideAhead(readsAhead(info), records as object[], context);
+        return ahead ? ahead.then(() => records) : records;
+      };
+      return waiting ? Promise.all(readable).then(kept) : kept(readable as boolean[]);
+    };
+    const filter = (items: unknown, context: WithPolicy, info: GraphQLResolveInfo): unknown => {
+      if (!Array.isArray(items)) return items;
+      const records = items.map(recordOf).filter((record): record is object => typeof record === "object" && record !== null);
+      const keys = decider.decideAhead([key], records, context);
+      return keys ? keys.then(() => keep(items, context, info)) : keep(items, context, info);
+    };
+    // At once when the list and its decisions are at hand (a connection's nodes), else a promise.
+    field.resolve = (parent, args, context: WithPolicy, info) => {
+      const items: unknown = resolve(parent, args, context, info);
+      return isPromise(items) ? items.then((found) => filter(found, context, info)) : filter(items, context, info);
+    };
+  }
+}
+
+/**
+ * A field that returns one record (a root field's answer, a connection of a list) decides the
+ * fields the query selects of it before they resolve, as a list does for its records, so that
+ * they are answered at once rather than each through graphql-shield's middleware. Nothing is
+ * hidden or refused here: each field's own read still decides (from the memo), answers a denial
+ * and counts it. A failure is left to the field that reads it.
+ */
+export function decideObjectFieldsAhead(schema: GraphQLSchema, byCoordinate: ReadonlyMap<string, FieldPolicy>, decider: ReadDecider) {
+  for (const [type, field] of objectFields(schema)) {
+    const record = isNonNullType(field.type) ? field.type.ofType : field.type;
+    if (!isObjectType(record) || record.name.startsWith("_") || type.name.startsWith("_")) continue;
+    const resolve = field.resolve ?? defaultFieldResolver;
+    const readsAhead = selectionReads(record, byCoordinate, decider);
+    const decide = (value: unknown, context: WithPolicy, info: GraphQLResolveInfo): unknown => {
+      if (typeof value !== "object" || value === null) return value;
+      const ahead = decider.decideAhead(readsAhead(info), [value], context);
+      return ahead ? ahead.then(() => value) : value;
+    };
+    field.resolve = (parent, args, context: WithPolicy, info) => {
+      const value: unknown = resolve(parent, args, context, info);
+      return isPromise(value) ? value.then((found) => decide(found, context, info)) : decide(value, context, info);
+    };
+  }
+}
+
+/**
+ * graphql-shield's middleware makes each field asynchronous, a promise per field of every record
+ * of a list. A read already decided and allowed in this request, for this record and this
+ * declaration (`settledRead`: by a list's or a parent's decision ahead, or by a sibling field's
+ * own read), is answered by the field's own resolver at once. Anything undecided, denied, with
+ * arguments that matter, or recording an access goes through graphql-shield, which decides,
+ * answers the denial and counts it. A resolver's failure is answered as graphql-shield answers
+ * it (`fallbackError`: logged, an internal error without its message), never passed on raw: a
+ * driver's message holds the statement and its parameters.
+ */
+export function answerSettledReadsAtOnce(
+  schema: GraphQLSchema,
+  byCoordinate: ReadonlyMap<string, FieldPolicy>,
+  unguarded: ReadonlyMap<string, Resolve>,
+  decider: ReadDecider,
+  fallbackError: (thrown: unknown, parent: unknown, args: unknown, context: unknown, info: GraphQLResolveInfo) => GraphQLError,
+) {
+  for (const [type, field] of objectFields(schema)) {
+    const coordinate = `${type.name}.${field.name}`;
+    const policy = byCoordinate.get(coordinate);
+    const own = unguarded.get(coordinate);
+    const shielded = field.resolve as Resolve | undefined;
+    if (!policy || policy.writes || !own || !shielded || type.name.startsWith("_")) continue;
+    field.resolve = (parent, args, context: WithPolicy, info) => {
+      if (decider.settledRead(policy, parent, args, context) !== true) return shielded(parent, args, context, info);
+      try {
+        const value = own(parent, args, context, info);
+        return isPromise(value) ? value.then(undefined, (error: unknown) => fallbackError(error, parent, args, context, info)) : value;
+      } catch (error) {
+        return fallbackError(error, parent, args, context, info);
+      }
+    };
+  }
+}
+
+/** Each object field's own resolver (the default one where the SDL gives none), before graphql-shield wraps it. */
+export function resolversOf(schema: GraphQLSchema): Map<string, Resolve> {
+  const resolvers = new Map<string, Resolve>();
+  for (const [type, field] of objectFields(schema)) {
+    if (!type.name.startsWith("_")) resolvers.set(`${type.name}.${field.name}`, (field.resolve ?? defaultFieldResolver) as Resolve);
+  }
+  return resolvers;
+}
+
+function* objectFields(schema: GraphQLSchema): Generator<[GraphQLObjectType, GraphQLField<unknown, any>]> {
+  for (const type of Object.values(schema.getTypeMap())) {
+    if (!isObjectType(type) || type.name.startsWith("__")) continue;
+    for (const field of Object.values(type.getFields())) yield [type, field];
+  }
+}
+
+/**
+ * Per selection (the field nodes graphql-js hands every item of a list alike), the reads to
+ * decide ahead: one policy per distinct read, no write, none already decided with `without`.
+ */
+function selectionReads(recordType: GraphQLObjectType, byCoordinate: ReadonlyMap<string, FieldPolicy>, decider: ReadDecider, without?: FieldPolicy) {
+  const bySelection = new WeakMap<readonly FieldNode[], FieldPolicy[]>();
+  return (info: GraphQLResolveInfo): FieldPolicy[] => {
+    let found = bySelection.get(info.fieldNodes);
+    if (!found) {
+      const reads = new Map<string, FieldPolicy>();
+      for (const policy of selectedPolicies(recordType, info, byCoordinate, decider.argumentsMatter)) if (!policy.writes) reads.set(decider.readKeys.get(policy)!, policy);
+      if (without) reads.delete(decider.readKeys.get(without)!);
+      bySelection.set(info.fieldNodes, (found = [...reads.values()]));
+    }
+    return found;
+  };
+}
+
+/**
+ * The policies of the fields a selection asks of its records, fragments followed; a field with
+ * arguments only where its arguments do not matter to its decision.
+ */
+function selectedPolicies(recordType: GraphQLObjectType, info: GraphQLResolveInfo, byCoordinate: ReadonlyMap<string, FieldPolicy>, argumentsMatter: ReadonlySet<FieldPolicy>): FieldPolicy[] {
+  const names = new Map<string, boolean>();
+  const visit = (selections: readonly SelectionNode[]) => {
+    for (const selection of selections) {
+      if (selection.kind === Kind.FIELD) {
+        if (!selection.name.value.startsWith("__")) names.set(selection.name.value, (names.get(selection.name.value) ?? false) || (selection.arguments?.length ?? 0) > 0);
+      } else if (selection.kind === Kind.INLINE_FRAGMENT) {
+        if (!selection.typeCondition || selection.typeCondition.name.value === recordType.name) visit(selection.selectionSet.selections);
+      } else {
+        const fragment = info.fragments[selection.name.value];
+        if (fragment && fragment.typeCondition.name.value === recordType.name) visit(fragment.selectionSet.selections);
+      }
+    }
+  };
+  for (const node of info.fieldNodes) if (node.selectionSet) visit(node.selectionSet.selections);
+  const policies: FieldPolicy[] = [];
+  for (const [name, withArguments] of names) {
+    const policy = byCoordinate.get(`${recordType.name}.${name}`);
+    if (policy && !(withArguments && argumentsMatter.has(policy))) policies.push(policy);
+  }
+  return policies;
+}
+
+const isOpenToEveryone = (policy: FieldPolicy) => policy.read.some((alternative) => alternative.length === 1 && alternative[0] === "authenticated");
