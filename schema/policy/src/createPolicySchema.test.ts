@@ -320,6 +320,37 @@ describe("controllers and processors", () => {
     }
   });
 
+  it("shares a decision between fields whose declarations agree on the parts the requirement declares it reads", async () => {
+    // `self` reads no part of the declaration: anna's name (IDENTITY), email (CONTACT) and
+    // diagnosis (HEALTH) share one decision; the root field, found from its arguments, has its own.
+    const evaluations = vi.spyOn(builtInRequirements.self!, "evaluate");
+    try {
+      const { schema } = createPolicySchema(options());
+      const result = await graphql({ schema, source: `{ patient(id: "anna") { name email diagnosis } }`, contextValue: contextFor(anna) });
+      expect(result).toEqual({ data: { patient: { name: "Anna", email: "anna@example.nl", diagnosis: "meniscus tear" } } });
+      expect(evaluations).toHaveBeenCalledTimes(2);
+    } finally {
+      evaluations.mockRestore();
+    }
+  });
+
+  it("fails closed when a requirement reads a part of the declaration it does not declare", async () => {
+    // As if care-team declared it reads nothing of the declaration: shared across a consent
+    // basis and a contract basis, it could answer wrongly. Reading the basis throws instead.
+    const careTeam = builtInRequirements["care-team"]!;
+    const declared = careTeam.declaration;
+    careTeam.declaration = [];
+    try {
+      const { schema } = createPolicySchema(options());
+      const result = await graphql({ schema, source: `{ patient(id: "anna") { diagnosis } }`, contextValue: contextFor(tom) });
+      expect(result.data).toEqual({ patient: { diagnosis: null } });
+      expect(result.errors?.map((error) => [error.path, error.extensions?.code])).toEqual([[["patient", "diagnosis"], "POLICY_EVALUATION_FAILED"]]);
+      expect(JSON.stringify(result.errors)).not.toContain("meniscus");
+    } finally {
+      careTeam.declaration = declared;
+    }
+  });
+
   it("lets instructed staff read only the instructing practice's records, and records each read", async () => {
     const { schema } = createPolicySchema(options());
     recorded.length = 0;

@@ -1,6 +1,6 @@
 import type { PolicyContext, WithPolicy } from "./PolicyContext.ts";
 import type { FieldPolicy, PolicyAlternatives } from "./readFieldPolicies.ts";
-import type { Reads, RequirementDefinition, RequirementInput } from "./requirements.ts";
+import type { Condition, DeclarationPart, Reads, RequirementDefinition, RequirementInput } from "./requirements.ts";
 
 /** Finds the person a record is about: from the parent (by type) or from the arguments (root fields). */
 export type SubjectOf = (parent: any, args: any, context: any) => string | null | undefined | Promise<string | null | undefined>;
@@ -66,14 +66,21 @@ export function createReadDecider(options: ReadDeciderOptions): ReadDecider {
   function compilePlan(policy: FieldPolicy): ReadPlan {
     // Where the record's subject and controllers come from: its type, unless the field has its own finder.
     const scope = options.subjects[policy.coordinate] || options.controllers[policy.coordinate] ? policy.coordinate : policy.type;
-    const personal = policy.personal;
-    const signature = personal ? `${personal.category}|${personal.basis}|${personal.purpose ?? ""}|${personal.controller}` : "-";
     const steps = policy.read.map((alternative) =>
       alternative.map((name): Step => {
         const definition = requirement(name);
         // A requirement that reads the field itself (a partner's declared fields) is shared by no other field.
         const reads = typeof definition.reads === "function" ? definition.reads(policy) : definition.reads;
-        return { definition, reads, key: `${definition.perField ? policy.coordinate : scope}|${definition.ofRecord ? "-" : signature}|${name}`, shared: `${signature}|${name}` };
+        // What the decision depends on of the field's declaration: for a shared requirement, the parts it declares; else all.
+        const parts = reads ? (definition.declaration ?? ALL_PARTS) : ALL_PARTS;
+        const declared = policy.personal ? parts.map((part) => policy.personal![part] ?? "").join("|") : "-";
+        return {
+          definition,
+          reads,
+          key: `${definition.perField ? policy.coordinate : scope}|${definition.ofRecord ? "-" : declared}|${name}`,
+          shared: `${declared}|${name}`,
+          view: declarationView(policy, parts),
+        };
       }),
     );
     return {
@@ -83,13 +90,6 @@ export function createReadDecider(options: ReadDeciderOptions): ReadDecider {
       recording: steps.map((alternative) => alternative.some((step) => !!step.definition.recordsAccess)),
       findSubject: subjectOf(policy),
       findControllers: controllersOf(policy),
-      // What a shared decision sees of the field: its declaration, nothing else (built once, not per evaluation).
-      declaration: new Proxy(policy, {
-        get: (target, property) => {
-          if (property === "personal") return target.personal;
-          throw new Error(`A requirement decided for every record that agrees on what it declares it reads read the record's field (${String(property)}): correct its \`reads\`.`);
-        },
-      }),
     };
   }
 
@@ -176,6 +176,7 @@ export function createReadDecider(options: ReadDeciderOptions): ReadDecider {
     const decisions = decisionsOf(memo, step.key);
     const known = decisions.get(record);
     if (known !== undefined) return attemptOf(known, waits);
+    if (step.definition.condition) return settleIn(decisions, record, evaluateCondition(step.definition.condition, record), waits);
     if (!step.reads) {
       const input: RequirementInput = {
         policy: memo.unrecording,
@@ -213,7 +214,7 @@ export function createReadDecider(options: ReadDeciderOptions): ReadDecider {
       if (typeof attempt === "boolean") decisions.set(record, attempt);
       return attempt;
     }
-    const attempt = settleIn(shared, by, evaluate(step.definition, declaredInput(plan, step.reads, memo, subject, controllers)), waits);
+    const attempt = settleIn(shared, by, evaluate(step.definition, declaredInput(step, memo, subject, controllers)), waits);
     if (typeof attempt === "boolean") decisions.set(record, attempt);
     return attempt;
   }
@@ -257,10 +258,12 @@ export function createReadDecider(options: ReadDeciderOptions): ReadDecider {
   }
 
   /** What a shared decision's requirement sees: what it declares it reads, and nothing else (touching more throws: it fails closed). */
-  function declaredInput(plan: ReadPlan, reads: Reads, memo: RequestMemo, subject: string | null, controllers: Controllers | undefined): RequirementInput {
+  function declaredInput(step: Step, memo: RequestMemo, subject: string | null, controllers: Controllers | undefined): RequirementInput {
+    const reads = step.reads!;
+    const { view } = step;
     return {
       policy: memo.unrecording,
-      field: plan.declaration,
+      field: view,
       mode: "read",
       partnerFields,
       subject: reads === "caller" ? () => Promise.reject(undeclared(reads, "subject")) : () => Promise.resolve(subject),
@@ -285,7 +288,7 @@ export function createReadDecider(options: ReadDeciderOptions): ReadDecider {
   function decideWrite(policy: FieldPolicy, alternatives: PolicyAlternatives | null, subjectFrom: FieldPolicy, parent: unknown, args: Record<string, unknown>, context: WithPolicy): Decision {
     if (!alternatives) return false;
     let steps = writeSteps.get(alternatives);
-    if (!steps) writeSteps.set(alternatives, (steps = alternatives.map((alternative) => alternative.map((name) => ({ definition: requirement(name), reads: undefined, key: "", shared: "" })))));
+    if (!steps) writeSteps.set(alternatives, (steps = alternatives.map((alternative) => alternative.map((name) => ({ definition: requirement(name), reads: undefined, key: "", shared: "", view: policy })))));
     return holds(steps, policy, subjectFrom, parent, args, context, "write");
   }
 
@@ -338,7 +341,7 @@ export function createReadDecider(options: ReadDeciderOptions): ReadDecider {
     const shared = sharedOf(memo, step.shared);
     const agreed = shared.get(by);
     if (agreed !== undefined) return decisionOf(agreed);
-    return remember(shared, by, evaluate(step.definition, declaredInput(reading.plan, reads, memo, subject, controllers)));
+    return remember(shared, by, evaluate(step.definition, declaredInput(step, memo, subject, controllers)));
   }
 
   /** The record's subject, found once per reading (once per record and request where the arguments cannot matter). */
@@ -418,8 +421,6 @@ interface ReadPlan {
   recording: boolean[];
   findSubject: SubjectOf | undefined;
   findControllers: ControllersOf | undefined;
-  /** The field as a shared decision sees it: its declaration (`personal`) only. */
-  declaration: FieldPolicy;
 }
 
 /** A requirement of a read: its memo key per record (`key`) and across records (`shared`, see `reads`). */
@@ -429,6 +430,30 @@ interface Step {
   reads: Reads | undefined;
   key: string;
   shared: string;
+  /** The field as a shared decision sees it: the declared parts of its declaration, nothing else. */
+  view: FieldPolicy;
+}
+
+const ALL_PARTS: readonly DeclarationPart[] = ["category", "basis", "purpose", "controller"];
+
+/**
+ * The field as a shared decision sees it, built once at start: its declaration's declared parts
+ * (whether it is personal, and those parts). Touching anything else throws: the read fails closed.
+ */
+function declarationView(policy: FieldPolicy, parts: readonly DeclarationPart[]): FieldPolicy {
+  const refuse = (what: string) => new Error(`A requirement decided for every record that agrees on what it declares it reads read the field's ${what}: correct its \`reads\` or \`declaration\`.`);
+  const personal = policy.personal && new Proxy(policy.personal, {
+    get: (target, property) => {
+      if (parts.includes(property as DeclarationPart)) return target[property as DeclarationPart];
+      throw refuse(`declared ${String(property)}`);
+    },
+  });
+  return new Proxy(policy, {
+    get: (target, property) => {
+      if (property === "personal") return personal;
+      throw refuse(String(property));
+    },
+  });
 }
 
 /** One decision in progress on the slow path: a policy read (or written) on one record. */
@@ -497,6 +522,15 @@ const factsOf = <T>(facts: Map<string, Map<object, T>>, scope: string) => facts.
 function evaluate(definition: RequirementDefinition, input: RequirementInput): Decision {
   try {
     return definition.evaluate(input);
+  } catch (error) {
+    return Promise.reject(error);
+  }
+}
+
+/** A record condition on the record alone (decided ahead without arguments); a throw becomes a rejection. */
+function evaluateCondition(condition: Condition, record: object): Decision {
+  try {
+    return condition(record, NO_ARGUMENTS);
   } catch (error) {
     return Promise.reject(error);
   }

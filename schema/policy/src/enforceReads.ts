@@ -6,7 +6,6 @@ import {
   isNonNullType,
   isObjectType,
   Kind,
-  type FieldNode,
   type GraphQLField,
   type GraphQLObjectType,
   type GraphQLResolveInfo,
@@ -159,14 +158,17 @@ function* objectFields(schema: GraphQLSchema): Generator<[GraphQLObjectType, Gra
  * decide ahead: one policy per distinct read, no write, none already decided with `without`.
  */
 function selectionReads(recordType: GraphQLObjectType, byCoordinate: ReadonlyMap<string, FieldPolicy>, decider: ReadDecider, without?: FieldPolicy) {
-  const bySelection = new WeakMap<readonly FieldNode[], FieldPolicy[]>();
+  // Keyed by the field's node in the (cached, parsed once) document when it is the only one: graphql-js
+  // makes a new fieldNodes array per execution, and a batch of 50 fetches is 50 executions of one document.
+  const bySelection = new WeakMap<object, FieldPolicy[]>();
   return (info: GraphQLResolveInfo): FieldPolicy[] => {
-    let found = bySelection.get(info.fieldNodes);
+    const selection: object = info.fieldNodes.length === 1 ? info.fieldNodes[0]! : info.fieldNodes;
+    let found = bySelection.get(selection);
     if (!found) {
       const reads = new Map<string, FieldPolicy>();
       for (const policy of selectedPolicies(recordType, info, byCoordinate, decider.argumentsMatter)) if (!policy.writes) reads.set(decider.readKeys.get(policy)!, policy);
       if (without) reads.delete(decider.readKeys.get(without)!);
-      bySelection.set(info.fieldNodes, (found = [...reads.values()]));
+      bySelection.set(selection, (found = [...reads.values()]));
     }
     return found;
   };

@@ -25,6 +25,9 @@ export type Requirement = (input: RequirementInput) => Promise<boolean> | boolea
 /** What a shared decision depends on besides the caller and the field's declaration (`RequirementDefinition.reads`). */
 export type Reads = "caller" | "subject" | "subject-and-controllers";
 
+/** The parts of a field's `@personal` declaration a shared requirement may read (`RequirementDefinition.declaration`). */
+export type DeclarationPart = "category" | "basis" | "purpose" | "controller";
+
 /** A record condition a subgraph contributes, such as `work-trip`: about the record, not the caller. */
 export type Condition = (parent: unknown, args: Record<string, unknown>) => boolean | Promise<boolean>;
 
@@ -53,10 +56,20 @@ export interface RequirementDefinition {
    */
   reads?: Reads | ((field: FieldPolicy) => Reads);
   /**
+   * With `reads`: the parts of the field's declaration the answer depends on (default: all of
+   * them). Fields whose declarations agree on these parts share the decision: `self` reads
+   * none, so one decision per person serves all of that person's fields; `care-team` reads the
+   * basis and purpose (is the consent given?), not the category. Reading any other part throws,
+   * and the read fails closed.
+   */
+  declaration?: readonly DeclarationPart[];
+  /**
    * True for a record condition: its answer depends on the record (and a field's arguments)
    * only, not on the field's declaration, so one decision serves every field of the record.
    */
   ofRecord?: boolean;
+  /** A record condition's own test (with `ofRecord`): called on the record and arguments directly. */
+  condition?: Condition;
 }
 
 /** Categories a support case opens to staff: who the person is and how to reach them, nothing else. */
@@ -162,30 +175,35 @@ export const builtInRequirements: Record<string, RequirementDefinition> = {
     description: "any verified caller; used for reference data that is not personal",
     evaluate: ({ policy }) => policy.caller !== null,
     reads: "caller",
+    declaration: [],
   },
-  nobody: { description: "never holds: the field is not readable through the graph", evaluate: () => false, reads: "caller" },
+  nobody: { description: "never holds: the field is not readable through the graph", evaluate: () => false, reads: "caller", declaration: [] },
   self: {
     description: "the caller is the person the record is about",
     evaluate: async ({ policy, subject }) => policy.caller?.personId !== undefined && policy.caller.personId === (await subject()),
     reads: "subject",
+    declaration: [],
   },
   "therapist-of": {
     description:
       "the caller is a therapist with their own active care relationship with the person, at any practice, and no restriction of processing is in force; for the platform's identity and contact records a therapist needs to treat, never for care records",
     evaluate: async (input) => (await isTherapistOf(input)) && (await basisHolds(input)),
     reads: "subject",
+    declaration: ["basis", "purpose"],
   },
   "treating-therapist": {
     description:
       "the caller is a therapist of the practice that controls this record, with their own active care relationship with the person at that practice",
     evaluate: isTreatingTherapist,
     reads: "subject-and-controllers",
+    declaration: [],
   },
   "care-team": {
     description:
       "treating-therapist, and the record's lawful basis still holds: the consent it rests on is given (not withdrawn, not expired) and no restriction of processing is in force",
     evaluate: async (input) => (await isTreatingTherapist(input)) && (await basisHolds(input)),
     reads: "subject-and-controllers",
+    declaration: ["basis", "purpose"],
   },
   "employer-of": {
     description:
@@ -193,11 +211,13 @@ export const builtInRequirements: Record<string, RequirementDefinition> = {
     evaluate: async (input) => (await isEmployerOf(input)) && (await basisHolds(input)),
     // The record's controllers matter only on a record an employer controls.
     reads: (field) => (field.personal?.controller === "EMPLOYER" ? "subject-and-controllers" : "subject"),
+    declaration: ["controller", "basis", "purpose"],
   },
   "platform-staff": {
     description: "the caller is the platform's support staff; for operational data that is not personal only (a role alone never opens a personal field)",
     evaluate: hasRole("support"),
     reads: "caller",
+    declaration: [],
   },
   "processor-on-instruction": {
     description:
@@ -217,17 +237,19 @@ export const builtInRequirements: Record<string, RequirementDefinition> = {
     evaluate: hasSupportCase(["RECTIFICATION"]),
     recordsAccess: true,
   },
-  "internal-service": { description: "the caller is one of the platform's own jobs (partners' webhooks recording a send's delivery status, retention)", evaluate: hasRole("service"), reads: "caller" },
+  "internal-service": { description: "the caller is one of the platform's own jobs (partners' webhooks recording a send's delivery status, retention)", evaluate: hasRole("service"), reads: "caller", declaration: [] },
   "second-factor": {
     description: "the caller completed a second-factor login (a one-time code) for this session",
     evaluate: ({ policy }) => policy.caller?.authMethods?.includes("otp") ?? false,
     reads: "caller",
+    declaration: [],
   },
-  auditor: { description: "the caller is an auditor: policy metadata, registers and logs, never personal values", evaluate: hasRole("auditor"), reads: "caller" },
+  auditor: { description: "the caller is an auditor: policy metadata, registers and logs, never personal values", evaluate: hasRole("auditor"), reads: "caller", declaration: [] },
   researcher: {
     description: "the caller is a researcher: pseudonymised or aggregated views only, and only together with the person's consent:research",
     evaluate: hasRole("researcher"),
     reads: "caller",
+    declaration: [],
   },
 };
 
@@ -236,7 +258,7 @@ export function findRequirement(name: string, conditions: Record<string, { descr
   const builtIn = builtInRequirements[name];
   if (builtIn) return builtIn;
   const consent = /^consent:([a-z][a-z0-9-]*)$/.exec(name);
-  if (consent) return { description: `the person has given, and not withdrawn, consent for ${consent[1]}`, evaluate: hasConsent(consent[1]!), reads: "subject" };
+  if (consent) return { description: `the person has given, and not withdrawn, consent for ${consent[1]}`, evaluate: hasConsent(consent[1]!), reads: "subject", declaration: [] };
   const partner = /^partner:([a-z][a-z0-9-]*)$/.exec(name);
   if (partner) {
     // Whatever the SDL says: a grant holds only on a field the partner's declared operations
@@ -249,6 +271,6 @@ export function findRequirement(name: string, conditions: Record<string, { descr
     };
   }
   const condition = conditions[name];
-  if (condition) return { description: condition.description, evaluate: ({ parent, args }) => condition.evaluate(parent, args), ofRecord: true };
+  if (condition) return { description: condition.description, evaluate: ({ parent, args }) => condition.evaluate(parent, args), ofRecord: true, condition: condition.evaluate };
   return undefined;
 }
