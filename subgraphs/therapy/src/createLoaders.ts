@@ -15,15 +15,16 @@ import {
   type PracticeRow,
   type TherapistRow,
 } from "./db/tables.ts";
+import { SettledLoader } from "./SettledLoader.ts";
 
 /** One set per request: each loader turns the N look-ups of a request into one query. */
 export function createLoaders(db: Database) {
-  const exercise = new DataLoader<string, ExerciseRow | undefined>(async (ids) =>
+  const exercise = new SettledLoader<string, ExerciseRow | undefined>(async (ids) =>
     byKey(ids, await db.select().from(exercises).where(inArray(exercises.id, [...ids])), (row) => row.id),
   );
 
   // A program by id: whom an Exercise (or a compliance report for one) is about is its program's patient.
-  const program = new DataLoader<string, ExerciseProgramRow | undefined>(async (ids) =>
+  const program = new SettledLoader<string, ExerciseProgramRow | undefined>(async (ids) =>
     byKey(ids, await db.select().from(exercisePrograms).where(inArray(exercisePrograms.id, [...ids])), (row) => row.id),
   );
 
@@ -40,7 +41,7 @@ export function createLoaders(db: Database) {
         .where(inArray(careRelationships.id, [...ids])),
     ),
   );
-  const practiceOfProgram = new DataLoader<string, readonly string[]>(async (ids) =>
+  const practiceOfProgram = new SettledLoader<string, readonly string[]>(async (ids) =>
     practicesByKey(
       ids,
       await db

@@ -1,6 +1,6 @@
 import { createSubgraphStore } from "@grondslag/db";
 import { createPolicyContext, createPolicySchema, getToday, loadSubgraphTypeDefs } from "@grondslag/policy";
-import { practiceOfExercise, practiceOfProgram, practiceOfRelationship, practicesTreating } from "./controllersOf.ts";
+import { patientOfExerciseRow, practiceOfExercise, practiceOfProgram, practiceOfRelationship, practicesTreating } from "./controllersOf.ts";
 import { scalarResolvers, type Subgraph, type SubgraphDeps } from "@grondslag/server";
 import type { TherapyContext } from "./context.ts";
 import { createLoaders } from "./createLoaders.ts";
@@ -40,8 +40,7 @@ export function createSubgraph({ database, log, partnerFields }: SubgraphDeps): 
       Therapist: (therapist: TherapistRow) => therapist.personId,
       CareRelationship: (relationship: CareRelationshipRow) => relationship.patientId,
       ExerciseProgram: (program: ExerciseProgramRow) => program.patientId,
-      Exercise: async (exercise: ExerciseRow, _: unknown, { loaders }: TherapyContext) =>
-        (await loaders.program.load(exercise.programId))?.patientId,
+      Exercise: (exercise: ExerciseRow, _: unknown, context: TherapyContext) => patientOfExerciseRow(exercise, context),
       ComplianceEntry: (entry: ComplianceEntryRow) => entry.patientId,
       "Mutation.recordCompliance": (_: unknown, args: { exerciseId: string }, context: TherapyContext) =>
         patientOfExercise(args.exerciseId, context),
