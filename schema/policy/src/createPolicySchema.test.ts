@@ -188,6 +188,34 @@ describe("createPolicySchema", () => {
     expect(result.errors?.[0]?.extensions?.code).toBe("UNAUTHORIZED_FIELD_OR_TYPE");
   });
 
+  it("decides the entities' fields together and keeps a failed reference that entity's own error", async () => {
+    const base = options();
+    const resolvers = base.resolvers as { Patient: Record<string, unknown> };
+    const failing = {
+      ...resolvers,
+      Patient: {
+        ...resolvers.Patient,
+        __resolveReference: async (reference: { id: string }) => {
+          if (reference.id === "x1") throw new Error("Failed query: select ... params: x1");
+          return { id: reference.id };
+        },
+      },
+    };
+    const { schema } = createPolicySchema({ ...base, resolvers: failing as never });
+    const result = await graphql({
+      schema,
+      source: `{ _entities(representations: [{ __typename: "Patient", id: "anna" }, { __typename: "Patient", id: "x1" }, { __typename: "Patient", id: "bram" }]) { ... on Patient { name diagnosis } } }`,
+      contextValue: contextFor(anna),
+    });
+    expect(result.data).toEqual({ _entities: [{ name: "Anna", diagnosis: "meniscus tear" }, null, { name: null, diagnosis: null }] });
+    expect(result.errors?.map((error) => [error.path, error.extensions?.code])).toEqual([
+      [["_entities", 1], "INTERNAL_SERVER_ERROR"],
+      [["_entities", 2, "name"], "UNAUTHORIZED_FIELD_OR_TYPE"],
+      [["_entities", 2, "diagnosis"], "UNAUTHORIZED_FIELD_OR_TYPE"],
+    ]);
+    expect(JSON.stringify(result.errors)).not.toMatch(/select|x1|bram|Bram/);
+  });
+
   it("keeps federation's _service open", async () => {
     const { schema } = createPolicySchema(options());
     const result = await graphql({ schema, source: `{ _service { sdl } }`, contextValue: contextFor(null) });

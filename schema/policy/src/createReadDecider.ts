@@ -13,6 +13,8 @@ export type ControllersOf = (parent: any, args: any, context: any) => readonly s
 
 export type Decision<T = boolean> = T | Promise<T>;
 
+export type SettledRead = (parent: unknown, args: Record<string, unknown>, context: WithPolicy) => boolean | undefined;
+
 export interface ReadDeciderOptions {
   policies: readonly FieldPolicy[];
   /** A requirement's definition by name (resolved once per name). */
@@ -33,6 +35,8 @@ export interface ReadDecider {
   readKeys: ReadonlyMap<FieldPolicy, string>;
   /** A read already decided for this record in this request, without waiting; undefined when something is still to evaluate. */
   settledRead(policy: FieldPolicy, parent: unknown, args: Record<string, unknown>, context: WithPolicy): boolean | undefined;
+  /** `settledRead` for one field, resolved once (the hot path of every field answered at once). */
+  settledReadOf(policy: FieldPolicy): SettledRead;
   /** A read's decision, at once when settled; evaluates (and records) whatever is still open. */
   decideRead(policy: FieldPolicy, parent: unknown, args: Record<string, unknown>, context: WithPolicy): Decision;
   /** Whether `alternatives` (a write's) hold for a mutation, the subject found by `subjectFrom`'s finders. */
@@ -62,6 +66,8 @@ export function createReadDecider(options: ReadDeciderOptions): ReadDecider {
   const subjectOf = (policy: FieldPolicy): SubjectOf | undefined => options.subjects[policy.coordinate] ?? options.subjects[policy.type];
   const controllersOf = (policy: FieldPolicy): ControllersOf | undefined => options.controllers[policy.coordinate] ?? options.controllers[policy.type];
 
+  // Each read of a type has a slot in its records' decisions (`RequestMemo.reads`).
+  const slots = new Map<string, number>();
   const plans = new Map(options.policies.map((policy) => [policy, compilePlan(policy)] as const));
   function compilePlan(policy: FieldPolicy): ReadPlan {
     // Where the record's subject and controllers come from: its type, unless the field has its own finder.
@@ -83,8 +89,12 @@ export function createReadDecider(options: ReadDeciderOptions): ReadDecider {
         };
       }),
     );
+    const slot = slots.get(policy.type) ?? 0;
+    slots.set(policy.type, slot + 1);
     return {
       policy,
+      slot,
+      argumentsMatter: false,
       scope,
       steps,
       recording: steps.map((alternative) => alternative.some((step) => !!step.definition.recordsAccess)),
@@ -101,13 +111,32 @@ export function createReadDecider(options: ReadDeciderOptions): ReadDecider {
         policy.read.some((alternative) => alternative.some((name) => { const definition = requirement(name); return !(definition.reads || definition.recordsAccess || definition.perField); })),
     ),
   );
+  for (const policy of argumentsMatter) plans.get(policy)!.argumentsMatter = true;
   const readKeys = new Map(options.policies.map((policy) => [policy, plans.get(policy)!.steps.map((alternative) => alternative.map((step) => step.key).join("&")).join("|")] as const));
 
   function settledRead(policy: FieldPolicy, parent: unknown, args: Record<string, unknown>, context: WithPolicy): boolean | undefined {
-    if (typeof parent !== "object" || parent === null || (argumentsMatter.has(policy) && hasKeys(args))) return undefined;
+    return settledPlan(plans.get(policy)!, parent, args, context);
+  }
+
+  function settledReadOf(policy: FieldPolicy): SettledRead {
+    const plan = plans.get(policy)!;
+    return (parent, args, context) => settledPlan(plan, parent, args, context);
+  }
+
+  function settledPlan(plan: ReadPlan, parent: unknown, args: Record<string, unknown>, context: WithPolicy): boolean | undefined {
+    if (typeof parent !== "object" || parent === null || (plan.argumentsMatter && hasKeys(args))) return undefined;
     const memo = requestMemos.get(context.policy);
     if (!memo) return undefined;
-    for (const alternative of plans.get(policy)!.steps) {
+    const known = memo.reads.get(plan.policy.type)?.get(parent)?.[plan.slot];
+    if (known !== undefined) return known;
+    const decided = fromDecisions(plan, parent, memo);
+    if (decided !== undefined) keepRead(plan, parent, memo, decided);
+    return decided;
+  }
+
+  /** A read from its steps' decisions on the record, where all it needs is decided. */
+  function fromDecisions(plan: ReadPlan, parent: object, memo: RequestMemo): boolean | undefined {
+    for (const alternative of plan.steps) {
       let all = true;
       for (const step of alternative) {
         if (step.definition.recordsAccess) return undefined;
@@ -125,25 +154,36 @@ export function createReadDecider(options: ReadDeciderOptions): ReadDecider {
 
   // ---- Ahead: many records at once, synchronously round by round ----
 
+  // Plans by the (cached, per selection) list of policies a caller decides ahead.
+  const planLists = new WeakMap<readonly FieldPolicy[], ReadPlan[]>();
   function decideAhead(policies: readonly FieldPolicy[], records: readonly object[], context: WithPolicy): void | Promise<void> {
     if (policies.length === 0 || records.length === 0) return;
+    let list = planLists.get(policies);
+    if (!list) planLists.set(policies, (list = policies.map((policy) => plans.get(policy)!)));
     const memo = requestMemo(context.policy);
-    const pairs: [ReadPlan, object][] = [];
-    for (const record of records) for (const policy of policies) pairs.push([plans.get(policy)!, record]);
-    return round(pairs, context, memo);
+    // The first round without a pair per record and read: most are decided at once.
+    let open: [ReadPlan, object][] | undefined;
+    for (const record of records) {
+      for (const plan of list) if (tryRead(plan, record, context, memo) === PENDING) (open ??= []).push([plan, record]);
+    }
+    return next(open, context, memo);
   }
 
-  /** Tries every pair; waits once for everything the undecided ones wait on, then tries those again. */
-  function round(pairs: [ReadPlan, object][], context: WithPolicy, memo: RequestMemo): void | Promise<void> {
-    const waits = new Set<Promise<unknown>>();
-    const open: [ReadPlan, object][] = [];
-    for (const pair of pairs) if (tryRead(pair[0], pair[1], context, memo, waits) === PENDING) open.push(pair);
-    if (open.length === 0 || waits.size === 0) return;
-    return Promise.allSettled(waits).then(() => round(open, context, memo));
+  /** Waits once for everything the undecided pairs wait on, then tries those again. */
+  function next(open: [ReadPlan, object][] | undefined, context: WithPolicy, memo: RequestMemo): void | Promise<void> {
+    const waiting = [...waits];
+    waits.clear();
+    if (!open || waiting.length === 0) return;
+    return Promise.allSettled(waiting).then(() => {
+      let still: [ReadPlan, object][] | undefined;
+      for (const pair of open) if (tryRead(pair[0], pair[1], context, memo) === PENDING) (still ??= []).push(pair);
+      return next(still, context, memo);
+    });
   }
 
   function settledAhead(policy: FieldPolicy, record: object, context: WithPolicy): boolean | undefined {
-    const attempt = tryRead(plans.get(policy)!, record, context, requestMemo(context.policy), new Set());
+    const attempt = tryRead(plans.get(policy)!, record, context, requestMemo(context.policy));
+    waits.clear();
     return typeof attempt === "boolean" ? attempt : undefined;
   }
 
@@ -153,13 +193,15 @@ export function createReadDecider(options: ReadDeciderOptions): ReadDecider {
    * field's own read evaluates and reports it). Alternatives and their steps are taken in order,
    * as the field's own read takes them, so no look-up starts that it would not start.
    */
-  function tryRead(plan: ReadPlan, record: object, context: WithPolicy, memo: RequestMemo, waits: Set<Promise<unknown>>): Attempt {
+  function tryRead(plan: ReadPlan, record: object, context: WithPolicy, memo: RequestMemo): Attempt {
+    const known = memo.reads.get(plan.policy.type)?.get(record)?.[plan.slot];
+    if (known !== undefined) return known;
     const { steps } = plan;
     for (let index = 0; index < steps.length; index += 1) {
       if (plan.recording[index]) return STOP;
       let all = true;
       for (const step of steps[index]!) {
-        const attempt = tryStep(plan, step, record, context, memo, waits);
+        const attempt = tryStep(plan, step, record, context, memo);
         if (attempt === true) continue;
         if (attempt === false) {
           all = false;
@@ -167,16 +209,16 @@ export function createReadDecider(options: ReadDeciderOptions): ReadDecider {
         }
         return attempt;
       }
-      if (all) return true;
+      if (all) return keepRead(plan, record, memo, true);
     }
-    return false;
+    return keepRead(plan, record, memo, false);
   }
 
-  function tryStep(plan: ReadPlan, step: Step, record: object, context: WithPolicy, memo: RequestMemo, waits: Set<Promise<unknown>>): Attempt {
+  function tryStep(plan: ReadPlan, step: Step, record: object, context: WithPolicy, memo: RequestMemo): Attempt {
     const decisions = decisionsOf(memo, step.key);
     const known = decisions.get(record);
-    if (known !== undefined) return attemptOf(known, waits);
-    if (step.definition.condition) return settleIn(decisions, record, evaluateCondition(step.definition.condition, record), waits);
+    if (known !== undefined) return attemptOf(known);
+    if (step.definition.condition) return settleIn(decisions, record, evaluateCondition(step.definition.condition, record));
     if (!step.reads) {
       const input: RequirementInput = {
         policy: memo.unrecording,
@@ -185,10 +227,10 @@ export function createReadDecider(options: ReadDeciderOptions): ReadDecider {
         args: NO_ARGUMENTS,
         mode: "read",
         partnerFields,
-        subject: () => promiseOf(subjectIn(plan, record, context, memo)),
-        controllers: () => promiseOf(controllersIn(plan, record, context, memo)).then((found) => [...found.list]),
+        subject: () => valueOf(subjectIn(plan, record, context, memo)),
+        controllers: () => then(valueOf(controllersIn(plan, record, context, memo)), (found) => found.list),
       };
-      return settleIn(decisions, record, evaluate(step.definition, input), waits);
+      return settleIn(decisions, record, evaluate(step.definition, input));
     }
     let subject: string | null = null;
     let controllers: Controllers | undefined;
@@ -196,13 +238,13 @@ export function createReadDecider(options: ReadDeciderOptions): ReadDecider {
     if (step.reads !== "caller") {
       const found = subjectIn(plan, record, context, memo);
       if (found instanceof Failed) return STOP;
-      if (isPromise(found)) return wait(found, waits);
+      if (isPromise(found)) return wait(found);
       subject = found;
       by = found ?? NOBODY;
       if (step.reads === "subject-and-controllers") {
         const of = controllersIn(plan, record, context, memo);
         if (of instanceof Failed) return STOP;
-        if (isPromise(of)) return wait(of, waits);
+        if (isPromise(of)) return wait(of);
         controllers = of;
         by = `${by}|${of.key}`;
       }
@@ -210,11 +252,11 @@ export function createReadDecider(options: ReadDeciderOptions): ReadDecider {
     const shared = sharedOf(memo, step.shared);
     const agreed = shared.get(by);
     if (agreed !== undefined) {
-      const attempt = attemptOf(agreed, waits);
+      const attempt = attemptOf(agreed);
       if (typeof attempt === "boolean") decisions.set(record, attempt);
       return attempt;
     }
-    const attempt = settleIn(shared, by, evaluate(step.definition, declaredInput(step, memo, subject, controllers)), waits);
+    const attempt = settleIn(shared, by, evaluate(step.definition, declaredInput(step, memo, subject, controllers)));
     if (typeof attempt === "boolean") decisions.set(record, attempt);
     return attempt;
   }
@@ -266,8 +308,17 @@ export function createReadDecider(options: ReadDeciderOptions): ReadDecider {
       field: view,
       mode: "read",
       partnerFields,
-      subject: reads === "caller" ? () => Promise.reject(undeclared(reads, "subject")) : () => Promise.resolve(subject),
-      controllers: controllers ? () => Promise.resolve([...controllers.list]) : () => Promise.reject(undeclared(reads, "controllers")),
+      subject:
+        reads === "caller"
+          ? () => {
+              throw undeclared(reads, "subject");
+            }
+          : () => subject,
+      controllers: controllers
+        ? () => controllers.list
+        : () => {
+            throw undeclared(reads, "controllers");
+          },
       get parent(): unknown {
         throw undeclared(reads, "parent");
       },
@@ -380,12 +431,12 @@ export function createReadDecider(options: ReadDeciderOptions): ReadDecider {
       args: reading.args,
       mode: reading.mode,
       partnerFields,
-      subject: () => Promise.resolve(subjectOfReading(reading)),
-      controllers: () => Promise.resolve(controllersOfReading(reading)).then((found) => [...found.list]),
+      subject: () => subjectOfReading(reading),
+      controllers: () => then(controllersOfReading(reading), (found) => found.list),
     });
   }
 
-  return { argumentsMatter, readKeys, settledRead, decideRead, decideWrite, decideAhead, settledAhead };
+  return { argumentsMatter, readKeys, settledRead, settledReadOf, decideRead, decideWrite, decideAhead, settledAhead };
 }
 
 const undeclared = (reads: Reads, what: string) => new Error(`A requirement that declares it reads the ${reads} read the record's ${what}: correct its \`reads\`.`);
@@ -414,6 +465,10 @@ const controllersFrom = (list: readonly string[]): Controllers => ({ list, key: 
 /** A read's requirements, compiled at start. */
 interface ReadPlan {
   policy: FieldPolicy;
+  /** Its place among its type's reads, in a record's decisions. */
+  slot: number;
+  /** See `ReadDecider.argumentsMatter`. */
+  argumentsMatter: boolean;
   /** Whose finders give the record's subject and controllers: the field's own coordinate or its type. */
   scope: string;
   steps: Step[][];
@@ -481,6 +536,8 @@ type Found<T> = T | Promise<T> | Failed;
  * they live as long as their request, and weak entries cost the collector more.
  */
 interface RequestMemo {
+  /** By type, then record: each read's decision (by its plan's slot), once made. */
+  reads: Map<string, Map<object, (boolean | undefined)[]>>;
   /** By step key, then record: one map per kind of decision rather than one per record. */
   decisions: Map<string, Map<object, Slot>>;
   /** By step's shared key, then what the records agree on (subject, controllers). */
@@ -503,6 +560,7 @@ function requestMemo(policy: PolicyContext): RequestMemo {
   if (!memo) {
     const refuse = { load: () => Promise.reject(new Error("A requirement decided once per record tried to record an access: declare it `recordsAccess`.")) };
     memo = {
+      reads: new Map(),
       decisions: new Map(),
       shared: new Map(),
       subjects: new Map(),
@@ -512,6 +570,25 @@ function requestMemo(policy: PolicyContext): RequestMemo {
     requestMemos.set(policy, memo);
   }
   return memo;
+}
+
+/**
+ * What the reads tried in one synchronous pass wait on (`wait`), emptied by that pass (`next`,
+ * `settledAhead`): one set for the process, as a pass never yields.
+ */
+const waits = new Set<Promise<unknown>>();
+
+/** Keeps a read's decision for the record: later fields with this read answer from it at once. */
+function keepRead(plan: ReadPlan, record: object, memo: RequestMemo, decided: boolean): boolean {
+  const byRecord = memo.reads.get(plan.policy.type) ?? memo.reads.set(plan.policy.type, new Map()).get(plan.policy.type)!;
+  const reads = byRecord.get(record);
+  if (reads) reads[plan.slot] = decided;
+  else {
+    const fresh: (boolean | undefined)[] = [];
+    fresh[plan.slot] = decided;
+    byRecord.set(record, fresh);
+  }
+  return decided;
 }
 
 const decisionsOf = (memo: RequestMemo, key: string) => memo.decisions.get(key) ?? memo.decisions.set(key, new Map()).get(key)!;
@@ -537,12 +614,12 @@ function evaluateCondition(condition: Condition, record: object): Decision {
 }
 
 /** Keeps an evaluation in a slot: its answer when made at once, else the promise until it settles, then its answer or its failure. */
-function settleIn<K>(slots: Map<K, Slot>, key: K, decision: Decision, waits: Set<Promise<unknown>>): Attempt {
+function settleIn<K>(slots: Map<K, Slot>, key: K, decision: Decision): Attempt {
   if (typeof decision === "boolean") {
     slots.set(key, decision);
     return decision;
   }
-  return wait(pendingIn(slots, key, decision), waits);
+  return wait(pendingIn(slots, key, decision));
 }
 
 /** Keeps a decision in a memo: the promise while it is pending, the answer (or failure) once made. */
@@ -583,19 +660,25 @@ function track<T>(facts: Map<object, Found<T>>, record: object, found: Promise<T
   return pending;
 }
 
-function attemptOf(slot: Slot, waits: Set<Promise<unknown>>): Attempt {
+function attemptOf(slot: Slot): Attempt {
   if (typeof slot === "boolean") return slot;
   if (slot instanceof Failed) return STOP;
-  return wait(slot, waits);
+  return wait(slot);
 }
 
-function wait(pending: Promise<unknown>, waits: Set<Promise<unknown>>): typeof PENDING {
+function wait(pending: Promise<unknown>): typeof PENDING {
   waits.add(pending);
   return PENDING;
 }
 
 const decisionOf = (slot: Slot): Decision => (slot instanceof Failed ? Promise.reject(slot.error) : slot);
-const promiseOf = <T>(found: Found<T>): Promise<T> => (found instanceof Failed ? Promise.reject(found.error) : Promise.resolve(found));
+/** A finder's answer as a requirement reads it: a failure throws (the evaluation fails closed). */
+function valueOf<T>(found: Found<T>): T | Promise<T> {
+  if (found instanceof Failed) throw found.error;
+  return found;
+}
+
+const then = <T, R>(value: T | Promise<T>, next: (value: T) => R): R | Promise<R> => (isPromise(value) ? value.then(next) : next(value));
 
 export const isPromise = <T>(value: T | Promise<T>): value is Promise<T> =>
   typeof value === "object" && value !== null && typeof (value as { then?: unknown }).then === "function";

@@ -16,6 +16,9 @@ import { isPromise, type ReadDecider } from "./createReadDecider.ts";
 import type { WithPolicy } from "./PolicyContext.ts";
 import type { FieldPolicy } from "./readFieldPolicies.ts";
 
+/** graphql-shield's `fallbackError` (errors.ts): how a resolver's failure is answered. */
+export type FallbackError = (thrown: unknown, parent: unknown, args: unknown, context: unknown, info: GraphQLResolveInfo) => GraphQLError;
+
 export type Resolve = (parent: unknown, args: Record<string, unknown>, context: WithPolicy, info: GraphQLResolveInfo) => unknown;
 
 /**
@@ -44,6 +47,7 @@ export function hideUnreadableListItems(schema: GraphQLSchema, byCoordinate: Rea
     const resolve = field.resolve ?? defaultFieldResolver;
     // Without the key's own read: decided with it.
     const readsAhead = selectionReads(item, byCoordinate, decider, key);
+    const keyOnly = [key];
 
     const keep = (items: unknown[], context: WithPolicy, info: GraphQLResolveInfo): unknown[] | Promise<unknown[]> => {
       const readable: Array<boolean | Promise<boolean>> = [];
@@ -66,7 +70,7 @@ export function hideUnreadableListItems(schema: GraphQLSchema, byCoordinate: Rea
     const filter = (items: unknown, context: WithPolicy, info: GraphQLResolveInfo): unknown => {
       if (!Array.isArray(items)) return items;
       const records = items.map(recordOf).filter((record): record is object => typeof record === "object" && record !== null);
-      const keys = decider.decideAhead([key], records, context);
+      const keys = decider.decideAhead(keyOnly, records, context);
       return keys ? keys.then(() => keep(items, context, info)) : keep(items, context, info);
     };
     // At once when the list and its decisions are at hand (a connection's nodes), else a promise.
@@ -103,6 +107,51 @@ export function decideObjectFieldsAhead(schema: GraphQLSchema, byCoordinate: Rea
 }
 
 /**
+ * Federation's `_entities` hands back the records other subgraphs' fetches asked for (a batch of
+ * 50 fetches: 50 representations of 50 persons). The fields the query selects of each, by type,
+ * are decided together, as a list's are, so they are answered at once rather than each through
+ * graphql-shield's middleware. Nothing is hidden or refused here; a failed reference stays that
+ * entity's own error, without its message.
+ */
+export function decideEntitiesAhead(schema: GraphQLSchema, byCoordinate: ReadonlyMap<string, FieldPolicy>, decider: ReadDecider, fallbackError: FallbackError) {
+  const field = schema.getQueryType()?.getFields()._entities;
+  if (!field) return;
+  const resolve = field.resolve ?? defaultFieldResolver;
+  const readsOf = new Map<string, (info: GraphQLResolveInfo) => FieldPolicy[]>();
+  for (const type of Object.values(schema.getTypeMap())) if (isObjectType(type) && !type.name.startsWith("_")) readsOf.set(type.name, selectionReads(type, byCoordinate, decider));
+  const decide = (entities: unknown[], representations: readonly { __typename?: unknown }[], context: WithPolicy, info: GraphQLResolveInfo) => {
+    const byType = new Map<string, object[]>();
+    entities.forEach((entity, index) => {
+      const typename = representations[index]?.__typename;
+      if (typeof entity !== "object" || entity === null || typeof typename !== "string" || !readsOf.has(typename)) return;
+      (byType.get(typename) ?? byType.set(typename, []).get(typename)!).push(entity);
+    });
+    const pending: Promise<void>[] = [];
+    for (const [typename, records] of byType) {
+      const ahead = decider.decideAhead(readsOf.get(typename)!(info), records, context);
+      if (ahead) pending.push(ahead);
+    }
+    return pending.length > 0 ? Promise.all(pending) : undefined;
+  };
+  field.resolve = (parent, args: { representations?: readonly { __typename?: unknown }[] }, context: WithPolicy, info) => {
+    const found: unknown = resolve(parent, args, context, info);
+    if (!Array.isArray(found) || !Array.isArray(args.representations)) return found;
+    if (!found.some(isPromise)) {
+      const ahead = decide(found, args.representations, context, info);
+      return ahead ? ahead.then(() => found) : found;
+    }
+    // Each entity keeps its own outcome: a reference that failed is that entity's error (answered
+    // as graphql-shield answers a resolver's failure: an internal error, its message withheld).
+    return Promise.allSettled(found).then((outcomes) => {
+      const entities = outcomes.map((outcome) => (outcome.status === "fulfilled" ? outcome.value : undefined));
+      const answer = outcomes.map((outcome) => (outcome.status === "fulfilled" ? outcome.value : fallbackError(outcome.reason, parent, args, context, info)));
+      const ahead = decide(entities, args.representations!, context, info);
+      return ahead ? ahead.then(() => answer) : answer;
+    });
+  };
+}
+
+/**
  * graphql-shield's middleware makes each field asynchronous, a promise per field of every record
  * of a list. A read already decided and allowed in this request, for this record and this
  * declaration (`settledRead`: by a list's or a parent's decision ahead, or by a sibling field's
@@ -117,7 +166,7 @@ export function answerSettledReadsAtOnce(
   byCoordinate: ReadonlyMap<string, FieldPolicy>,
   unguarded: ReadonlyMap<string, Resolve>,
   decider: ReadDecider,
-  fallbackError: (thrown: unknown, parent: unknown, args: unknown, context: unknown, info: GraphQLResolveInfo) => GraphQLError,
+  fallbackError: FallbackError,
 ) {
   for (const [type, field] of objectFields(schema)) {
     const coordinate = `${type.name}.${field.name}`;
@@ -125,8 +174,9 @@ export function answerSettledReadsAtOnce(
     const own = unguarded.get(coordinate);
     const shielded = field.resolve as Resolve | undefined;
     if (!policy || policy.writes || !own || !shielded || type.name.startsWith("_")) continue;
+    const settledRead = decider.settledReadOf(policy);
     field.resolve = (parent, args, context: WithPolicy, info) => {
-      if (decider.settledRead(policy, parent, args, context) !== true) return shielded(parent, args, context, info);
+      if (settledRead(parent, args, context) !== true) return shielded(parent, args, context, info);
       try {
         const value = own(parent, args, context, info);
         return isPromise(value) ? value.then(undefined, (error: unknown) => fallbackError(error, parent, args, context, info)) : value;

@@ -1,16 +1,20 @@
 import type { FieldPolicy } from "./readFieldPolicies.ts";
 import { CONSENT_BASES } from "./readFieldPolicies.ts";
+import type { FactLoader } from "./createPolicyLookups.ts";
 import type { PolicyContext } from "./PolicyContext.ts";
 
 /** The organisation id of the platform itself: the controller of the records it decides over. */
 export const PLATFORM_CONTROLLER = "grondslag";
 
+/** A value now, or a promise of it: requirements answer at once when what they read is at hand. */
+export type Maybe<T> = T | Promise<T>;
+
 export interface RequirementInput {
   policy: PolicyContext;
-  /** The person the record is about; null when it is about nobody (or cannot be known). */
-  subject: () => Promise<string | null>;
+  /** The person the record is about; null when it is about nobody (or cannot be known). At once when already found. */
+  subject: () => Maybe<string | null>;
   /** The organisations that control the record (usually one); empty when the field is not personal. */
-  controllers: () => Promise<string[]>;
+  controllers: () => Maybe<readonly string[]>;
   field: FieldPolicy;
   parent: unknown;
   args: Record<string, unknown>;
@@ -20,7 +24,8 @@ export interface RequirementInput {
   partnerFields: ReadonlyMap<string, ReadonlySet<string>>;
 }
 
-export type Requirement = (input: RequirementInput) => Promise<boolean> | boolean;
+/** Holds or not: at once when everything it reads is at hand, else a promise (a look-up in flight). */
+export type Requirement = (input: RequirementInput) => Maybe<boolean>;
 
 /** What a shared decision depends on besides the caller and the field's declaration (`RequirementDefinition.reads`). */
 export type Reads = "caller" | "subject" | "subject-and-controllers";
@@ -75,60 +80,85 @@ export interface RequirementDefinition {
 /** Categories a support case opens to staff: who the person is and how to reach them, nothing else. */
 const SUPPORT_CATEGORIES = new Set(["IDENTITY", "CONTACT"]);
 
+const isPromise = <T>(value: Maybe<T>): value is Promise<T> => typeof (value as { then?: unknown } | null)?.then === "function";
+
+/** `next(value)`: at once when the value is at hand, after it otherwise. */
+function then<T, R>(value: Maybe<T>, next: (value: T) => Maybe<R>): Maybe<R> {
+  return isPromise(value) ? value.then(next) : next(value);
+}
+
+/** Both values, asked for together (one batch of look-ups), then `next`. */
+function both<A, B, R>(a: Maybe<A>, b: Maybe<B>, next: (a: A, b: B) => Maybe<R>): Maybe<R> {
+  if (!isPromise(a) && !isPromise(b)) return next(a, b);
+  return Promise.all([a, b]).then(([first, second]) => next(first, second));
+}
+
+/** A person's facts of one kind: at once when this request has read them (`FactLoader.get`), else loaded. */
+export function getFact<T>(loader: FactLoader<T>, personId: string): Maybe<T> {
+  return loader.get ? loader.get(personId) : loader.load(personId);
+}
+
 const hasRole = (role: string): Requirement => ({ policy }) => policy.caller?.role === role;
 
 /** The caller's person id when the caller has the role, else undefined. */
 const personIn = (policy: PolicyContext, role: string) => (policy.caller?.role === role ? policy.caller.personId : undefined);
 
-const hasConsent = (purpose: string): Requirement => async ({ policy, subject }) => {
-  const person = await subject();
-  return person !== null && (await policy.lookups.consentsOf.load(person)).has(purpose);
-};
+const hasConsent = (purpose: string): Requirement => ({ policy, subject }) =>
+  then(subject(), (person) => person !== null && then(getFact(policy.lookups.consentsOf, person), (purposes) => purposes.has(purpose)));
 
 /**
  * Whether the record's lawful basis still holds for anyone but the person: no restriction of
  * processing (GDPR Art. 18) is in force, and a consent basis has its consent. A controller and
  * its processor both read through this, so a withdrawal stops both on the next request.
  */
-async function basisHolds({ policy, subject, field }: RequirementInput): Promise<boolean> {
-  const person = await subject();
-  if (person === null) return false;
-  if ((await policy.lookups.openCasesOf.load(person)).some((open) => open.kind === "RESTRICTION")) return false;
-  const personal = field.personal;
-  if (personal && CONSENT_BASES.has(personal.basis)) return (await policy.lookups.consentsOf.load(person)).has(personal.purpose!);
-  return true;
+function basisHolds({ policy, subject, field }: RequirementInput): Maybe<boolean> {
+  return then(subject(), (person) => {
+    if (person === null) return false;
+    return then(getFact(policy.lookups.openCasesOf, person), (open) => {
+      if (open.some((candidate) => candidate.kind === "RESTRICTION")) return false;
+      const personal = field.personal;
+      if (personal && CONSENT_BASES.has(personal.basis)) return then(getFact(policy.lookups.consentsOf, person), (purposes) => purposes.has(personal.purpose!));
+      return true;
+    });
+  });
 }
 
+/** `first`, and then (only if it holds) `second`. */
+const andThen = (first: Maybe<boolean>, second: () => Maybe<boolean>): Maybe<boolean> => then(first, (held) => held && second());
+
 /** A therapist of a practice that controls this record, with their own active care relationship with the person there. */
-const isTreatingTherapist: Requirement = async ({ policy, subject, controllers }) => {
+const isTreatingTherapist: Requirement = ({ policy, subject, controllers }) => {
   const me = personIn(policy, "therapist");
-  const person = me && (await subject());
-  if (!me || !person) return false;
-  const relationships = (await policy.lookups.careRelationshipsOf.load(person)).filter((care) => care.active && care.therapistPersonId === me);
-  if (relationships.length === 0) return false;
-  const controlling = await controllers();
-  return relationships.some((care) => controlling.includes(care.practiceId));
+  if (!me) return false;
+  return then(subject(), (person) => {
+    if (!person) return false;
+    return then(getFact(policy.lookups.careRelationshipsOf, person), (cares) => {
+      const relationships = cares.filter((care) => care.active && care.therapistPersonId === me);
+      if (relationships.length === 0) return false;
+      return then(controllers(), (controlling) => relationships.some((care) => controlling.includes(care.practiceId)));
+    });
+  });
 };
 
-const isTherapistOf: Requirement = async ({ policy, subject }) => {
+const isTherapistOf: Requirement = ({ policy, subject }) => {
   const me = personIn(policy, "therapist");
-  const person = me && (await subject());
-  return !!person && (await policy.lookups.careRelationshipsOf.load(person)).some((care) => care.active && care.therapistPersonId === me);
+  if (!me) return false;
+  return then(subject(), (person) => !!person && then(getFact(policy.lookups.careRelationshipsOf, person), (cares) => cares.some((care) => care.active && care.therapistPersonId === me)));
 };
 
-const isEmployerOf: Requirement = async ({ policy, subject, controllers, field }) => {
+const isEmployerOf: Requirement = ({ policy, subject, controllers, field }) => {
   const me = personIn(policy, "employer-admin");
-  const person = me && (await subject());
-  if (!me || !person) return false;
-  const [employee, admin] = await Promise.all([policy.lookups.membershipsOf.load(person), policy.lookups.membershipsOf.load(me)]);
-  const administered = new Set(admin.filter((membership) => membership.role === "employer_admin").map((membership) => membership.organisationId));
-  let employers = employee.filter((membership) => membership.role === "employee" && administered.has(membership.organisationId)).map((m) => m.organisationId);
-  // A record an employer controls (a membership, a report) is judged on that employer alone.
-  if (field.personal?.controller === "EMPLOYER") {
-    const controlling = await controllers();
-    employers = employers.filter((organisation) => controlling.includes(organisation));
-  }
-  return employers.length > 0;
+  if (!me) return false;
+  return then(subject(), (person) => {
+    if (!person) return false;
+    return both(getFact(policy.lookups.membershipsOf, person), getFact(policy.lookups.membershipsOf, me), (employee, admin) => {
+      const administered = new Set(admin.filter((membership) => membership.role === "employer_admin").map((membership) => membership.organisationId));
+      const employers = employee.filter((membership) => membership.role === "employee" && administered.has(membership.organisationId)).map((m) => m.organisationId);
+      // A record an employer controls (a membership, a report) is judged on that employer alone.
+      if (employers.length === 0 || field.personal?.controller !== "EMPLOYER") return employers.length > 0;
+      return then(controllers(), (controlling) => employers.some((organisation) => controlling.includes(organisation)));
+    });
+  });
 };
 
 const isProcessorOnInstruction: Requirement = async (input) => {
@@ -164,9 +194,9 @@ const hasSupportCase = (kinds: string[] | null): Requirement => async ({ policy,
  * person: a capability for anna unlocks anna's declared fields, and nobody else's, whatever the
  * operation reaches. A record about nobody (or nobody known) is not the partner's.
  */
-const isPartnerFor = (role: string): Requirement => async ({ policy, subject }) => {
+const isPartnerFor = (role: string): Requirement => ({ policy, subject }) => {
   const bound = policy.caller?.role === role ? policy.caller.capability?.personId : undefined;
-  return bound !== undefined && bound === (await subject());
+  return bound !== undefined && then(subject(), (person) => bound === person);
 };
 
 /** The requirements DESIGN.md §4 names; `consent:<purpose>` and `partner:<name>` take a parameter. */
@@ -180,14 +210,17 @@ export const builtInRequirements: Record<string, RequirementDefinition> = {
   nobody: { description: "never holds: the field is not readable through the graph", evaluate: () => false, reads: "caller", declaration: [] },
   self: {
     description: "the caller is the person the record is about",
-    evaluate: async ({ policy, subject }) => policy.caller?.personId !== undefined && policy.caller.personId === (await subject()),
+    evaluate: ({ policy, subject }) => {
+      const me = policy.caller?.personId;
+      return me !== undefined && then(subject(), (person) => me === person);
+    },
     reads: "subject",
     declaration: [],
   },
   "therapist-of": {
     description:
       "the caller is a therapist with their own active care relationship with the person, at any practice, and no restriction of processing is in force; for the platform's identity and contact records a therapist needs to treat, never for care records",
-    evaluate: async (input) => (await isTherapistOf(input)) && (await basisHolds(input)),
+    evaluate: (input) => andThen(isTherapistOf(input), () => basisHolds(input)),
     reads: "subject",
     declaration: ["basis", "purpose"],
   },
@@ -201,14 +234,14 @@ export const builtInRequirements: Record<string, RequirementDefinition> = {
   "care-team": {
     description:
       "treating-therapist, and the record's lawful basis still holds: the consent it rests on is given (not withdrawn, not expired) and no restriction of processing is in force",
-    evaluate: async (input) => (await isTreatingTherapist(input)) && (await basisHolds(input)),
+    evaluate: (input) => andThen(isTreatingTherapist(input), () => basisHolds(input)),
     reads: "subject-and-controllers",
     declaration: ["basis", "purpose"],
   },
   "employer-of": {
     description:
       "the caller administers an organisation that currently employs the person; on a record an employer controls (a membership, a report), that organisation must be the record's controller; and no restriction of processing is in force",
-    evaluate: async (input) => (await isEmployerOf(input)) && (await basisHolds(input)),
+    evaluate: (input) => andThen(isEmployerOf(input), () => basisHolds(input)),
     // The record's controllers matter only on a record an employer controls.
     reads: (field) => (field.personal?.controller === "EMPLOYER" ? "subject-and-controllers" : "subject"),
     declaration: ["controller", "basis", "purpose"],
@@ -266,7 +299,7 @@ export function findRequirement(name: string, conditions: Record<string, { descr
     // about the one person the partner's capability names.
     return {
       description: `the caller is the ${partner[1]} partner adapter with a capability for one of its declared field sets, a declared ${partner[1]} operation selects this field, and the record is about the person that capability names`,
-      evaluate: async (input) => (input.partnerFields.get(partner[1]!)?.has(input.field.coordinate) ?? false) && (await isPartnerFor(name)(input)),
+      evaluate: (input) => (input.partnerFields.get(partner[1]!)?.has(input.field.coordinate) ?? false) && isPartnerFor(name)(input),
       perField: true,
     };
   }

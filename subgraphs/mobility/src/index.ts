@@ -1,5 +1,5 @@
 import { createSubgraphStore } from "@grondslag/db";
-import { createPolicyContext, createPolicySchema, loadSubgraphTypeDefs, PLATFORM_CONTROLLER } from "@grondslag/policy";
+import { createPolicyContext, createPolicySchema, getFact, loadSubgraphTypeDefs, PLATFORM_CONTROLLER, type MembershipFact } from "@grondslag/policy";
 import { scalarResolvers, type Subgraph, type SubgraphDeps } from "@grondslag/server";
 import { conditions } from "./conditions.ts";
 import type { MobilityContext } from "./context.ts";
@@ -29,10 +29,12 @@ export function createSubgraph({ database, log, partnerFields }: SubgraphDeps): 
     // The platform controls cards and trips; the reimbursement report (`workTrips`) is also the
     // record of each current employer that orders it.
     controllers: {
-      Person: async (person: { id: string }, _: unknown, { policy }: MobilityContext) => [
-        PLATFORM_CONTROLLER,
-        ...(await policy.lookups.membershipsOf.load(person.id)).filter((m) => m.role === "employee").map((m) => m.organisationId),
-      ],
+      Person: (person: { id: string }, _: unknown, { policy }: MobilityContext) => {
+        // At once when this request has the person's memberships (the list's look-ups read them together).
+        const employers = (memberships: readonly MembershipFact[]) => [PLATFORM_CONTROLLER, ...memberships.filter((m) => m.role === "employee").map((m) => m.organisationId)];
+        const memberships = getFact(policy.lookups.membershipsOf, person.id);
+        return memberships instanceof Promise ? memberships.then(employers) : employers(memberships);
+      },
       MobilityCard: () => [PLATFORM_CONTROLLER],
       Trip: () => [PLATFORM_CONTROLLER],
     },
