@@ -1,9 +1,8 @@
 import { register } from "node:module";
 import { cpus, totalmem } from "node:os";
-import { createKeyPair, createLocalJWKSet, createTokenSigner, createTokenVerifier, type Caller } from "@grondslag/auth";
-import { createDatabase } from "@grondslag/db";
-import { createLogger } from "@grondslag/server";
+import type { Caller } from "@grondslag/auth";
 import type * as StackModule from "@grondslag/stack";
+import { createBenchSetup } from "./createBenchSetup.ts";
 import { loadBenchEnv } from "./env.ts";
 import { FULL, generateDataset, QUICK } from "./generateDataset.ts";
 import { employerOverview, patientHome, therapistPatients, type Answer, type Operation } from "./operations.ts";
@@ -30,33 +29,8 @@ const enforced: typeof StackModule = await import("@grondslag/stack");
 const unenforced: typeof StackModule = await import(`${import.meta.resolve("@grondslag/stack")}?unenforced`);
 
 let statements = 0;
-const database = await createDatabase({ url: env.DATABASE_URL, maxConnections: 10, onQuery: () => (statements += 1) });
+const { database, gatewayKey, issueToken, stackOptions } = await createBenchSetup(env.DATABASE_URL, () => (statements += 1));
 print(`# grondslag bench (${quick ? "quick" : "full"}) on ${database.kind}; ${cpus().length} × ${cpus()[0]?.model ?? "cpu"}, ${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.version}`);
-if (database.kind === "postgres") {
-  // The benchmark's database is its own: start from empty schemas, as the test suite does.
-  await database.execute(["identity", "therapy", "mobility", "billing", "consent", "partner_outbox", "drizzle"].map((name) => `DROP SCHEMA IF EXISTS "${name}" CASCADE;`).join("\n"));
-}
-
-const [issuerKey, gatewayKey] = await Promise.all([createKeyPair(), createKeyPair()]);
-const issuer = { issuer: "grondslag-bench", audience: "grondslag" };
-const verifyToken = createTokenVerifier({ keys: createLocalJWKSet({ keys: [issuerKey.publicJwk] }), ...issuer });
-const issueToken = createTokenSigner({ key: issuerKey, ...issuer, ttlSeconds: 24 * 3600 });
-const log = createLogger({ level: "silent" });
-const unlimited = { burst: 1e9, perSecond: 1e9 };
-// The benchmark asks for up to 500 patients in one operation: far past the production limits.
-const edge = {
-  callerRateLimit: unlimited,
-  // A loaded 2-core box answers 500 patients slowly; the default 10 s deadline would fail the run, not measure it.
-  subgraphTimeoutMs: 120_000,
-  refusalRateLimit: unlimited,
-  maxBodyBytes: 8 * 2 ** 20,
-  limits: { maxTokens: 1e6, maxRootFields: 1e4, maxSelections: 1e6, maxAliases: 1e4, maxCost: 1e9 },
-  // 500 aliases are 500 fetches to a subgraph: one batch, as 5 and 50 are (the default splits at 128).
-  maxBatchOperations: 1e4,
-};
-// No partner worker: the benchmark sends nothing to partners, and the worker's polling would be
-// counted among the requests' statements (the counter is the database handle's, process-wide).
-const stackOptions = { database, auth: { verifyToken, gatewayKey, issueToken }, log, edge, partnerWorker: false as const };
 
 const on = await enforced.createStack({ ...stackOptions, seedDemoData: true });
 let phase = performance.now();

@@ -1,8 +1,6 @@
 import { register } from "node:module";
-import { createKeyPair, createLocalJWKSet, createTokenSigner, createTokenVerifier } from "@grondslag/auth";
-import { createDatabase } from "@grondslag/db";
-import { createLogger } from "@grondslag/server";
 import type * as StackModule from "@grondslag/stack";
+import { createBenchSetup } from "./createBenchSetup.ts";
 import { loadBenchEnv } from "./env.ts";
 import { QUICK, generateDataset } from "./generateDataset.ts";
 import { employerOverview, patientHome, therapistPatients } from "./operations.ts";
@@ -23,32 +21,11 @@ const env = loadBenchEnv();
 register("./unenforced/hooks.js", import.meta.url);
 const enforced: typeof StackModule = await import("@grondslag/stack");
 const unenforced: typeof StackModule = await import(`${import.meta.resolve("@grondslag/stack")}?unenforced`);
-const database = await createDatabase({ url: env.DATABASE_URL, maxConnections: 10 });
-if (database.kind === "postgres") {
-  await database.execute(["identity", "therapy", "mobility", "billing", "consent", "partner_outbox", "drizzle"].map((name) => `DROP SCHEMA IF EXISTS "${name}" CASCADE;`).join("\n"));
-}
-const [issuerKey, gatewayKey] = await Promise.all([createKeyPair(), createKeyPair()]);
-const issuer = { issuer: "grondslag-bench", audience: "grondslag" };
-const verifyToken = createTokenVerifier({ keys: createLocalJWKSet({ keys: [issuerKey.publicJwk] }), ...issuer });
-const issueToken = createTokenSigner({ key: issuerKey, ...issuer });
-const unlimited = { burst: 1e9, perSecond: 1e9 };
-const options = {
-  database,
-  auth: { verifyToken, gatewayKey, issueToken },
-  log: createLogger({ level: "silent" }),
-  partnerWorker: false as const,
-  edge: {
-    callerRateLimit: unlimited,
-    refusalRateLimit: unlimited,
-    subgraphTimeoutMs: 120_000,
-    maxBatchOperations: 1e4,
-    limits: { maxRootFields: 1e4, maxAliases: 1e4, maxTokens: 1e6, maxSelections: 1e6, maxCost: 1e9 },
-  },
-};
-const on = await enforced.createStack({ ...options, seedDemoData: true });
+const { database, issueToken, stackOptions } = await createBenchSetup(env.DATABASE_URL);
+const on = await enforced.createStack({ ...stackOptions, seedDemoData: true });
 const dataset = await generateDataset(database.db, QUICK);
 await database.execute("ANALYZE");
-const off = await unenforced.createStack({ ...options, seedDemoData: false });
+const off = await unenforced.createStack({ ...stackOptions, seedDemoData: false });
 const ports = { gatewayPort: 0, subgraphPorts: Object.fromEntries(on.subgraphs.map((subgraph) => [subgraph.name, 0])) };
 const urls = { on: (await on.listen(ports)).gatewayUrl, off: (await off.listen(ports)).gatewayUrl };
 const operation = which === "employer" ? employerOverview(dataset, 50) : which === "patient" ? patientHome(dataset) : therapistPatients(dataset, 50);

@@ -1,10 +1,8 @@
 import { writeFileSync } from "node:fs";
 import { Session } from "node:inspector/promises";
 import { register } from "node:module";
-import { createKeyPair, createLocalJWKSet, createTokenSigner, createTokenVerifier } from "@grondslag/auth";
-import { createDatabase } from "@grondslag/db";
-import { createLogger } from "@grondslag/server";
 import type * as StackModule from "@grondslag/stack";
+import { createBenchSetup } from "./createBenchSetup.ts";
 import { loadBenchEnv } from "./env.ts";
 import { QUICK, generateDataset } from "./generateDataset.ts";
 import { employerOverview, patientHome, therapistPatients } from "./operations.ts";
@@ -16,22 +14,8 @@ const [which = "therapist", variant = "on", out = `/tmp/bench-${which}-${variant
 const env = loadBenchEnv();
 register("./unenforced/hooks.js", import.meta.url);
 const stackModule: typeof StackModule = await import(variant === "off" ? `${import.meta.resolve("@grondslag/stack")}?unenforced` : "@grondslag/stack");
-const database = await createDatabase({ url: env.DATABASE_URL, maxConnections: 10 });
-if (database.kind === "postgres") {
-  await database.execute(["identity", "therapy", "mobility", "billing", "consent", "partner_outbox", "drizzle"].map((name) => `DROP SCHEMA IF EXISTS "${name}" CASCADE;`).join("\n"));
-}
-const [issuerKey, gatewayKey] = await Promise.all([createKeyPair(), createKeyPair()]);
-const issuer = { issuer: "grondslag-bench", audience: "grondslag" };
-const verifyToken = createTokenVerifier({ keys: createLocalJWKSet({ keys: [issuerKey.publicJwk] }), ...issuer });
-const issueToken = createTokenSigner({ key: issuerKey, ...issuer });
-const unlimited = { burst: 1e9, perSecond: 1e9 };
-const stack = await stackModule.createStack({
-  database,
-  auth: { verifyToken, gatewayKey, issueToken },
-  log: createLogger({ level: "silent" }),
-  partnerWorker: false,
-  edge: { callerRateLimit: unlimited, subgraphTimeoutMs: 120_000, maxBatchOperations: 1e4, limits: { maxRootFields: 1e4, maxAliases: 1e4, maxTokens: 1e6, maxSelections: 1e6, maxCost: 1e9 } },
-});
+const { database, issueToken, stackOptions } = await createBenchSetup(env.DATABASE_URL);
+const stack = await stackModule.createStack(stackOptions);
 const dataset = await generateDataset(database.db, QUICK);
 const { gatewayUrl } = await stack.listen({ gatewayPort: 0, subgraphPorts: Object.fromEntries(stack.subgraphs.map((subgraph) => [subgraph.name, 0])) });
 const operation = which === "employer" ? employerOverview(dataset, 50) : which === "patient" ? patientHome(dataset) : therapistPatients(dataset, 50);

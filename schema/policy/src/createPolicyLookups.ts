@@ -3,6 +3,7 @@ import { queryPrepared } from "@grondslag/db";
 import DataLoader from "dataloader";
 import { sql } from "drizzle-orm";
 import { policyFacts } from "./policyFacts.ts";
+import { SettledLoader } from "./SettledLoader.ts";
 
 /** A care relationship as therapy publishes it: who treats whom, at which practice. */
 export interface CareFact {
@@ -132,7 +133,8 @@ function statementFor(kinds: readonly Kind[]): { text: string; dated: boolean } 
 export function createPolicyLookups(db: Database, today: string, callerPersonId?: string) {
   const empty = (kind: Kind): FactsByKind[Kind] => (kind === "consent" ? new Set<string>() : []);
 
-  const facts: DataLoader<string, FactsByKind[Kind]> = new DataLoader(async (keys) => {
+  // Keeps what this request's statements read: `get` answers it at once (per request, like the loader's cache).
+  const facts: SettledLoader<string, FactsByKind[Kind]> = new SettledLoader(async (keys) => {
     const asked = keys.map((key) => [key.slice(0, key.indexOf("|")) as Kind, key.slice(key.indexOf("|") + 1)] as const);
     // Sorted: the statement's text depends only on which kinds are read (statementFor).
     const kinds = [...new Set(asked.map(([kind]) => kind))].sort();
@@ -152,18 +154,13 @@ export function createPolicyLookups(db: Database, today: string, callerPersonId?
       else (bucket as unknown[]).push(fact);
     }
     const wanted = new Set(keys);
-    for (const [key, value] of found) {
-      if (!settled.has(key)) settled.set(key, value);
-      if (!wanted.has(key)) facts.prime(key, value);
-    }
+    for (const [key, value] of found) if (!wanted.has(key)) facts.prime(key, value);
     return keys.map((key) => found.get(key)!);
   });
-  // What this request has read, by `kind|person`: answered at once by `get`. Per request, like the loader's own cache.
-  const settled = new Map<string, FactsByKind[Kind]>();
   const alongside = new Set<string>();
   const view = <K extends Kind>(kind: K): FactLoader<FactsByKind[K]> => ({
     get(personId) {
-      return (settled.get(`${kind}|${personId}`) as FactsByKind[K] | undefined) ?? this.load(personId);
+      return (facts.peek(`${kind}|${personId}`) as FactsByKind[K] | undefined) ?? this.load(personId);
     },
     load: (personId) => {
       const key = `${kind}|${personId}`;

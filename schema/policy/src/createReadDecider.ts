@@ -1,5 +1,6 @@
 import type { PolicyContext, WithPolicy } from "./PolicyContext.ts";
 import type { FieldPolicy, PolicyAlternatives } from "./readFieldPolicies.ts";
+import { after, isPromise } from "./maybe.ts";
 import type { Condition, DeclarationPart, Reads, RequirementDefinition, RequirementInput } from "./requirements.ts";
 
 /** Finds the person a record is about: from the parent (by type) or from the arguments (root fields). */
@@ -228,7 +229,7 @@ export function createReadDecider(options: ReadDeciderOptions): ReadDecider {
         mode: "read",
         partnerFields,
         subject: () => valueOf(subjectIn(plan, record, context, memo)),
-        controllers: () => then(valueOf(controllersIn(plan, record, context, memo)), (found) => found.list),
+        controllers: () => after(valueOf(controllersIn(plan, record, context, memo)), (found) => found.list),
       };
       return settleIn(decisions, record, evaluate(step.definition, input));
     }
@@ -272,7 +273,7 @@ export function createReadDecider(options: ReadDeciderOptions): ReadDecider {
         found.set(record, value ?? null);
         return value ?? null;
       }
-      return track(found, record, value.then((subject) => subject ?? null));
+      return pendingIn(found, record, value.then((subject) => subject ?? null));
     } catch (error) {
       const failed = new Failed(error);
       found.set(record, failed);
@@ -291,7 +292,7 @@ export function createReadDecider(options: ReadDeciderOptions): ReadDecider {
         found.set(record, controllers);
         return controllers;
       }
-      return track(found, record, value.then((list) => controllersFrom(list ?? [])));
+      return pendingIn(found, record, value.then((list) => controllersFrom(list ?? [])));
     } catch (error) {
       const failed = new Failed(error);
       found.set(record, failed);
@@ -432,7 +433,7 @@ export function createReadDecider(options: ReadDeciderOptions): ReadDecider {
       mode: reading.mode,
       partnerFields,
       subject: () => subjectOfReading(reading),
-      controllers: () => then(controllersOfReading(reading), (found) => found.list),
+      controllers: () => after(controllersOfReading(reading), (found) => found.list),
     });
   }
 
@@ -629,8 +630,9 @@ function remember<K>(slots: Map<K, Slot>, key: K, decision: Decision): Decision 
   return decision;
 }
 
-function pendingIn<K>(slots: Map<K, Slot>, key: K, decision: Promise<boolean>): Promise<boolean> {
-  const pending = decision.then(
+/** Keeps a pending decision or finder's answer under its key: the promise, then its answer or its failure. */
+function pendingIn<K, T>(slots: Map<K, Found<T>>, key: K, found: Promise<T>): Promise<T> {
+  const pending = found.then(
     (value) => {
       slots.set(key, value);
       return value;
@@ -641,22 +643,6 @@ function pendingIn<K>(slots: Map<K, Slot>, key: K, decision: Promise<boolean>): 
     },
   );
   slots.set(key, pending);
-  return pending;
-}
-
-/** Keeps a finder's pending answer, then its answer or failure. */
-function track<T>(facts: Map<object, Found<T>>, record: object, found: Promise<T>): Promise<T> {
-  const pending = found.then(
-    (value) => {
-      facts.set(record, value);
-      return value;
-    },
-    (error: unknown) => {
-      facts.set(record, new Failed(error));
-      throw error;
-    },
-  );
-  facts.set(record, pending);
   return pending;
 }
 
@@ -678,12 +664,7 @@ function valueOf<T>(found: Found<T>): T | Promise<T> {
   return found;
 }
 
-const then = <T, R>(value: T | Promise<T>, next: (value: T) => R): R | Promise<R> => (isPromise(value) ? value.then(next) : next(value));
-
-export const isPromise = <T>(value: T | Promise<T>): value is Promise<T> =>
-  typeof value === "object" && value !== null && typeof (value as { then?: unknown }).then === "function";
-
-export function hasKeys(record: Record<string, unknown>): boolean {
+function hasKeys(record: Record<string, unknown>): boolean {
   for (const _ in record) return true;
   return false;
 }

@@ -12,7 +12,8 @@ import {
   type GraphQLSchema,
   type SelectionNode,
 } from "graphql";
-import { isPromise, type ReadDecider } from "./createReadDecider.ts";
+import type { ReadDecider } from "./createReadDecider.ts";
+import { isPromise } from "./maybe.ts";
 import type { WithPolicy } from "./PolicyContext.ts";
 import type { FieldPolicy } from "./readFieldPolicies.ts";
 

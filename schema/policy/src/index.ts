@@ -12,7 +12,9 @@ export { PolicyDeniedError, UNAUTHORIZED, createFallbackError, denyPolicy, forma
 export { PLATFORM_CONTROLLER, builtInRequirements, findRequirement, getFact } from "./requirements.ts";
 export { policyFacts, verifyPolicyFacts } from "./policyFacts.ts";
 export type { PolicyFact } from "./policyFacts.ts";
-export type { Condition, Maybe, Requirement, RequirementDefinition } from "./requirements.ts";
+export type { Condition, Requirement, RequirementDefinition } from "./requirements.ts";
+export type { Maybe } from "./maybe.ts";
+export { SettledLoader } from "./SettledLoader.ts";
 export type { CareFact, Instruction, MembershipFact, OpenCase, PolicyLookups, StaffAccess } from "./createPolicyLookups.ts";
 export { queryRows } from "@grondslag/db";
 export { readGraphPolicy } from "./readGraphPolicy.ts";

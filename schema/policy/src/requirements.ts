@@ -1,13 +1,11 @@
 import type { FieldPolicy } from "./readFieldPolicies.ts";
 import { CONSENT_BASES } from "./readFieldPolicies.ts";
 import type { FactLoader } from "./createPolicyLookups.ts";
+import { after, both, type Maybe } from "./maybe.ts";
 import type { PolicyContext } from "./PolicyContext.ts";
 
 /** The organisation id of the platform itself: the controller of the records it decides over. */
 export const PLATFORM_CONTROLLER = "grondslag";
-
-/** A value now, or a promise of it: requirements answer at once when what they read is at hand. */
-export type Maybe<T> = T | Promise<T>;
 
 export interface RequirementInput {
   policy: PolicyContext;
@@ -80,19 +78,6 @@ export interface RequirementDefinition {
 /** Categories a support case opens to staff: who the person is and how to reach them, nothing else. */
 const SUPPORT_CATEGORIES = new Set(["IDENTITY", "CONTACT"]);
 
-const isPromise = <T>(value: Maybe<T>): value is Promise<T> => typeof (value as { then?: unknown } | null)?.then === "function";
-
-/** `next(value)`: at once when the value is at hand, after it otherwise. */
-function then<T, R>(value: Maybe<T>, next: (value: T) => Maybe<R>): Maybe<R> {
-  return isPromise(value) ? value.then(next) : next(value);
-}
-
-/** Both values, asked for together (one batch of look-ups), then `next`. */
-function both<A, B, R>(a: Maybe<A>, b: Maybe<B>, next: (a: A, b: B) => Maybe<R>): Maybe<R> {
-  if (!isPromise(a) && !isPromise(b)) return next(a, b);
-  return Promise.all([a, b]).then(([first, second]) => next(first, second));
-}
-
 /** A person's facts of one kind: at once when this request has read them (`FactLoader.get`), else loaded. */
 export function getFact<T>(loader: FactLoader<T>, personId: string): Maybe<T> {
   return loader.get ? loader.get(personId) : loader.load(personId);
@@ -104,7 +89,7 @@ const hasRole = (role: string): Requirement => ({ policy }) => policy.caller?.ro
 const personIn = (policy: PolicyContext, role: string) => (policy.caller?.role === role ? policy.caller.personId : undefined);
 
 const hasConsent = (purpose: string): Requirement => ({ policy, subject }) =>
-  then(subject(), (person) => person !== null && then(getFact(policy.lookups.consentsOf, person), (purposes) => purposes.has(purpose)));
+  after(subject(), (person) => person !== null && after(getFact(policy.lookups.consentsOf, person), (purposes) => purposes.has(purpose)));
 
 /**
  * Whether the record's lawful basis still holds for anyone but the person: no restriction of
@@ -112,30 +97,30 @@ const hasConsent = (purpose: string): Requirement => ({ policy, subject }) =>
  * its processor both read through this, so a withdrawal stops both on the next request.
  */
 function basisHolds({ policy, subject, field }: RequirementInput): Maybe<boolean> {
-  return then(subject(), (person) => {
+  return after(subject(), (person) => {
     if (person === null) return false;
-    return then(getFact(policy.lookups.openCasesOf, person), (open) => {
+    return after(getFact(policy.lookups.openCasesOf, person), (open) => {
       if (open.some((candidate) => candidate.kind === "RESTRICTION")) return false;
       const personal = field.personal;
-      if (personal && CONSENT_BASES.has(personal.basis)) return then(getFact(policy.lookups.consentsOf, person), (purposes) => purposes.has(personal.purpose!));
+      if (personal && CONSENT_BASES.has(personal.basis)) return after(getFact(policy.lookups.consentsOf, person), (purposes) => purposes.has(personal.purpose!));
       return true;
     });
   });
 }
 
 /** `first`, and then (only if it holds) `second`. */
-const andThen = (first: Maybe<boolean>, second: () => Maybe<boolean>): Maybe<boolean> => then(first, (held) => held && second());
+const andThen = (first: Maybe<boolean>, second: () => Maybe<boolean>): Maybe<boolean> => after(first, (held) => held && second());
 
 /** A therapist of a practice that controls this record, with their own active care relationship with the person there. */
 const isTreatingTherapist: Requirement = ({ policy, subject, controllers }) => {
   const me = personIn(policy, "therapist");
   if (!me) return false;
-  return then(subject(), (person) => {
+  return after(subject(), (person) => {
     if (!person) return false;
-    return then(getFact(policy.lookups.careRelationshipsOf, person), (cares) => {
+    return after(getFact(policy.lookups.careRelationshipsOf, person), (cares) => {
       const relationships = cares.filter((care) => care.active && care.therapistPersonId === me);
       if (relationships.length === 0) return false;
-      return then(controllers(), (controlling) => relationships.some((care) => controlling.includes(care.practiceId)));
+      return after(controllers(), (controlling) => relationships.some((care) => controlling.includes(care.practiceId)));
     });
   });
 };
@@ -143,20 +128,20 @@ const isTreatingTherapist: Requirement = ({ policy, subject, controllers }) => {
 const isTherapistOf: Requirement = ({ policy, subject }) => {
   const me = personIn(policy, "therapist");
   if (!me) return false;
-  return then(subject(), (person) => !!person && then(getFact(policy.lookups.careRelationshipsOf, person), (cares) => cares.some((care) => care.active && care.therapistPersonId === me)));
+  return after(subject(), (person) => !!person && after(getFact(policy.lookups.careRelationshipsOf, person), (cares) => cares.some((care) => care.active && care.therapistPersonId === me)));
 };
 
 const isEmployerOf: Requirement = ({ policy, subject, controllers, field }) => {
   const me = personIn(policy, "employer-admin");
   if (!me) return false;
-  return then(subject(), (person) => {
+  return after(subject(), (person) => {
     if (!person) return false;
     return both(getFact(policy.lookups.membershipsOf, person), getFact(policy.lookups.membershipsOf, me), (employee, admin) => {
       const administered = new Set(admin.filter((membership) => membership.role === "employer_admin").map((membership) => membership.organisationId));
       const employers = employee.filter((membership) => membership.role === "employee" && administered.has(membership.organisationId)).map((m) => m.organisationId);
       // A record an employer controls (a membership, a report) is judged on that employer alone.
       if (employers.length === 0 || field.personal?.controller !== "EMPLOYER") return employers.length > 0;
-      return then(controllers(), (controlling) => employers.some((organisation) => controlling.includes(organisation)));
+      return after(controllers(), (controlling) => employers.some((organisation) => controlling.includes(organisation)));
     });
   });
 };
@@ -196,7 +181,7 @@ const hasSupportCase = (kinds: string[] | null): Requirement => async ({ policy,
  */
 const isPartnerFor = (role: string): Requirement => ({ policy, subject }) => {
   const bound = policy.caller?.role === role ? policy.caller.capability?.personId : undefined;
-  return bound !== undefined && then(subject(), (person) => bound === person);
+  return bound !== undefined && after(subject(), (person) => bound === person);
 };
 
 /** The requirements DESIGN.md §4 names; `consent:<purpose>` and `partner:<name>` take a parameter. */
@@ -212,7 +197,7 @@ export const builtInRequirements: Record<string, RequirementDefinition> = {
     description: "the caller is the person the record is about",
     evaluate: ({ policy, subject }) => {
       const me = policy.caller?.personId;
-      return me !== undefined && then(subject(), (person) => me === person);
+      return me !== undefined && after(subject(), (person) => me === person);
     },
     reads: "subject",
     declaration: [],

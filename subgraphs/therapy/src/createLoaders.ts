@@ -15,7 +15,7 @@ import {
   type PracticeRow,
   type TherapistRow,
 } from "./db/tables.ts";
-import { SettledLoader } from "./SettledLoader.ts";
+import { SettledLoader } from "@grondslag/policy";
 
 /** One set per request: each loader turns the N look-ups of a request into one query. */
 export function createLoaders(db: Database) {

@@ -1,0 +1,19 @@
+/** A value now, or a promise of it: the policy answers at once when what it reads is at hand. */
+export type Maybe<T> = T | Promise<T>;
+
+export const isPromise = <T>(value: Maybe<T>): value is Promise<T> =>
+  typeof value === "object" && value !== null && typeof (value as { then?: unknown }).then === "function";
+
+/**
+ * `next(value)`: at once when the value is at hand, after it otherwise. (Not named `then`: a
+ * module exporting `then` is a thenable, and `await import()` of it would call it.)
+ */
+export function after<T, R>(value: Maybe<T>, next: (value: T) => Maybe<R>): Maybe<R> {
+  return isPromise(value) ? value.then(next) : next(value);
+}
+
+/** Both values, asked for together (one batch of look-ups), then `next`. */
+export function both<A, B, R>(a: Maybe<A>, b: Maybe<B>, next: (a: A, b: B) => Maybe<R>): Maybe<R> {
+  if (!isPromise(a) && !isPromise(b)) return next(a, b);
+  return Promise.all([a, b]).then(([first, second]) => next(first, second));
+}
