@@ -1,4 +1,5 @@
-import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { randomUUID } from "node:crypto";
+import { chmodSync, existsSync, linkSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { dirname } from "node:path";
 import {
   calculateJwkThumbprint,
@@ -63,14 +64,29 @@ export async function importVerifyKey(jwk: JWK): Promise<VerifyKey> {
  * Development only: reads the key pair kept at `file`, or creates it on first use, so that
  * `pnpm token` and a running gateway agree without any setup. The file is readable by its
  * owner alone and lives in the git-ignored data directory.
+ *
+ * Processes started at the same moment (the split stack's five subgraphs and its gateway) agree
+ * on one key: the file is written whole under a name of its own and then linked into place,
+ * which fails for all but the first; the others read the winner's key. Written in place, a
+ * process could read it half-written (an empty file: "Unexpected end of JSON input"), or two
+ * could each keep a key of their own.
  */
 export async function loadOrCreateKeyPair(file: string): Promise<SigningKeyPair> {
-  if (existsSync(file)) {
-    return importKeyPair(JSON.parse(readFileSync(file, "utf8")) as JWK);
-  }
+  if (existsSync(file)) return importKeyPair(readPrivateJwk(file));
   const privateJwk = await createPrivateJwk();
   mkdirSync(dirname(file), { recursive: true });
-  writeFileSync(file, JSON.stringify(privateJwk), { mode: 0o600 });
+  const whole = `${file}.${randomUUID()}.tmp`;
+  writeFileSync(whole, JSON.stringify(privateJwk), { mode: 0o600 });
+  try {
+    linkSync(whole, file);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== "EEXIST") throw error;
+    return importKeyPair(readPrivateJwk(file));
+  } finally {
+    rmSync(whole, { force: true });
+  }
   chmodSync(file, 0o600);
   return importKeyPair(privateJwk);
 }
+
+const readPrivateJwk = (file: string): JWK => JSON.parse(readFileSync(file, "utf8")) as JWK;
