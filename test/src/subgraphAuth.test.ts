@@ -84,4 +84,16 @@ describe("a subgraph called directly", () => {
     expect(status).toBe(200);
     expect(body).toEqual({ data: { _entities: [{ id: "anna", email: "anna@example.nl" }] } });
   });
+
+  it("answers no federated trace and no cache hint, even when asked for a trace", async () => {
+    const gateway = createTokenSigner({ key: graph.gatewayKey, issuer: FORWARDED_ISSUER, audience: FORWARDED_AUDIENCE, ttlSeconds: 60 });
+    const response = await fetch(graph.subgraphUrls.identity!, {
+      method: "POST",
+      headers: { "content-type": "application/json", authorization: `Bearer ${await gateway(personas.anna)}`, "apollo-federation-include-trace": "ftv1" },
+      body: JSON.stringify({ query: ENTITIES }),
+    });
+    expect(response.status).toBe(200);
+    expect(response.headers.get("cache-control")).toBeNull();
+    expect(await response.json()).toEqual({ data: { _entities: [{ id: "anna", email: "anna@example.nl" }] } });
+  });
 });
