@@ -1,9 +1,10 @@
 import { queryRows } from "@grondslag/db";
 import { disclosureLogFacts } from "@grondslag/integration-common";
-import { createPolicyContext, policyFacts, verifyPolicyFacts } from "@grondslag/policy";
+import { createPolicyContext, policyFacts, SHARED_FACTS_MS, verifyPolicyFacts } from "@grondslag/policy";
 import { resetDatabase } from "@grondslag/testing";
+import { personas } from "@grondslag/auth";
 import { sql } from "drizzle-orm";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { startTestStack, type TestStack } from "./startTestStack.ts";
 
 // The policy reads other subgraphs' facts only through the views and the function each owner
@@ -41,6 +42,39 @@ describe("policy facts are a published, checked contract", () => {
     expect(anna!.length).toBeGreaterThan(0);
     expect(others.slice(0, -1)).toEqual(odd.slice(0, -1).map(() => []));
     expect(others.at(-1)!.length).toBeGreaterThan(0);
+  });
+
+  it("a gateway request's read-only fetches share the facts read for it; the next request, a fetch that may write, and a fetch after it read afresh", async () => {
+    const db = graph.database.db;
+    const setAnnasHealthConsent = (state: "given" | "withdrawn") =>
+      graph.database.execute(`update consent.consent_record set state = '${state}' where person_id = 'anna' and purpose_id = 'health-data'`);
+    const consents = (request?: { gatewayRequest?: string; readOnly: boolean }) => createPolicyContext(db, personas.tom, new Date(), request).lookups.consentsOf.load("anna");
+    const request = "0b7e3c52-5d5e-4c5f-9d7a-2f3e1c9a8b01";
+    try {
+      // The first fetch of the request (identity's root field, say) reads anna's consents.
+      expect(await consents({ gatewayRequest: request, readOnly: true })).toContain("health-data");
+      await setAnnasHealthConsent("withdrawn");
+      // The same request's next fetch (therapy's entities) decides on what the request read ...
+      expect(await consents({ gatewayRequest: request, readOnly: true })).toContain("health-data");
+      // ... the next request reads afresh: the withdrawal stops it ...
+      expect(await consents({ gatewayRequest: "9f1d6a3e-0c4b-4e8a-b6d2-7a5c3e1f0d92", readOnly: true })).not.toContain("health-data");
+      // ... so does a context without the gateway's request (a script, a test) ...
+      expect(await consents()).not.toContain("health-data");
+      expect(await consents({ readOnly: true })).not.toContain("health-data");
+      // ... and a fetch of the same request that may write reads afresh and drops what the request had read,
+      // so that a fetch after the write (a mutation's follow-up entity fetch) reads afresh too.
+      expect(await consents({ gatewayRequest: request, readOnly: false })).not.toContain("health-data");
+      await setAnnasHealthConsent("given");
+      expect(await consents({ gatewayRequest: request, readOnly: true })).toContain("health-data");
+      await setAnnasHealthConsent("withdrawn");
+      expect(await consents({ gatewayRequest: request, readOnly: true })).toContain("health-data");
+      // What a request read is kept only SHARED_FACTS_MS after its last fetch began.
+      vi.useFakeTimers({ toFake: ["Date"], now: Date.now() + SHARED_FACTS_MS + 1 });
+      expect(await consents({ gatewayRequest: request, readOnly: true })).not.toContain("health-data");
+    } finally {
+      vi.useRealTimers();
+      await setAnnasHealthConsent("given");
+    }
   });
 
   it("a column renamed inside therapy keeps the published fact answering as before", async () => {

@@ -60,6 +60,8 @@ export const callerClaimsSchema = z.object({
   amr: z.array(z.string()).optional(),
   /** A partner capability's scope (`Capability`); only the platform's own issuer signs one. */
   cap: capabilitySchema.optional(),
+  /** The token's own id (RFC 7519): the gateway signs a new forwarded token, so a new id, for every request. Any string: a people's token is not refused for its id. */
+  jti: z.string().optional(),
 });
 
 export type CallerClaims = z.infer<typeof callerClaimsSchema>;
@@ -77,6 +79,12 @@ export interface Caller {
    * Not `personId`: the partner is not that person, and `self` must never hold for it.
    */
   capability?: Capability;
+  /**
+   * The verified token's id (`jti`), never forwarded as a claim. On the gateway's forwarded
+   * token it names one gateway request: the subgraphs tell that request's fetches apart from the
+   * next request's by it (the policy's facts are shared by a request's read-only fetches only).
+   */
+  tokenId?: string;
 }
 
 export function callerFromClaims(claims: CallerClaims): Caller {
@@ -87,6 +95,7 @@ export function callerFromClaims(claims: CallerClaims): Caller {
     ...(claims.org ? { organisationId: claims.org } : {}),
     ...(claims.amr ? { authMethods: claims.amr } : {}),
     ...(claims.cap ? { capability: { operation: claims.cap.op, variables: claims.cap.vars, personId: claims.cap.person } } : {}),
+    ...(claims.jti ? { tokenId: claims.jti } : {}),
   };
 }
 

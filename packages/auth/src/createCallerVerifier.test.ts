@@ -14,11 +14,26 @@ describe("createCallerVerifier", () => {
     const verify = createCallerVerifier({ people: { keys: peopleKey.publicKey, ...people }, platform: { keys: platformKey.publicKey, ...platform } });
     const withOtp = { ...personas.anna, authMethods: ["otp"] };
 
-    const fromProvider = await verify(await createTokenSigner({ key: peopleKey, ...people })(withOtp));
+    const { tokenId, ...fromProvider } = await verify(await createTokenSigner({ key: peopleKey, ...people })(withOtp));
     expect(fromProvider).toEqual(personas.anna);
     expect(fromProvider.authMethods).toBeUndefined();
+    expect(tokenId).toMatch(/^[0-9a-f-]{36}$/);
 
-    const fromPlatform = await verify(await createPlatformTokenSigner({ key: platformKey, ...platform })(withOtp));
+    const { tokenId: _platformTokenId, ...fromPlatform } = await verify(await createPlatformTokenSigner({ key: platformKey, ...platform })(withOtp));
     expect(fromPlatform).toEqual(withOtp);
+  });
+
+  it("gives every token an id of its own, even for one caller in one second, and never copies a verified id into a new token", async () => {
+    const key = await createKeyPair();
+    const options = { issuer: "grondslag-gateway", audience: "grondslag-subgraphs" };
+    const sign = createTokenSigner({ key, ...options });
+    const verify = createCallerVerifier({ people: { keys: key.publicKey, ...options }, platform: { keys: (await createKeyPair()).publicKey, issuer: "p", audience: "p" } });
+    const first = await verify(await sign(personas.anna));
+    const second = await verify(await sign(personas.anna));
+    expect(first.tokenId).toBeDefined();
+    expect(second.tokenId).not.toBe(first.tokenId);
+    // The gateway forwards the caller it verified: the forwarded token gets its own id.
+    const forwarded = await verify(await sign(first));
+    expect(forwarded.tokenId).not.toBe(first.tokenId);
   });
 });

@@ -15,6 +15,14 @@ export interface SubgraphContext {
   onPolicyDenial?: (denial: { field: string; policy: string }) => void;
 }
 
+/** What a subgraph request tells of the gateway request it belongs to (`Subgraph.createContext`). */
+export interface ForwardedRequest {
+  /** The gateway request, by its forwarded token's id (`Caller.tokenId`): signed, one per gateway request. */
+  gatewayRequest?: string;
+  /** True when no operation of this request can write: its documents hold no mutation (nor subscription). */
+  readOnly: boolean;
+}
+
 /** One send to a partner, as a subgraph asks for it. */
 export interface PartnerSendRequest {
   /** The data subject: the disclosure is recorded under this person. */
@@ -66,8 +74,12 @@ export interface Subgraph<TContext extends SubgraphContext = SubgraphContext> {
   name: string;
   typeDefs: DocumentNode;
   schema: GraphQLSchema;
-  /** A fresh context per request: its DataLoaders batch within that request only. */
-  createContext(caller: Caller | null): TContext;
+  /**
+   * A fresh context per request: its DataLoaders batch within that request only. `request`
+   * (absent in unit tests) says which gateway request the fetch belongs to and whether it only
+   * reads: the policy shares its facts among a gateway request's read-only fetches.
+   */
+  createContext(caller: Caller | null, request?: ForwardedRequest): TContext;
   /** Applies the subgraph's committed migrations to its own Postgres schema. */
   migrate(): Promise<void>;
   /** Whether the subgraph's tables hold any rows; demo data goes only into an empty store. */

@@ -7,8 +7,8 @@ import type { Metrics } from "./createMetrics.ts";
 export interface HttpServerOptions<TContext extends BaseContext> {
   /** A started ApolloServer. */
   apollo: ApolloServer<TContext>;
-  /** Builds the request's context; may throw a GraphQLError with `extensions.http.status`. */
-  context: (req: IncomingMessage) => Promise<TContext>;
+  /** Builds the request's context from the request and its parsed body (after `screen`); may throw a GraphQLError with `extensions.http.status`. */
+  context: (req: IncomingMessage, body: unknown) => Promise<TContext>;
   /** Named in `/health`. */
   service: string;
   log: Logger;
@@ -174,7 +174,7 @@ export function createHttpServer<TContext extends BaseContext>(
 
     const response = await options.apollo.executeHTTPGraphQLRequest({
       httpGraphQLRequest: { method: req.method ?? "GET", headers, search: url.search, body },
-      context: () => options.context(req),
+      context: () => options.context(req, body),
     });
     res.statusCode = response.status ?? 200;
     for (const [key, value] of response.headers) res.setHeader(key, value);

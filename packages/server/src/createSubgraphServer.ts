@@ -67,6 +67,24 @@ function screenBatch(req: IncomingMessage, body: unknown, maxOperations: number)
   return { body };
 }
 
+/**
+ * Whether a request's operations can only read: every operation is a POSTed document without the
+ * word `mutation` or `subscription` anywhere in it, in any case. A document holding a mutation must spell the
+ * keyword, so a false "reads only" cannot happen; a false "may write" (the word in a string or a
+ * name) only costs the sharing that `readOnly` allows. A GET, or an operation sent by hash alone,
+ * counts as writing.
+ */
+export function readsOnly(body: unknown): boolean {
+  const operations = Array.isArray(body) ? body : [body];
+  return (
+    operations.length > 0 &&
+    operations.every((operation) => {
+      const query = (operation as { query?: unknown } | null)?.query;
+      return typeof query === "string" && !/mutation|subscription/i.test(query);
+    })
+  );
+}
+
 export function createSubgraphServer(subgraph: Subgraph, options: SubgraphServerOptions): SubgraphServer {
   const log = options.log.child({ subgraph: subgraph.name });
   // The gateway checks input too; a subgraph checks again because it can be called directly.
@@ -100,15 +118,17 @@ export function createSubgraphServer(subgraph: Subgraph, options: SubgraphServer
     stopOnTerminationSignals: false,
   });
 
-  async function context(req: IncomingMessage): Promise<SubgraphContext> {
+  async function context(req: IncomingMessage, body: unknown): Promise<SubgraphContext> {
     const requestId = requestIdOf(req);
     // The subgraph builds its own context; the request's id, logger and denial counter go beside it.
     const scope = { requestId, log: log.child({ requestId }), onPolicyDenial };
     let token: string | undefined;
     try {
       token = readBearerToken(req.headers.authorization);
-      if (token === undefined) return Object.assign(subgraph.createContext(null), scope);
-      return Object.assign(subgraph.createContext(await options.verifyCaller(token)), scope);
+      if (token === undefined) return Object.assign(subgraph.createContext(null, { readOnly: readsOnly(body) }), scope);
+      const caller = await options.verifyCaller(token);
+      const request = { readOnly: readsOnly(body), ...(caller.tokenId !== undefined ? { gatewayRequest: caller.tokenId } : {}) };
+      return Object.assign(subgraph.createContext(caller, request), scope);
     } catch (error) {
       if (error instanceof InvalidTokenError) throw unauthenticated(`Caller refused: ${error.message}`);
       throw error;

@@ -6,7 +6,7 @@ export { createMetrics } from "./createMetrics.ts";
 export type { Metrics, MetricsOptions } from "./createMetrics.ts";
 export { createRequestObserver } from "./createRequestObserver.ts";
 export type { RequestScope } from "./createRequestObserver.ts";
-export { createSubgraphServer, MAX_BATCH_OPERATIONS } from "./createSubgraphServer.ts";
+export { createSubgraphServer, MAX_BATCH_OPERATIONS, readsOnly } from "./createSubgraphServer.ts";
 export type { SubgraphServer, SubgraphServerOptions } from "./createSubgraphServer.ts";
 export { requireCaller, unauthenticated } from "./requireCaller.ts";
 export { loadTypeDefs } from "./loadTypeDefs.ts";
@@ -16,4 +16,4 @@ export { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, decodeCursor, encodeCursor, readPageA
 export type { Connection, PageArgs } from "./toConnection.ts";
 export { DateScalar, DateTimeScalar, scalarResolvers } from "./scalars.ts";
 export { toGraphQLEnum } from "./toGraphQLEnum.ts";
-export type { PartnerSendRequest, PlatformServices, Subgraph, SubgraphContext, SubgraphDeps, SubgraphModule } from "./Subgraph.ts";
+export type { ForwardedRequest, PartnerSendRequest, PlatformServices, Subgraph, SubgraphContext, SubgraphDeps, SubgraphModule } from "./Subgraph.ts";

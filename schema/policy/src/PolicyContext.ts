@@ -1,6 +1,6 @@
 import type { Caller } from "@grondslag/auth";
 import type { Database } from "@grondslag/db";
-import { createPolicyLookups, type PolicyLookups } from "./createPolicyLookups.ts";
+import { createPolicyLookups, type FactsSharing, type PolicyLookups } from "./createPolicyLookups.ts";
 import type { ErrorLog } from "./errors.ts";
 
 /** What the rules of one request see: the caller, the day, and batched look-ups. */
@@ -28,9 +28,13 @@ export interface RequestObservers {
   onPolicyDenial?: (denial: { field: string; policy: string }) => void;
 }
 
-export function createPolicyContext(db: Database, caller: Caller | null, now: Date = new Date()): PolicyContext {
+/**
+ * `request`: the gateway request the subgraph request belongs to (`Subgraph.createContext`'s);
+ * its read-only fetches share the facts read for it. Absent (unit tests, scripts): this context's own.
+ */
+export function createPolicyContext(db: Database, caller: Caller | null, now: Date = new Date(), request?: FactsSharing): PolicyContext {
   const today = getToday(now);
-  return { caller, today, lookups: createPolicyLookups(db, today, caller?.personId) };
+  return { caller, today, lookups: createPolicyLookups(db, today, caller?.personId, request) };
 }
 
 /** The calendar day at the practices and employers (NL and BE share Europe/Amsterdam's clock). */

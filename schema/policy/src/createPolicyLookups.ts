@@ -115,25 +115,15 @@ function statementFor(kinds: readonly Kind[]): { text: string; dated: boolean } 
   return statement;
 }
 
-/**
- * The policy layer's look-ups. They read only what the owning subgraphs publish for them
- * (`policyFacts`: versioned views and a function in each owner's migrations), never a
- * subgraph's tables. Created per request: nothing withdrawal can change outlives it.
- *
- * Every fact the rules ask for in one turn of the event loop (the subjects of a list of N
- * records, and the caller: "which organisations does eva administer" is a membership like any
- * other) is read in one statement, a `union all` over the views of the kinds asked for: a rule
- * that needs a care relationship and then, for the basis, open cases and consents waits for one
- * round trip to the database instead of three in a row (`ASKED_WITH`). Only the views of the
- * kinds asked for are read: a subgraph tested alone reads only what its test migrated. The
- * caller's own facts of a kind come with the first statement that reads that kind: rules compare
- * the subject's facts with the caller's ("does eva administer anna's employer"), and would
- * otherwise wait a round trip more for them.
- */
-export function createPolicyLookups(db: Database, today: string, callerPersonId?: string) {
-  const empty = (kind: Kind): FactsByKind[Kind] => (kind === "consent" ? new Set<string>() : []);
+/** What the facts statements of a request read (`get` answers it at once), and which facts were asked for beside which. */
+interface FactStore {
+  facts: SettledLoader<string, FactsByKind[Kind]>;
+  alongside: Set<string>;
+}
 
-  // Keeps what this request's statements read: `get` answers it at once (per request, like the loader's cache).
+const empty = (kind: Kind): FactsByKind[Kind] => (kind === "consent" ? new Set<string>() : []);
+
+function createFactStore(db: Database, today: string): FactStore {
   const facts: SettledLoader<string, FactsByKind[Kind]> = new SettledLoader(async (keys) => {
     const asked = keys.map((key) => [key.slice(0, key.indexOf("|")) as Kind, key.slice(key.indexOf("|") + 1)] as const);
     // Sorted: the statement's text depends only on which kinds are read (statementFor).
@@ -157,7 +147,74 @@ export function createPolicyLookups(db: Database, today: string, callerPersonId?
     for (const [key, value] of found) if (!wanted.has(key)) facts.prime(key, value);
     return keys.map((key) => found.get(key)!);
   });
-  const alongside = new Set<string>();
+  return { facts, alongside: new Set<string>() };
+}
+
+/** How long a gateway request's facts wait for its next fetch, after the last one began. */
+export const SHARED_FACTS_MS = 1_000;
+/** Gateway requests whose facts are kept at once, at most: the oldest go first. */
+const MAX_SHARED_REQUESTS = 5_000;
+const sharedStores = new Map<string, { store: FactStore; until: number }>();
+
+/**
+ * The facts store of a gateway request, shared by its read-only fetches to the subgraphs of
+ * this process (all five in one process, as the stack ships): the therapist's view asks identity
+ * whether she may read a patient, then therapy for the patient's programs, and both read the
+ * same care relationships, consents and open cases. Read once per gateway request instead of
+ * once per fetch; a fetch that may write, or a request without the gateway's id, reads its own.
+ *
+ * What keeps it to one request: the key is the forwarded token's id, which the gateway signs
+ * anew for every request, so the next request (after a withdrawal, say) reads afresh. A fetch
+ * that may write drops its request's store before it runs, so a fetch after a write (a mutation's
+ * follow-up entity fetch) reads afresh too. The store outlives a fetch by `SHARED_FACTS_MS` only,
+ * which bounds memory and how long a replayed forwarded token could see it.
+ */
+function factsOfGatewayRequest(request: string, readOnly: boolean, today: string, create: () => FactStore): FactStore {
+  const key = `${request}|${today}`;
+  if (!readOnly) {
+    sharedStores.delete(key);
+    return create();
+  }
+  const now = Date.now();
+  // Oldest first (a store is moved to the end when a fetch uses it): drop the expired, and beyond the cap.
+  for (const [old, entry] of sharedStores) {
+    if (entry.until > now && sharedStores.size < MAX_SHARED_REQUESTS) break;
+    sharedStores.delete(old);
+  }
+  const found = sharedStores.get(key);
+  const store = found?.store ?? create();
+  sharedStores.delete(key);
+  sharedStores.set(key, { store, until: now + SHARED_FACTS_MS });
+  return store;
+}
+
+/** Which gateway request a policy context serves (`createPolicyContext`): its facts are shared by the request's read-only fetches. */
+export interface FactsSharing {
+  /** The forwarded token's id: one per gateway request. */
+  gatewayRequest?: string;
+  /** No operation of the fetch can write. */
+  readOnly: boolean;
+}
+
+/**
+ * The policy layer's look-ups. They read only what the owning subgraphs publish for them
+ * (`policyFacts`: versioned views and a function in each owner's migrations), never a
+ * subgraph's tables. Created per request: nothing withdrawal can change outlives it (a gateway
+ * request's read-only fetches share one store of facts: `factsOfGatewayRequest`).
+ *
+ * Every fact the rules ask for in one turn of the event loop (the subjects of a list of N
+ * records, and the caller: "which organisations does eva administer" is a membership like any
+ * other) is read in one statement, a `union all` over the views of the kinds asked for: a rule
+ * that needs a care relationship and then, for the basis, open cases and consents waits for one
+ * round trip to the database instead of three in a row (`ASKED_WITH`). Only the views of the
+ * kinds asked for are read: a subgraph tested alone reads only what its test migrated. The
+ * caller's own facts of a kind come with the first statement that reads that kind: rules compare
+ * the subject's facts with the caller's ("does eva administer anna's employer"), and would
+ * otherwise wait a round trip more for them.
+ */
+export function createPolicyLookups(db: Database, today: string, callerPersonId?: string, request?: FactsSharing) {
+  const { facts, alongside } =
+    request?.gatewayRequest !== undefined ? factsOfGatewayRequest(request.gatewayRequest, request.readOnly, today, () => createFactStore(db, today)) : createFactStore(db, today);
   const view = <K extends Kind>(kind: K): FactLoader<FactsByKind[K]> => ({
     get(personId) {
       return (facts.peek(`${kind}|${personId}`) as FactsByKind[K] | undefined) ?? this.load(personId);

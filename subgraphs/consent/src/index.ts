@@ -71,9 +71,9 @@ export function createSubgraph({ database, log, supergraphSdl, partnerFields, no
     name,
     typeDefs,
     schema,
-    createContext: (caller) => {
+    createContext: (caller, request) => {
       const at = now();
-      return { caller, loaders: createLoaders(database.db), now: at, policy: createPolicyContext(database.db, caller, at) };
+      return { caller, loaders: createLoaders(database.db), now: at, policy: createPolicyContext(database.db, caller, at, request) };
     },
     // Every consent record references a purpose, so an empty catalogue means an empty store.
     ...createSubgraphStore(database, { name, migrationsFolder: new URL("../drizzle", import.meta.url), probes: [purposes], seed: seedDemoData }),

@@ -67,7 +67,7 @@ export function createSubgraph({ database, log, services, partnerFields, now = (
     name,
     typeDefs,
     schema,
-    createContext: (caller) => ({ caller, loaders: createLoaders(database.db), policy: createPolicyContext(database.db, caller) }),
+    createContext: (caller, request) => ({ caller, loaders: createLoaders(database.db), policy: createPolicyContext(database.db, caller, new Date(), request) }),
     ...createSubgraphStore(database, { name, migrationsFolder: new URL("../drizzle", import.meta.url), probes: [persons], seed: seedDemoData }),
   };
 }

@@ -45,7 +45,7 @@ export function createSubgraph({ database, log, partnerFields }: SubgraphDeps): 
     name,
     typeDefs,
     schema,
-    createContext: (caller) => ({ caller, loaders: createLoaders(database.db), policy: createPolicyContext(database.db, caller) }),
+    createContext: (caller, request) => ({ caller, loaders: createLoaders(database.db), policy: createPolicyContext(database.db, caller, new Date(), request) }),
     // A person may have trips without a card and cards without trips: either counts as data.
     ...createSubgraphStore(database, { name, migrationsFolder: new URL("../drizzle", import.meta.url), probes: [trips, mobilityCards], seed: seedDemoData }),
   };

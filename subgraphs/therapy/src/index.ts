@@ -63,9 +63,9 @@ export function createSubgraph({ database, log, partnerFields }: SubgraphDeps): 
     name,
     typeDefs,
     schema,
-    createContext: (caller) => {
+    createContext: (caller, request) => {
       const now = new Date();
-      return { caller, loaders: createLoaders(database.db), today: getToday(now), policy: createPolicyContext(database.db, caller, now) };
+      return { caller, loaders: createLoaders(database.db), today: getToday(now), policy: createPolicyContext(database.db, caller, now, request) };
     },
     // Every therapy row hangs off a practice through foreign keys, so practices alone tell.
     ...createSubgraphStore(database, { name, migrationsFolder: new URL("../drizzle", import.meta.url), probes: [practices], seed: seedDemoData }),
