@@ -126,7 +126,7 @@ export function createReadDecider(options: ReadDeciderOptions): ReadDecider {
 
   function settledPlan(plan: ReadPlan, parent: unknown, args: Record<string, unknown>, context: WithPolicy): boolean | undefined {
     if (typeof parent !== "object" || parent === null || (plan.argumentsMatter && hasKeys(args))) return undefined;
-    const memo = requestMemos.get(context.policy);
+    const memo = memoOf(context.policy);
     if (!memo) return undefined;
     const known = memo.reads.get(plan.policy.type)?.get(parent)?.[plan.slot];
     if (known !== undefined) return known;
@@ -172,9 +172,12 @@ export function createReadDecider(options: ReadDeciderOptions): ReadDecider {
 
   /** Waits once for everything the undecided pairs wait on, then tries those again. */
   function next(open: [ReadPlan, object][] | undefined, context: WithPolicy, memo: RequestMemo): void | Promise<void> {
+    if (!open || waits.size === 0) {
+      waits.clear();
+      return;
+    }
     const waiting = [...waits];
     waits.clear();
-    if (!open || waiting.length === 0) return;
     return Promise.allSettled(waiting).then(() => {
       let still: [ReadPlan, object][] | undefined;
       for (const pair of open) if (tryRead(pair[0], pair[1], context, memo) === PENDING) (still ??= []).push(pair);
@@ -550,6 +553,14 @@ interface RequestMemo {
   unrecording: PolicyContext;
 }
 const requestMemos = new WeakMap<PolicyContext, RequestMemo>();
+// The last request's memo: a list's fields ask for the same one thousands of times in a row.
+let lastMemo: { policy: PolicyContext; memo: RequestMemo } | undefined;
+function memoOf(policy: PolicyContext): RequestMemo | undefined {
+  if (lastMemo?.policy === policy) return lastMemo.memo;
+  const memo = requestMemos.get(policy);
+  if (memo) lastMemo = { policy, memo };
+  return memo;
+}
 
 /**
  * The request's memo. Requirements decided once per record see a `recordStaffAccess` that
@@ -557,7 +568,7 @@ const requestMemos = new WeakMap<PolicyContext, RequestMemo>();
  * under-recorded.
  */
 function requestMemo(policy: PolicyContext): RequestMemo {
-  let memo = requestMemos.get(policy);
+  let memo = memoOf(policy);
   if (!memo) {
     const refuse = { load: () => Promise.reject(new Error("A requirement decided once per record tried to record an access: declare it `recordsAccess`.")) };
     memo = {

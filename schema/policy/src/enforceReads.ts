@@ -50,7 +50,20 @@ export function hideUnreadableListItems(schema: GraphQLSchema, byCoordinate: Rea
     const readsAhead = selectionReads(item, byCoordinate, decider, key);
     const keyOnly = [key];
 
+    // The kept records' selected fields, decided ahead (a connection's edges: by their node's own list).
+    const fieldsAhead = (records: unknown[], context: WithPolicy, info: GraphQLResolveInfo): unknown[] | Promise<unknown[]> => {
+      if (edgeNode) return records;
+      const ahead = decider.decideAhead(readsAhead(info), records as object[], context);
+      return ahead ? ahead.then(() => records) : records;
+    };
     const keep = (items: unknown[], context: WithPolicy, info: GraphQLResolveInfo): unknown[] | Promise<unknown[]> => {
+      // Most lists keep every record, decided ahead: then the list itself is the answer, with nothing copied.
+      let everyone = true;
+      for (let index = 0; everyone && index < items.length; index += 1) {
+        const record = recordOf(items[index]);
+        everyone = typeof record === "object" && record !== null && decider.settledAhead(key, record, context) === true;
+      }
+      if (everyone) return fieldsAhead(items, context, info);
       const readable: Array<boolean | Promise<boolean>> = [];
       let waiting = false;
       for (const entry of items) {
@@ -60,18 +73,12 @@ export function hideUnreadableListItems(schema: GraphQLSchema, byCoordinate: Rea
         waiting ||= isPromise(decision);
         readable.push(decision);
       }
-      const kept = (flags: readonly boolean[]) => {
-        const records = items.filter((_, index) => flags[index]);
-        if (edgeNode) return records;
-        const ahead = decider.decideAhead(readsAhead(info), records as object[], context);
-        return ahead ? ahead.then(() => records) : records;
-      };
+      const kept = (flags: readonly boolean[]) => fieldsAhead(items.filter((_, index) => flags[index]), context, info);
       return waiting ? Promise.all(readable).then(kept) : kept(readable as boolean[]);
     };
     const filter = (items: unknown, context: WithPolicy, info: GraphQLResolveInfo): unknown => {
       if (!Array.isArray(items)) return items;
-      const records = items.map(recordOf).filter((record): record is object => typeof record === "object" && record !== null);
-      const keys = decider.decideAhead(keyOnly, records, context);
+      const keys = decider.decideAhead(keyOnly, recordsIn(items, recordOf), context);
       return keys ? keys.then(() => keep(items, context, info)) : keep(items, context, info);
     };
     // At once when the list and its decisions are at hand (a connection's nodes), else a promise.
@@ -250,6 +257,20 @@ function selectedPolicies(recordType: GraphQLObjectType, info: GraphQLResolveInf
     if (policy && !(withArguments && argumentsMatter.has(policy))) policies.push(policy);
   }
   return policies;
+}
+
+/** The records of a list (an edge's node), skipping what is not one; the list itself when every item is a record. */
+function recordsIn(items: unknown[], recordOf: (entry: unknown) => unknown): object[] {
+  let copy: object[] | undefined;
+  for (let index = 0; index < items.length; index += 1) {
+    const entry = items[index];
+    const record = recordOf(entry);
+    const isRecord = typeof record === "object" && record !== null;
+    if (!copy && isRecord && record === entry) continue;
+    copy ??= items.slice(0, index) as object[];
+    if (isRecord) copy.push(record);
+  }
+  return copy ?? (items as object[]);
 }
 
 const isOpenToEveryone = (policy: FieldPolicy) => policy.read.some((alternative) => alternative.length === 1 && alternative[0] === "authenticated");
