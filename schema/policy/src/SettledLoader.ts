@@ -2,9 +2,9 @@ import DataLoader from "dataloader";
 
 /**
  * A DataLoader that also answers at once for what this request already has (loaded or primed):
- * `peek`. The policy's facts (`FactLoader.get`) and a subgraph's subject and controllers finders
- * ask it first, so a list whose facts or practices are at hand is decided without waiting a turn
- * per record. Created per request, like every loader: nothing outlives the request.
+ * `peek`. A subgraph's subject and controllers finders ask it first (as the policy's facts answer
+ * `FactLoader.get` from what they read), so a list whose practices are at hand is decided without
+ * waiting a turn per record. Created per request, like every loader: nothing outlives the request.
  */
 export class SettledLoader<K, V> extends DataLoader<K, V> {
   private readonly settled: Map<K, V>;

@@ -3,7 +3,6 @@ import { queryPrepared } from "@grondslag/db";
 import DataLoader from "dataloader";
 import { sql } from "drizzle-orm";
 import { policyFacts } from "./policyFacts.ts";
-import { SettledLoader } from "./SettledLoader.ts";
 
 /** A care relationship as therapy publishes it: who treats whom, at which practice. */
 export interface CareFact {
@@ -115,16 +114,19 @@ function statementFor(kinds: readonly Kind[]): { text: string; dated: boolean } 
   return statement;
 }
 
-/** What the facts statements of a request read (`get` answers it at once), and which facts were asked for beside which. */
+/** What the facts statements of a request read, and which facts were asked for beside which. */
 interface FactStore {
-  facts: SettledLoader<string, FactsByKind[Kind]>;
+  facts: DataLoader<string, FactsByKind[Kind]>;
+  /** What the statements read, by kind and person: `get` answers from it at once, without building a key. */
+  known: { [K in Kind]: Map<string, FactsByKind[K]> };
   alongside: Set<string>;
 }
 
 const empty = (kind: Kind): FactsByKind[Kind] => (kind === "consent" ? new Set<string>() : []);
 
 function createFactStore(db: Database, today: string): FactStore {
-  const facts: SettledLoader<string, FactsByKind[Kind]> = new SettledLoader(async (keys) => {
+  const known: FactStore["known"] = { care: new Map(), membership: new Map(), consent: new Map(), instruction: new Map(), case: new Map() };
+  const facts: DataLoader<string, FactsByKind[Kind]> = new DataLoader(async (keys) => {
     const asked = keys.map((key) => [key.slice(0, key.indexOf("|")) as Kind, key.slice(key.indexOf("|") + 1)] as const);
     // Sorted: the statement's text depends only on which kinds are read (statementFor).
     const kinds = [...new Set(asked.map(([kind]) => kind))].sort();
@@ -144,10 +146,16 @@ function createFactStore(db: Database, today: string): FactStore {
       else (bucket as unknown[]).push(fact);
     }
     const wanted = new Set(keys);
-    for (const [key, value] of found) if (!wanted.has(key)) facts.prime(key, value);
+    for (const [key, value] of found) {
+      if (!wanted.has(key)) facts.prime(key, value);
+      // As the loader's cache: what a request already read stays as it was first read.
+      const byPerson = known[key.slice(0, key.indexOf("|")) as Kind] as Map<string, FactsByKind[Kind]>;
+      const person = key.slice(key.indexOf("|") + 1);
+      if (!byPerson.has(person)) byPerson.set(person, value);
+    }
     return keys.map((key) => found.get(key)!);
   });
-  return { facts, alongside: new Set<string>() };
+  return { facts, known, alongside: new Set<string>() };
 }
 
 /** How long a gateway request's facts wait for its next fetch, after the last one began. */
@@ -213,11 +221,11 @@ export interface FactsSharing {
  * otherwise wait a round trip more for them.
  */
 export function createPolicyLookups(db: Database, today: string, callerPersonId?: string, request?: FactsSharing) {
-  const { facts, alongside } =
+  const { facts, known, alongside } =
     request?.gatewayRequest !== undefined ? factsOfGatewayRequest(request.gatewayRequest, request.readOnly, today, () => createFactStore(db, today)) : createFactStore(db, today);
   const view = <K extends Kind>(kind: K): FactLoader<FactsByKind[K]> => ({
     get(personId) {
-      return (facts.peek(`${kind}|${personId}`) as FactsByKind[K] | undefined) ?? this.load(personId);
+      return known[kind].get(personId) ?? this.load(personId);
     },
     load: (personId) => {
       const key = `${kind}|${personId}`;

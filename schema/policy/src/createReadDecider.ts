@@ -69,6 +69,8 @@ export function createReadDecider(options: ReadDeciderOptions): ReadDecider {
 
   // Each read of a type has a slot in its records' decisions (`RequestMemo.reads`).
   const slots = new Map<string, number>();
+  // Each type's place in a request's reads (`RequestMemo.reads`): an array index, not a lookup by name, on every field.
+  const typeIndexes = new Map<string, number>();
   const plans = new Map(options.policies.map((policy) => [policy, compilePlan(policy)] as const));
   function compilePlan(policy: FieldPolicy): ReadPlan {
     // Where the record's subject and controllers come from: its type, unless the field has its own finder.
@@ -92,9 +94,11 @@ export function createReadDecider(options: ReadDeciderOptions): ReadDecider {
     );
     const slot = slots.get(policy.type) ?? 0;
     slots.set(policy.type, slot + 1);
+    if (!typeIndexes.has(policy.type)) typeIndexes.set(policy.type, typeIndexes.size);
     return {
       policy,
       slot,
+      typeIndex: typeIndexes.get(policy.type)!,
       argumentsMatter: false,
       scope,
       steps,
@@ -128,7 +132,7 @@ export function createReadDecider(options: ReadDeciderOptions): ReadDecider {
     if (typeof parent !== "object" || parent === null || (plan.argumentsMatter && hasKeys(args))) return undefined;
     const memo = memoOf(context.policy);
     if (!memo) return undefined;
-    const known = memo.reads.get(plan.policy.type)?.get(parent)?.[plan.slot];
+    const known = memo.reads[plan.typeIndex]?.get(parent)?.[plan.slot];
     if (known !== undefined) return known;
     const decided = fromDecisions(plan, parent, memo);
     if (decided !== undefined) keepRead(plan, parent, memo, decided);
@@ -198,7 +202,7 @@ export function createReadDecider(options: ReadDeciderOptions): ReadDecider {
    * as the field's own read takes them, so no look-up starts that it would not start.
    */
   function tryRead(plan: ReadPlan, record: object, context: WithPolicy, memo: RequestMemo): Attempt {
-    const known = memo.reads.get(plan.policy.type)?.get(record)?.[plan.slot];
+    const known = memo.reads[plan.typeIndex]?.get(record)?.[plan.slot];
     if (known !== undefined) return known;
     const { steps } = plan;
     for (let index = 0; index < steps.length; index += 1) {
@@ -471,6 +475,8 @@ interface ReadPlan {
   policy: FieldPolicy;
   /** Its place among its type's reads, in a record's decisions. */
   slot: number;
+  /** Its type's place in the request's reads. */
+  typeIndex: number;
   /** See `ReadDecider.argumentsMatter`. */
   argumentsMatter: boolean;
   /** Whose finders give the record's subject and controllers: the field's own coordinate or its type. */
@@ -540,8 +546,8 @@ type Found<T> = T | Promise<T> | Failed;
  * they live as long as their request, and weak entries cost the collector more.
  */
 interface RequestMemo {
-  /** By type, then record: each read's decision (by its plan's slot), once made. */
-  reads: Map<string, Map<object, (boolean | undefined)[]>>;
+  /** By type (its index), then record: each read's decision (by its plan's slot), once made. */
+  reads: (Map<object, (boolean | undefined)[]> | undefined)[];
   /** By step key, then record: one map per kind of decision rather than one per record. */
   decisions: Map<string, Map<object, Slot>>;
   /** By step's shared key, then what the records agree on (subject, controllers). */
@@ -572,7 +578,7 @@ function requestMemo(policy: PolicyContext): RequestMemo {
   if (!memo) {
     const refuse = { load: () => Promise.reject(new Error("A requirement decided once per record tried to record an access: declare it `recordsAccess`.")) };
     memo = {
-      reads: new Map(),
+      reads: [],
       decisions: new Map(),
       shared: new Map(),
       subjects: new Map(),
@@ -592,7 +598,7 @@ const waits = new Set<Promise<unknown>>();
 
 /** Keeps a read's decision for the record: later fields with this read answer from it at once. */
 function keepRead(plan: ReadPlan, record: object, memo: RequestMemo, decided: boolean): boolean {
-  const byRecord = memo.reads.get(plan.policy.type) ?? memo.reads.set(plan.policy.type, new Map()).get(plan.policy.type)!;
+  const byRecord = (memo.reads[plan.typeIndex] ??= new Map());
   const reads = byRecord.get(record);
   if (reads) reads[plan.slot] = decided;
   else {

@@ -1,6 +1,6 @@
 import type { FieldPolicy } from "./readFieldPolicies.ts";
 import { CONSENT_BASES } from "./readFieldPolicies.ts";
-import type { FactLoader } from "./createPolicyLookups.ts";
+import type { FactLoader, MembershipFact } from "./createPolicyLookups.ts";
 import { after, both, type Maybe } from "./maybe.ts";
 import type { PolicyContext } from "./PolicyContext.ts";
 
@@ -131,13 +131,25 @@ const isTherapistOf: Requirement = ({ policy, subject }) => {
   return after(subject(), (person) => !!person && after(getFact(policy.lookups.careRelationshipsOf, person), (cares) => cares.some((care) => care.active && care.therapistPersonId === me)));
 };
 
+/**
+ * The organisations an admin administers, from their memberships as this request read them:
+ * found once per request rather than once per evaluation (keyed by the facts' own array, which
+ * lives as long as the request's facts do, and is never changed once read).
+ */
+const administered = new WeakMap<readonly MembershipFact[], ReadonlySet<string>>();
+function administeredBy(memberships: readonly MembershipFact[]): ReadonlySet<string> {
+  let found = administered.get(memberships);
+  if (!found) administered.set(memberships, (found = new Set(memberships.filter((membership) => membership.role === "employer_admin").map((membership) => membership.organisationId))));
+  return found;
+}
+
 const isEmployerOf: Requirement = ({ policy, subject, controllers, field }) => {
   const me = personIn(policy, "employer-admin");
   if (!me) return false;
   return after(subject(), (person) => {
     if (!person) return false;
     return both(getFact(policy.lookups.membershipsOf, person), getFact(policy.lookups.membershipsOf, me), (employee, admin) => {
-      const administered = new Set(admin.filter((membership) => membership.role === "employer_admin").map((membership) => membership.organisationId));
+      const administered = administeredBy(admin);
       const employers = employee.filter((membership) => membership.role === "employee" && administered.has(membership.organisationId)).map((m) => m.organisationId);
       // A record an employer controls (a membership, a report) is judged on that employer alone.
       if (employers.length === 0 || field.personal?.controller !== "EMPLOYER") return employers.length > 0;
