@@ -69,10 +69,10 @@ function screenBatch(req: IncomingMessage, body: unknown, maxOperations: number)
 
 /**
  * Whether a request's operations can only read: every operation is a POSTed document without the
- * word `mutation` or `subscription` anywhere in it, in any case. A document holding a mutation must spell the
- * keyword, so a false "reads only" cannot happen; a false "may write" (the word in a string or a
- * name) only costs the sharing that `readOnly` allows. A GET, or an operation sent by hash alone,
- * counts as writing.
+ * word `mutation` or `subscription` anywhere in it, in any case. A document holding a mutation
+ * must spell the keyword, so a false "reads only" cannot happen; a false "may write" (the word in
+ * a string or a name) only costs the sharing that `readOnly` allows. A GET, or an operation sent
+ * by hash alone, counts as writing.
  */
 export function readsOnly(body: unknown): boolean {
   const operations = Array.isArray(body) ? body : [body];
