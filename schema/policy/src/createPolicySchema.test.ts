@@ -3,7 +3,7 @@ import DataLoader from "dataloader";
 import { graphql, parse } from "graphql";
 import { describe, expect, it, vi } from "vitest";
 import { createPolicySchema, type PolicySchemaOptions } from "./createPolicySchema.ts";
-import { builtInRequirements } from "./requirements.ts";
+import { builtInRequirements, type RequirementDefinition } from "./requirements.ts";
 import type { PolicyLookups, StaffAccess } from "./createPolicyLookups.ts";
 import type { PolicyContext } from "./PolicyContext.ts";
 import { vocabularySdl } from "./vocabulary.ts";
@@ -334,18 +334,7 @@ describe("controllers and processors", () => {
   it("fails closed when a requirement reads more than its declaration says, rather than sharing a wrong answer", async () => {
     // As if `self` were declared to read the caller only: shared by every record, it would
     // answer anna's question for bram too. Reading the subject it did not declare throws.
-    const self = builtInRequirements.self!;
-    const declared = self.reads;
-    self.reads = "caller";
-    try {
-      const { schema } = createPolicySchema(options());
-      const result = await graphql({ schema, source: `{ patient(id: "anna") { name } }`, contextValue: contextFor(anna) });
-      expect(result.data).toEqual({ patient: { name: null } });
-      expect(result.errors?.map((error) => [error.path, error.extensions?.code])).toEqual([[["patient", "name"], "POLICY_EVALUATION_FAILED"]]);
-      expect(JSON.stringify(result.errors)).not.toContain("Anna");
-    } finally {
-      self.reads = declared;
-    }
+    await expectFailsClosed(builtInRequirements.self!, { reads: "caller" }, anna, "name", "Anna");
   });
 
   it("shares a decision between fields whose declarations agree on the parts the requirement declares it reads", async () => {
@@ -365,18 +354,7 @@ describe("controllers and processors", () => {
   it("fails closed when a requirement reads a part of the declaration it does not declare", async () => {
     // As if care-team declared it reads nothing of the declaration: shared across a consent
     // basis and a contract basis, it could answer wrongly. Reading the basis throws instead.
-    const careTeam = builtInRequirements["care-team"]!;
-    const declared = careTeam.declaration;
-    careTeam.declaration = [];
-    try {
-      const { schema } = createPolicySchema(options());
-      const result = await graphql({ schema, source: `{ patient(id: "anna") { diagnosis } }`, contextValue: contextFor(tom) });
-      expect(result.data).toEqual({ patient: { diagnosis: null } });
-      expect(result.errors?.map((error) => [error.path, error.extensions?.code])).toEqual([[["patient", "diagnosis"], "POLICY_EVALUATION_FAILED"]]);
-      expect(JSON.stringify(result.errors)).not.toContain("meniscus");
-    } finally {
-      careTeam.declaration = declared;
-    }
+    await expectFailsClosed(builtInRequirements["care-team"]!, { declaration: [] }, tom, "diagnosis", "meniscus");
   });
 
   it("lets instructed staff read only the instructing practice's records, and records each read", async () => {
@@ -432,3 +410,27 @@ describe("controllers and processors", () => {
     expect(anna.errors?.[0]?.extensions?.policy).toBe("read: self | support-case");
   });
 });
+
+/**
+ * With `requirement` declaring `wrongly` for the duration, reading anna's `field` as `caller`
+ * fails closed: null, POLICY_EVALUATION_FAILED at its path, and nothing of the value (`withheld`) in the errors.
+ */
+async function expectFailsClosed(requirement: RequirementDefinition, wrongly: Partial<RequirementDefinition>, caller: Caller, field: string, withheld: string) {
+  const declared = { ...requirement };
+  Object.assign(requirement, wrongly);
+  const restore = () => {
+    for (const key of Object.keys(wrongly) as (keyof RequirementDefinition)[]) {
+      if (key in declared) Object.assign(requirement, { [key]: declared[key] });
+      else delete requirement[key];
+    }
+  };
+  try {
+    const { schema } = createPolicySchema(options());
+    const result = await graphql({ schema, source: `{ patient(id: "anna") { ${field} } }`, contextValue: contextFor(caller) });
+    expect(result.data).toEqual({ patient: { [field]: null } });
+    expect(result.errors?.map((error) => [error.path, error.extensions?.code])).toEqual([[["patient", field], "POLICY_EVALUATION_FAILED"]]);
+    expect(JSON.stringify(result.errors)).not.toContain(withheld);
+  } finally {
+    restore();
+  }
+}

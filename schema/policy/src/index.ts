@@ -14,6 +14,7 @@ export { PLATFORM_CONTROLLER, builtInRequirements, findRequirement, getFact } fr
 export { policyFacts, verifyPolicyFacts } from "./policyFacts.ts";
 export type { PolicyFact } from "./policyFacts.ts";
 export type { Condition, Requirement, RequirementDefinition } from "./requirements.ts";
+export { after } from "./maybe.ts";
 export type { Maybe } from "./maybe.ts";
 export { SettledLoader } from "./SettledLoader.ts";
 export type { CareFact, FactsSharing, Instruction, MembershipFact, OpenCase, PolicyLookups, StaffAccess } from "./createPolicyLookups.ts";

@@ -1,5 +1,5 @@
 import { createSubgraphStore } from "@grondslag/db";
-import { createPolicyContext, createPolicySchema, getFact, loadSubgraphTypeDefs, PLATFORM_CONTROLLER, type MembershipFact } from "@grondslag/policy";
+import { after, createPolicyContext, createPolicySchema, getFact, loadSubgraphTypeDefs, PLATFORM_CONTROLLER, type MembershipFact } from "@grondslag/policy";
 import { scalarResolvers, type Subgraph, type SubgraphDeps } from "@grondslag/server";
 import { conditions } from "./conditions.ts";
 import type { MobilityContext } from "./context.ts";
@@ -31,9 +31,10 @@ export function createSubgraph({ database, log, partnerFields }: SubgraphDeps): 
     controllers: {
       Person: (person: { id: string }, _: unknown, { policy }: MobilityContext) => {
         // At once when this request has the person's memberships (the list's look-ups read them together).
-        const employers = (memberships: readonly MembershipFact[]) => [PLATFORM_CONTROLLER, ...memberships.filter((m) => m.role === "employee").map((m) => m.organisationId)];
-        const memberships = getFact(policy.lookups.membershipsOf, person.id);
-        return memberships instanceof Promise ? memberships.then(employers) : employers(memberships);
+        return after(getFact(policy.lookups.membershipsOf, person.id), (memberships: readonly MembershipFact[]) => [
+          PLATFORM_CONTROLLER,
+          ...memberships.filter((m) => m.role === "employee").map((m) => m.organisationId),
+        ]);
       },
       MobilityCard: () => [PLATFORM_CONTROLLER],
       Trip: () => [PLATFORM_CONTROLLER],

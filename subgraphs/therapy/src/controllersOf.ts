@@ -1,4 +1,4 @@
-import { getFact, type CareFact } from "@grondslag/policy";
+import { after, getFact, type CareFact } from "@grondslag/policy";
 import type { TherapyContext } from "./context.ts";
 
 // Which practice controls a therapy record: the practice of the therapist of the care
@@ -26,7 +26,5 @@ export function patientOfExerciseRow(exercise: { programId: string }, { loaders 
 
 /** The practices with a care relationship with the person: the controllers of their therapy records. */
 export function practicesTreating(personId: string, { policy }: TherapyContext): string[] | Promise<string[]> {
-  const practices = (cares: readonly CareFact[]) => [...new Set(cares.map((care) => care.practiceId))];
-  const cares = getFact(policy.lookups.careRelationshipsOf, personId);
-  return cares instanceof Promise ? cares.then(practices) : practices(cares);
+  return after(getFact(policy.lookups.careRelationshipsOf, personId), (cares: readonly CareFact[]) => [...new Set(cares.map((care) => care.practiceId))]);
 }
