@@ -1,14 +1,16 @@
 import { createKeyPair, createLocalJWKSet, createTokenSigner, createTokenVerifier } from "@grondslag/auth";
-import { createDatabase, type DatabaseHandle } from "@grondslag/db";
+import type { DatabaseHandle } from "@grondslag/db";
 import { createLogger } from "@grondslag/server";
+import type { StackBuild } from "./buildStacks.ts";
 
 /**
  * The benchmark's database (PostgreSQL at `url`, else PGlite in memory) and what both copies of
  * the graph are started with: keys, a silent log, the edge's limits lifted. Shared by the
  * benchmark and its diagnostics (`profile`, `mixed`). The database is the benchmark's own: its
- * subgraphs' schemas are dropped first, as the test suite does.
+ * subgraphs' schemas are dropped first, as the test suite does. It is opened by the enforced
+ * copy's `createDatabase` (./buildStacks.ts), whose policy runs statements through it.
  */
-export async function createBenchSetup(url: string | undefined, onQuery?: () => void) {
+export async function createBenchSetup(createDatabase: StackBuild["createDatabase"], url: string | undefined, onQuery?: () => void) {
   const database: DatabaseHandle = await createDatabase({ url, maxConnections: 10, onQuery });
   if (database.kind === "postgres") {
     await database.execute(["identity", "therapy", "mobility", "billing", "consent", "partner_outbox", "drizzle"].map((name) => `DROP SCHEMA IF EXISTS "${name}" CASCADE;`).join("\n"));

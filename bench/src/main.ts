@@ -1,7 +1,6 @@
-import { register } from "node:module";
 import { cpus, totalmem } from "node:os";
 import type { Caller } from "@grondslag/auth";
-import type * as StackModule from "@grondslag/stack";
+import { buildStacks } from "./buildStacks.ts";
 import { createBenchSetup } from "./createBenchSetup.ts";
 import { loadBenchEnv } from "./env.ts";
 import { FULL, generateDataset, QUICK } from "./generateDataset.ts";
@@ -22,14 +21,12 @@ const timing = quick ? { warmupSeconds: 1, rounds: 7, roundSeconds: 2, concurren
 const print = (line = "") => process.stdout.write(`${line}\n`);
 const startedAt = performance.now();
 
-// The second copy of the graph, without enforcement, is the same code loaded again under a tag
-// with the policy's schema builder swapped (./unenforced/hooks.js): only this process can.
-register("./unenforced/hooks.js", import.meta.url);
-const enforced: typeof StackModule = await import("@grondslag/stack");
-const unenforced: typeof StackModule = await import(`${import.meta.resolve("@grondslag/stack")}?unenforced`);
+// Two copies of the graph, built as production builds it (./buildStacks.ts): as it ships, and
+// with the policy's schema builder swapped for one without enforcement. Only this process can.
+const { enforced, unenforced } = await buildStacks();
 
 let statements = 0;
-const { database, gatewayKey, issueToken, stackOptions } = await createBenchSetup(env.DATABASE_URL, () => (statements += 1));
+const { database, gatewayKey, issueToken, stackOptions } = await createBenchSetup(enforced.createDatabase, env.DATABASE_URL, () => (statements += 1));
 print(`# grondslag bench (${quick ? "quick" : "full"}) on ${database.kind}; ${cpus().length} × ${cpus()[0]?.model ?? "cpu"}, ${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.version}`);
 
 const on = await enforced.createStack({ ...stackOptions, seedDemoData: true });

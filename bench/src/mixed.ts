@@ -1,5 +1,4 @@
-import { register } from "node:module";
-import type * as StackModule from "@grondslag/stack";
+import { buildStacks } from "./buildStacks.ts";
 import { createBenchSetup } from "./createBenchSetup.ts";
 import { loadBenchEnv } from "./env.ts";
 import { QUICK, generateDataset } from "./generateDataset.ts";
@@ -18,10 +17,8 @@ const concurrency = Number(concurrencyArgument);
 if (!Number.isInteger(rounds) || rounds < 1 || !Number.isInteger(concurrency) || concurrency < 1) throw new Error("usage: mixed <therapist|employer|patient> [rounds ≥ 1] [concurrency ≥ 1]");
 
 const env = loadBenchEnv();
-register("./unenforced/hooks.js", import.meta.url);
-const enforced: typeof StackModule = await import("@grondslag/stack");
-const unenforced: typeof StackModule = await import(`${import.meta.resolve("@grondslag/stack")}?unenforced`);
-const { database, issueToken, stackOptions } = await createBenchSetup(env.DATABASE_URL);
+const { enforced, unenforced } = await buildStacks();
+const { database, issueToken, stackOptions } = await createBenchSetup(enforced.createDatabase, env.DATABASE_URL);
 const on = await enforced.createStack({ ...stackOptions, seedDemoData: true });
 const dataset = await generateDataset(database.db, QUICK);
 await database.execute("ANALYZE");

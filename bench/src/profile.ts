@@ -1,7 +1,6 @@
 import { writeFileSync } from "node:fs";
 import { Session } from "node:inspector/promises";
-import { register } from "node:module";
-import type * as StackModule from "@grondslag/stack";
+import { buildStacks } from "./buildStacks.ts";
 import { createBenchSetup } from "./createBenchSetup.ts";
 import { loadBenchEnv } from "./env.ts";
 import { QUICK, generateDataset } from "./generateDataset.ts";
@@ -12,9 +11,9 @@ import { post, runLoad } from "./runLoad.ts";
 // one operation on one copy of the graph (quick dataset), a CPU profile of 10 s of load only.
 const [which = "therapist", variant = "on", out = `/tmp/bench-${which}-${variant}.cpuprofile`] = process.argv.slice(2).filter((argument) => !argument.startsWith("--"));
 const env = loadBenchEnv();
-register("./unenforced/hooks.js", import.meta.url);
-const stackModule: typeof StackModule = await import(variant === "off" ? `${import.meta.resolve("@grondslag/stack")}?unenforced` : "@grondslag/stack");
-const { database, issueToken, stackOptions } = await createBenchSetup(env.DATABASE_URL);
+const { enforced, unenforced } = await buildStacks();
+const stackModule = variant === "off" ? unenforced : enforced;
+const { database, issueToken, stackOptions } = await createBenchSetup(enforced.createDatabase, env.DATABASE_URL);
 const stack = await stackModule.createStack(stackOptions);
 const dataset = await generateDataset(database.db, QUICK);
 const { gatewayUrl } = await stack.listen({ gatewayPort: 0, subgraphPorts: Object.fromEntries(stack.subgraphs.map((subgraph) => [subgraph.name, 0])) });

@@ -1,0 +1,1 @@
+export { productionBuildOptions } from "./productionBuildOptions.ts";
