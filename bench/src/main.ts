@@ -78,10 +78,12 @@ for (const operation of measured) {
   const perRequest = { on: await statementsPerRequest(operation, "on"), off: await statementsPerRequest(operation, "off"), direct: await statementsPerRequest(operation, "direct") };
   for (const variant of variants) await runLoad(senders[variant], timing.concurrency, timing.warmupSeconds, operation.check);
   const results: Record<Variant, LoadResult[]> = { on: [], off: [], direct: [] };
-  // Interleaved rounds, rotating which path goes first, so drift on a shared machine hits all.
+  // Interleaved rounds. The enforced gateway runs in the middle of each round, right beside both
+  // paths it is compared with, and the other two swap ends every round: drift on a shared
+  // machine (its speed moves by a third within seconds) then hits both sides of each ratio
+  // alike, and a steady drift cancels over a pair of rounds.
   for (let round = 0; round < timing.rounds; round += 1) {
-    for (const [index] of variants.entries()) {
-      const variant = variants[(index + round) % variants.length]!;
+    for (const variant of round % 2 === 0 ? (["off", "on", "direct"] as const) : (["direct", "on", "off"] as const)) {
       results[variant].push(await runLoad(senders[variant], timing.concurrency, timing.roundSeconds, operation.check));
     }
   }
