@@ -67,8 +67,11 @@ export function createReadDecider(options: ReadDeciderOptions): ReadDecider {
   const subjectOf = (policy: FieldPolicy): SubjectOf | undefined => options.subjects[policy.coordinate] ?? options.subjects[policy.type];
   const controllersOf = (policy: FieldPolicy): ControllersOf | undefined => options.controllers[policy.coordinate] ?? options.controllers[policy.type];
 
-  // Each read of a type has a slot in its records' decisions (`RequestMemo.reads`).
+  // Each distinct read of a type (its steps: `readKeys`) has a slot in its records' decisions
+  // (`RequestMemo.reads`): fields with the same steps decide alike on one record, so one field's
+  // decision answers the others at once. How many slots a type has sizes each record's array.
   const slots = new Map<string, number>();
+  const typeSlots = new Map<string, { count: number }>();
   // Each type's place in a request's reads (`RequestMemo.reads`): an array index, not a lookup by name, on every field.
   const typeIndexes = new Map<string, number>();
   const plans = new Map(options.policies.map((policy) => [policy, compilePlan(policy)] as const));
@@ -92,12 +95,14 @@ export function createReadDecider(options: ReadDeciderOptions): ReadDecider {
         };
       }),
     );
-    const slot = slots.get(policy.type) ?? 0;
-    slots.set(policy.type, slot + 1);
+    const ofType = typeSlots.get(policy.type) ?? typeSlots.set(policy.type, { count: 0 }).get(policy.type)!;
+    const readKey = `${policy.type}\u0000${readKeyOf(steps)}`;
+    const slot = slots.get(readKey) ?? slots.set(readKey, ofType.count++).get(readKey)!;
     if (!typeIndexes.has(policy.type)) typeIndexes.set(policy.type, typeIndexes.size);
     return {
       policy,
       slot,
+      typeSlots: ofType,
       typeIndex: typeIndexes.get(policy.type)!,
       argumentsMatter: false,
       scope,
@@ -117,7 +122,7 @@ export function createReadDecider(options: ReadDeciderOptions): ReadDecider {
     ),
   );
   for (const policy of argumentsMatter) plans.get(policy)!.argumentsMatter = true;
-  const readKeys = new Map(options.policies.map((policy) => [policy, plans.get(policy)!.steps.map((alternative) => alternative.map((step) => step.key).join("&")).join("|")] as const));
+  const readKeys = new Map(options.policies.map((policy) => [policy, readKeyOf(plans.get(policy)!.steps)] as const));
 
   function settledRead(policy: FieldPolicy, parent: unknown, args: Record<string, unknown>, context: WithPolicy): boolean | undefined {
     return settledPlan(plans.get(policy)!, parent, args, context);
@@ -227,19 +232,7 @@ export function createReadDecider(options: ReadDeciderOptions): ReadDecider {
     const known = decisions.get(record);
     if (known !== undefined) return attemptOf(known);
     if (step.definition.condition) return settleIn(decisions, record, evaluateCondition(step.definition.condition, record));
-    if (!step.reads) {
-      const input: RequirementInput = {
-        policy: memo.unrecording,
-        field: plan.policy,
-        parent: record,
-        args: NO_ARGUMENTS,
-        mode: "read",
-        partnerFields,
-        subject: () => valueOf(subjectIn(plan, record, context, memo)),
-        controllers: () => after(valueOf(controllersIn(plan, record, context, memo)), (found) => found.list),
-      };
-      return settleIn(decisions, record, evaluate(step.definition, input));
-    }
+    if (!step.reads) return settleIn(decisions, record, evaluate(step.definition, recordInput(plan, record, context, memo)));
     let subject: string | null = null;
     let controllers: Controllers | undefined;
     let by = "";
@@ -267,6 +260,24 @@ export function createReadDecider(options: ReadDeciderOptions): ReadDecider {
     const attempt = settleIn(shared, by, evaluate(step.definition, declaredInput(step, memo, subject, controllers)));
     if (typeof attempt === "boolean") decisions.set(record, attempt);
     return attempt;
+  }
+
+  /**
+   * What a requirement decided for one record sees (`tryStep`). Its own function: closures over
+   * `tryStep`'s parameters would make V8 allocate a context on every call of `tryStep`, most of
+   * which never get here.
+   */
+  function recordInput(plan: ReadPlan, record: object, context: WithPolicy, memo: RequestMemo): RequirementInput {
+    return {
+      policy: memo.unrecording,
+      field: plan.policy,
+      parent: record,
+      args: NO_ARGUMENTS,
+      mode: "read",
+      partnerFields,
+      subject: () => valueOf(subjectIn(plan, record, context, memo)),
+      controllers: () => after(valueOf(controllersIn(plan, record, context, memo)), (found) => found.list),
+    };
   }
 
   /** The record's subject in this request: found once per record and scope. */
@@ -447,6 +458,9 @@ export function createReadDecider(options: ReadDeciderOptions): ReadDecider {
   return { argumentsMatter, readKeys, settledRead, settledReadOf, decideRead, decideWrite, decideAhead, settledAhead };
 }
 
+/** What a read's decision depends on: its steps, alternative by alternative (`ReadDecider.readKeys`). */
+const readKeyOf = (steps: readonly (readonly Step[])[]) => steps.map((alternative) => alternative.map((step) => step.key).join("&")).join("|");
+
 const undeclared = (reads: Reads, what: string) => new Error(`A requirement that declares it reads the ${reads} read the record's ${what}: correct its \`reads\`.`);
 
 const PENDING = Symbol("pending");
@@ -473,8 +487,10 @@ const controllersFrom = (list: readonly string[]): Controllers => ({ list, key: 
 /** A read's requirements, compiled at start. */
 interface ReadPlan {
   policy: FieldPolicy;
-  /** Its place among its type's reads, in a record's decisions. */
+  /** Its place among its type's distinct reads, in a record's decisions (shared by fields with the same steps). */
   slot: number;
+  /** How many distinct reads its type has: the length of a record's decisions. */
+  typeSlots: { readonly count: number };
   /** Its type's place in the request's reads. */
   typeIndex: number;
   /** See `ReadDecider.argumentsMatter`. */
@@ -602,7 +618,8 @@ function keepRead(plan: ReadPlan, record: object, memo: RequestMemo, decided: bo
   const reads = byRecord.get(record);
   if (reads) reads[plan.slot] = decided;
   else {
-    const fresh: (boolean | undefined)[] = [];
+    // Sized once for every read of the type: no growing as the record's other reads are kept.
+    const fresh = new Array<boolean | undefined>(plan.typeSlots.count);
     fresh[plan.slot] = decided;
     byRecord.set(record, fresh);
   }
