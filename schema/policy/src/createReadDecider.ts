@@ -321,30 +321,14 @@ export function createReadDecider(options: ReadDeciderOptions): ReadDecider {
   /** What a shared decision's requirement sees: what it declares it reads, and nothing else (touching more throws: it fails closed). */
   function declaredInput(step: Step, memo: RequestMemo, subject: string | null, controllers: Controllers | undefined): RequirementInput {
     const reads = step.reads!;
-    const { view } = step;
-    return {
-      policy: memo.unrecording,
-      field: view,
-      mode: "read",
+    return new DeclaredInput(
+      memo.unrecording,
+      step.view,
       partnerFields,
-      subject:
-        reads === "caller"
-          ? () => {
-              throw undeclared(reads, "subject");
-            }
-          : () => subject,
-      controllers: controllers
-        ? () => controllers.list
-        : () => {
-            throw undeclared(reads, "controllers");
-          },
-      get parent(): unknown {
-        throw undeclared(reads, "parent");
-      },
-      get args(): Record<string, unknown> {
-        throw undeclared(reads, "arguments");
-      },
-    };
+      reads === "caller" ? REFUSED_SUBJECT : () => subject,
+      controllers ? () => controllers.list : REFUSED_CONTROLLERS[reads],
+      reads,
+    );
   }
 
   // ---- One field, one record: root fields, fields with arguments that matter, recorded accesses, writes ----
@@ -462,6 +446,46 @@ export function createReadDecider(options: ReadDeciderOptions): ReadDecider {
 const readKeyOf = (steps: readonly (readonly Step[])[]) => steps.map((alternative) => alternative.map((step) => step.key).join("&")).join("|");
 
 const undeclared = (reads: Reads, what: string) => new Error(`A requirement that declares it reads the ${reads} read the record's ${what}: correct its \`reads\`.`);
+
+/**
+ * A shared decision's input (`declaredInput`). A class rather than an object literal with
+ * getters: the refusals sit once on the prototype instead of being defined on every one of the
+ * hundreds of inputs a list request makes.
+ */
+class DeclaredInput implements RequirementInput {
+  readonly mode = "read" as const;
+  constructor(
+    readonly policy: PolicyContext,
+    readonly field: FieldPolicy,
+    readonly partnerFields: ReadonlyMap<string, ReadonlySet<string>>,
+    readonly subject: () => string | null,
+    readonly controllers: () => readonly string[],
+    private readonly reads: Reads,
+  ) {}
+  get parent(): unknown {
+    throw undeclared(this.reads, "parent");
+  }
+  get args(): Record<string, unknown> {
+    throw undeclared(this.reads, "arguments");
+  }
+}
+
+/** A requirement that declares it reads only the caller, asking for the record's subject: it fails closed. */
+const REFUSED_SUBJECT = (): never => {
+  throw undeclared("caller", "subject");
+};
+/** A requirement that does not declare it reads the controllers, asking for them: it fails closed. */
+const REFUSED_CONTROLLERS: Record<Reads, () => never> = {
+  caller: () => {
+    throw undeclared("caller", "controllers");
+  },
+  subject: () => {
+    throw undeclared("subject", "controllers");
+  },
+  "subject-and-controllers": () => {
+    throw undeclared("subject-and-controllers", "controllers");
+  },
+};
 
 const PENDING = Symbol("pending");
 const STOP = Symbol("stop");
