@@ -114,23 +114,32 @@ function statementFor(kinds: readonly Kind[]): { text: string; dated: boolean } 
   return statement;
 }
 
-/** What the facts statements of a request read, and which facts were asked for beside which. */
+/** What the facts statements of a request read. */
 interface FactStore {
   facts: DataLoader<string, FactsByKind[Kind]>;
   /** What the statements read, by kind and person: `get` answers from it at once, without building a key. */
   known: { [K in Kind]: Map<string, FactsByKind[K]> };
-  alongside: Set<string>;
 }
 
 const empty = (kind: Kind): FactsByKind[Kind] => (kind === "consent" ? new Set<string>() : []);
 
-function createFactStore(db: Database, today: string): FactStore {
+function createFactStore(db: Database, today: string, callerPersonId: string | undefined): FactStore {
   const known: FactStore["known"] = { care: new Map(), membership: new Map(), consent: new Map(), instruction: new Map(), case: new Map() };
   const facts: DataLoader<string, FactsByKind[Kind]> = new DataLoader(async (keys) => {
     const asked = keys.map((key) => [key.slice(0, key.indexOf("|")) as Kind, key.slice(key.indexOf("|") + 1)] as const);
+    // The kinds asked for and those asked for beside them (`ASKED_WITH`), for the persons asked
+    // about and the caller while any of the caller's facts of these kinds is unread: one
+    // statement instead of a round trip more for each.
+    const reading = new Set<Kind>();
+    for (const [kind] of asked) {
+      reading.add(kind);
+      for (const also of ASKED_WITH[kind]) reading.add(also);
+    }
     // Sorted: the statement's text depends only on which kinds are read (statementFor).
-    const kinds = [...new Set(asked.map(([kind]) => kind))].sort();
-    const persons = [...new Set(asked.map(([, person]) => person))];
+    const kinds = [...reading].sort();
+    const about = new Set(asked.map(([, person]) => person));
+    if (callerPersonId !== undefined && kinds.some((kind) => !known[kind].has(callerPersonId))) about.add(callerPersonId);
+    const persons = [...about];
     const statement = statementFor(kinds);
     const rows = await queryPrepared<FactRow>(db, statement.text, statement.dated ? [textArray(persons), today] : [textArray(persons)]);
     // Every kind asked for, for every person of the batch: what was not asked for is primed.
@@ -155,7 +164,7 @@ function createFactStore(db: Database, today: string): FactStore {
     }
     return keys.map((key) => found.get(key)!);
   });
-  return { facts, known, alongside: new Set<string>() };
+  return { facts, known };
 }
 
 /** How long a gateway request's facts wait for its next fetch, after the last one began. */
@@ -221,22 +230,14 @@ export interface FactsSharing {
  * otherwise wait a round trip more for them.
  */
 export function createPolicyLookups(db: Database, today: string, callerPersonId?: string, request?: FactsSharing) {
-  const { facts, known, alongside } =
-    request?.gatewayRequest !== undefined ? factsOfGatewayRequest(request.gatewayRequest, request.readOnly, today, () => createFactStore(db, today)) : createFactStore(db, today);
+  const create = () => createFactStore(db, today, callerPersonId);
+  const { facts, known } = request?.gatewayRequest !== undefined ? factsOfGatewayRequest(request.gatewayRequest, request.readOnly, today, create) : create();
   const view = <K extends Kind>(kind: K): FactLoader<FactsByKind[K]> => ({
     get(personId) {
       return known[kind].get(personId) ?? this.load(personId);
     },
-    load: (personId) => {
-      const key = `${kind}|${personId}`;
-      // Asked for beside it, once; a failure shows on the fact actually asked for, read by the same statement.
-      if (!alongside.has(key)) {
-        alongside.add(key);
-        for (const also of ASKED_WITH[kind]) facts.load(`${also}|${personId}`).catch(() => undefined);
-        if (callerPersonId !== undefined && callerPersonId !== personId) facts.load(`${kind}|${callerPersonId}`).catch(() => undefined);
-      }
-      return facts.load(key) as Promise<FactsByKind[K]>;
-    },
+    // What is asked for beside it, and the caller's own, come in the same statement (`createFactStore`).
+    load: (personId) => facts.load(`${kind}|${personId}`) as Promise<FactsByKind[K]>,
   });
 
   return {
