@@ -117,7 +117,7 @@ function statementFor(kinds: readonly Kind[]): { text: string; dated: boolean } 
 /** What the facts statements of a request read. */
 interface FactStore {
   facts: DataLoader<string, FactsByKind[Kind]>;
-  /** What the statements read, by kind and person: `get` answers from it at once, without building a key. */
+  /** What the statements read, by kind and person: `get` answers from it at once, `load` without another statement. */
   known: { [K in Kind]: Map<string, FactsByKind[K]> };
 }
 
@@ -142,11 +142,10 @@ function createFactStore(db: Database, today: string, callerPersonId: string | u
     const persons = [...about];
     const statement = statementFor(kinds);
     const rows = await queryPrepared<FactRow>(db, statement.text, statement.dated ? [textArray(persons), today] : [textArray(persons)]);
-    // Every kind asked for, for every person of the batch: what was not asked for is primed.
-    const found = new Map<string, FactsByKind[Kind]>();
-    for (const kind of kinds) for (const person of persons) found.set(`${kind}|${person}`, empty(kind));
+    // Every kind read, for every person of the batch: what was found, or nothing (an empty list, no consent).
+    const found = new Map<Kind, Map<string, FactsByKind[Kind]>>(kinds.map((kind) => [kind, new Map(persons.map((person) => [person, empty(kind)]))]));
     for (const row of rows) {
-      const bucket = found.get(`${row.kind}|${row.person_id}`);
+      const bucket = found.get(row.kind)?.get(row.person_id);
       // postgres-js parses json; PGlite may hand back its text.
       const fact = (typeof row.fact === "string" ? JSON.parse(row.fact) : row.fact) as Record<string, any>;
       if (row.kind === "consent") (bucket as Set<string>).add(fact.purpose);
@@ -154,15 +153,13 @@ function createFactStore(db: Database, today: string, callerPersonId: string | u
       else if (row.kind === "case") (bucket as OpenCase[]).push({ id: fact.id, kind: String(fact.kind).toUpperCase() });
       else (bucket as unknown[]).push(fact);
     }
-    const wanted = new Set(keys);
-    for (const [key, value] of found) {
-      if (!wanted.has(key)) facts.prime(key, value);
-      // As the loader's cache: what a request already read stays as it was first read.
-      const byPerson = known[key.slice(0, key.indexOf("|")) as Kind] as Map<string, FactsByKind[Kind]>;
-      const person = key.slice(key.indexOf("|") + 1);
-      if (!byPerson.has(person)) byPerson.set(person, value);
+    // Kept by kind and person, what was asked for and what came beside it (no promise per fact:
+    // `load` answers from here). What a request already read stays as it was first read.
+    for (const [kind, byPerson] of found) {
+      const kept = known[kind] as Map<string, FactsByKind[Kind]>;
+      for (const [person, value] of byPerson) if (!kept.has(person)) kept.set(person, value);
     }
-    return keys.map((key) => found.get(key)!);
+    return asked.map(([kind, person]) => known[kind].get(person)!);
   });
   return { facts, known };
 }
@@ -237,7 +234,10 @@ export function createPolicyLookups(db: Database, today: string, callerPersonId?
       return known[kind].get(personId) ?? this.load(personId);
     },
     // What is asked for beside it, and the caller's own, come in the same statement (`createFactStore`).
-    load: (personId) => facts.load(`${kind}|${personId}`) as Promise<FactsByKind[K]>,
+    load: (personId) => {
+      const read = known[kind].get(personId);
+      return read !== undefined ? Promise.resolve(read) : (facts.load(`${kind}|${personId}`) as Promise<FactsByKind[K]>);
+    },
   });
 
   return {
