@@ -1,0 +1,59 @@
+import { createHook } from "node:async_hooks";
+import { GCProfiler, getHeapStatistics, type HeapSpaceStatistics } from "node:v8";
+import { buildStacks } from "./buildStacks.ts";
+import { createBenchSetup } from "./createBenchSetup.ts";
+import { createSubgraphCall, directFetches } from "./direct.ts";
+import { loadBenchEnv } from "./env.ts";
+import { QUICK, generateDataset } from "./generateDataset.ts";
+import { employerOverview, patientHome, therapistPatients, type Answer } from "./operations.ts";
+import { post } from "./runLoad.ts";
+
+// `pnpm --filter @grondslag/bench alloc <therapist|employer|patient> [requests]`: a diagnostic,
+// not the benchmark. What one operation allocates and how many promises it makes, per request,
+// with and without the policy, through the gateway and straight to the subgraphs. Unlike
+// throughput these barely move between runs (±1 %) on a box whose speed drifts by a third
+// within seconds, so they show what a change to the policy's hot path saves before a noisy
+// timing can. Requests are sent one at a time: the counts are per request, not under load.
+const [which = "employer", requestsArgument = "40"] = process.argv.slice(2).filter((argument) => !argument.startsWith("--"));
+const requests = Number(requestsArgument);
+if (!Number.isInteger(requests) || requests < 1) throw new Error("usage: alloc <therapist|employer|patient> [requests ≥ 1]");
+
+const env = loadBenchEnv();
+const { enforced, unenforced } = await buildStacks();
+const { database, gatewayKey, issueToken, stackOptions } = await createBenchSetup(enforced.createDatabase, env.DATABASE_URL);
+const on = await enforced.createStack({ ...stackOptions, seedDemoData: true });
+const dataset = await generateDataset(database.db, QUICK);
+await database.execute("ANALYZE");
+const off = await unenforced.createStack({ ...stackOptions, seedDemoData: false });
+const ports = { gatewayPort: 0, subgraphPorts: Object.fromEntries(on.subgraphs.map((subgraph) => [subgraph.name, 0])) };
+const listening = { on: await on.listen(ports), off: await off.listen(ports) };
+const operation = which === "employer" ? employerOverview(dataset, 50) : which === "patient" ? patientHome(dataset) : therapistPatients(dataset, 50);
+const token = await issueToken(operation.caller);
+const forwarding = enforced.createForwarding(gatewayKey);
+const fetches = directFetches(operation, dataset)!;
+const paths: Record<string, () => Promise<Answer>> = {
+  "gateway, policy on ": () => post({ url: listening.on.gatewayUrl, token, query: operation.query }),
+  "gateway, policy off": () => post({ url: listening.off.gatewayUrl, token, query: operation.query }),
+  "direct, policy on  ": async () => fetches(createSubgraphCall(listening.on.subgraphUrls, await forwarding.sign(operation.caller))),
+  "direct, policy off ": async () => fetches(createSubgraphCall(listening.off.subgraphUrls, await forwarding.sign(operation.caller))),
+};
+
+const used = (spaces: HeapSpaceStatistics[]) => spaces.reduce((sum, space) => sum + space.spaceUsedSize, 0);
+for (const [path, send] of Object.entries(paths)) {
+  for (let warm = 0; warm < 10; warm += 1) operation.check(await send());
+  let promises = 0;
+  const counting = createHook({ init: (_id, type) => void (type === "PROMISE" && (promises += 1)) }).enable();
+  operation.check(await send());
+  counting.disable();
+  // Allocated: what the heap grew by, plus what every collection in between freed.
+  const profiler = new GCProfiler();
+  const before = getHeapStatistics().used_heap_size;
+  profiler.start();
+  for (let sent = 0; sent < requests; sent += 1) operation.check(await send());
+  const collections = profiler.stop()?.statistics ?? [];
+  const freed = collections.reduce((sum, collection) => sum + used(collection.beforeGC.heapSpaceStatistics) - used(collection.afterGC.heapSpaceStatistics), 0);
+  const allocated = getHeapStatistics().used_heap_size - before + freed;
+  process.stdout.write(`${operation.name}, ${path}: ${promises} promises/request, ${(allocated / 2 ** 20 / requests).toFixed(2)} MiB allocated/request\n`);
+}
+await Promise.all([on.stop(), off.stop()]);
+await database.close();
