@@ -22,11 +22,11 @@ const withoutEnforcement: Plugin = {
 };
 
 /**
- * Builds the graph twice, as `pnpm build` builds it for production (`@grondslag/build`: esbuild,
- * run with plain `node`, no tsx), into bench/dist/<pid>, and loads both copies into this process: once
- * as it ships, and once with enforcement swapped out. Only the benchmark builds the second copy,
- * so nothing a deployment loads or sets can switch the policy off. npm packages stay external,
- * so both copies share one graphql, Apollo and driver.
+ * Builds the graph twice, as `pnpm build` builds it for production (`@grondslag/build`:
+ * esbuild, run with plain `node`, no tsx), into bench/dist/<pid>, and loads both copies into this
+ * process: once as it ships, and once with enforcement swapped out. Only the benchmark builds the
+ * second copy, so nothing a deployment loads or sets can switch the policy off. npm packages stay
+ * external, so both copies share one graphql, Apollo and driver.
  */
 export async function buildStacks(): Promise<{ enforced: StackBuild; unenforced: StackBuild }> {
   const entry = { stack: `${benchDir}/src/stackEntry.ts` };
