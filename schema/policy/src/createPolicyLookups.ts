@@ -183,8 +183,9 @@ const sharedStores = new Map<string, { store: FactStore; until: number }>();
  * follow-up entity fetch) reads afresh too. The store outlives a fetch by `SHARED_FACTS_MS` only,
  * which bounds memory and how long a replayed forwarded token could see it.
  */
-function factsOfGatewayRequest(request: string, readOnly: boolean, today: string, create: () => FactStore): FactStore {
-  const key = `${request}|${today}`;
+function factsOfGatewayRequest(request: string, caller: string | undefined, readOnly: boolean, today: string, create: () => FactStore): FactStore {
+  // The caller too: a store read for one caller never serves another, whatever the token ids.
+  const key = `${request}|${caller ?? "-"}|${today}`;
   if (!readOnly) {
     sharedStores.delete(key);
     return create();
@@ -228,7 +229,7 @@ export interface FactsSharing {
  */
 export function createPolicyLookups(db: Database, today: string, callerPersonId?: string, request?: FactsSharing) {
   const create = () => createFactStore(db, today, callerPersonId);
-  const { facts, known } = request?.gatewayRequest !== undefined ? factsOfGatewayRequest(request.gatewayRequest, request.readOnly, today, create) : create();
+  const { facts, known } = request?.gatewayRequest !== undefined ? factsOfGatewayRequest(request.gatewayRequest, callerPersonId, request.readOnly, today, create) : create();
   const view = <K extends Kind>(kind: K): FactLoader<FactsByKind[K]> => ({
     get(personId) {
       return known[kind].get(personId) ?? this.load(personId);
