@@ -235,21 +235,19 @@ export function createReadDecider(options: ReadDeciderOptions): ReadDecider {
     if (!step.reads) return settleIn(decisions, record, evaluate(step.definition, recordInput(plan, record, context, memo)));
     let subject: string | null = null;
     let controllers: Controllers | undefined;
-    let by = "";
     if (step.reads !== "caller") {
       const found = subjectIn(plan, record, context, memo);
       if (found instanceof Failed) return STOP;
       if (isPromise(found)) return wait(found);
       subject = found;
-      by = found ?? NOBODY;
       if (step.reads === "subject-and-controllers") {
         const of = controllersIn(plan, record, context, memo);
         if (of instanceof Failed) return STOP;
         if (isPromise(of)) return wait(of);
         controllers = of;
-        by = `${by}|${of.key}`;
       }
     }
+    const by = agreementOf(step.reads, subject, controllers);
     const shared = sharedOf(memo, step.shared);
     const agreed = shared.get(by);
     if (agreed !== undefined) {
@@ -391,7 +389,7 @@ export function createReadDecider(options: ReadDeciderOptions): ReadDecider {
     const reads = step.reads!;
     const subject = reads === "caller" ? null : await subjectOfReading(reading);
     const controllers = reads === "subject-and-controllers" ? await controllersOfReading(reading) : undefined;
-    const by = reads === "caller" ? "" : controllers ? `${subject ?? NOBODY}|${controllers.key}` : (subject ?? NOBODY);
+    const by = agreementOf(reads, subject, controllers);
     const shared = sharedOf(memo, step.shared);
     const agreed = shared.get(by);
     if (agreed !== undefined) return decisionOf(agreed);
@@ -470,22 +468,30 @@ class DeclaredInput implements RequirementInput {
   }
 }
 
-/** A requirement that declares it reads only the caller, asking for the record's subject: it fails closed. */
-const REFUSED_SUBJECT = (): never => {
-  throw undeclared("caller", "subject");
-};
-/** A requirement that does not declare it reads the controllers, asking for them: it fails closed. */
+/** What a requirement that declares it reads `reads` may not ask for: asking fails closed. */
+const refused =
+  (reads: Reads, what: string) =>
+  (): never => {
+    throw undeclared(reads, what);
+  };
+/** A requirement that declares it reads only the caller, asking for the record's subject. */
+const REFUSED_SUBJECT = refused("caller", "subject");
+/** A requirement that does not declare it reads the controllers, asking for them. */
 const REFUSED_CONTROLLERS: Record<Reads, () => never> = {
-  caller: () => {
-    throw undeclared("caller", "controllers");
-  },
-  subject: () => {
-    throw undeclared("subject", "controllers");
-  },
-  "subject-and-controllers": () => {
-    throw undeclared("subject-and-controllers", "controllers");
-  },
+  caller: refused("caller", "controllers"),
+  subject: refused("subject", "controllers"),
+  "subject-and-controllers": refused("subject-and-controllers", "controllers"),
 };
+
+/**
+ * What records agree on when they share a decision of a requirement that reads `reads`
+ * (`tryStep`, `sharedDecision`): nothing (the caller alone), their subject, or their subject and
+ * controllers.
+ */
+function agreementOf(reads: Reads | undefined, subject: string | null, controllers: Controllers | undefined): string {
+  if (reads === "caller") return "";
+  return controllers ? `${subject ?? NOBODY}|${controllers.key}` : (subject ?? NOBODY);
+}
 
 const PENDING = Symbol("pending");
 const STOP = Symbol("stop");
