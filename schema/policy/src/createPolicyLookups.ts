@@ -178,7 +178,8 @@ const sharedStores = new Map<string, { store: FactStore; until: number }>();
  * once per fetch; a fetch that may write, or a request without the gateway's id, reads its own.
  *
  * What keeps it to one request: the key is the forwarded token's id, which the gateway signs
- * anew for every request, so the next request (after a withdrawal, say) reads afresh. A fetch
+ * anew for every request, so the next request (after a withdrawal, say) reads afresh; and the
+ * caller, so that one caller's store never serves another. A fetch
  * that may write drops its request's store before it runs, so a fetch after a write (a mutation's
  * follow-up entity fetch) reads afresh too. The store outlives a fetch by `SHARED_FACTS_MS` only,
  * which bounds memory and how long a replayed forwarded token could see it.
