@@ -1,5 +1,4 @@
 import type { IncomingMessage, Server, ServerResponse } from "node:http";
-import { ApolloGateway } from "@apollo/gateway";
 import { ApolloServer, HeaderMap, type ApolloServerPlugin } from "@apollo/server";
 import { ApolloServerPluginLandingPageDisabled } from "@apollo/server/plugin/disabled";
 import {
@@ -31,6 +30,7 @@ import { createPersistedOperations } from "./createPersistedOperations.ts";
 import { createRateLimiter } from "./createRateLimiter.ts";
 import { batchSubgraphFetches } from "./batchSubgraphFetches.ts";
 import { createSubgraphFetcher } from "./createSubgraphFetcher.ts";
+import { newApolloGateway } from "./newApolloGateway.ts";
 import type { GatewayEdgeOptions } from "./GatewayEdgeOptions.ts";
 import { refusalBody, type Refusal } from "./Refusal.ts";
 import { screenOperation } from "./screenOperation.ts";
@@ -104,7 +104,7 @@ export function createGateway(options: GatewayOptions): Gateway {
   };
   const countRefusal = (code: string) => refused.inc({ code });
 
-  const gateway = new ApolloGateway({
+  const gateway = newApolloGateway({
     supergraphSdl: options.supergraphSdl,
     logger: log,
     buildService: ({ name, url }) =>
