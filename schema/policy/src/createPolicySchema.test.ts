@@ -128,6 +128,21 @@ function contextFor(caller: Caller | null, lookupCalls: string[] = []): { policy
   return { policy: { caller, today: "2026-11-22", lookups } };
 }
 
+/**
+ * The context with loaders that answer at once what they have read, as the platform's do
+ * (`FactLoader.get`): the path on which decisions ahead stop at an unread fact and go on.
+ */
+function withGet(context: { policy: PolicyContext }): { policy: PolicyContext } {
+  const lookups = { ...context.policy.lookups } as Record<string, unknown>;
+  for (const name of ["careRelationshipsOf", "consentsOf", "membershipsOf", "instructionsFor", "openCasesOf"]) {
+    const loader = lookups[name] as DataLoader<string, unknown>;
+    const read = new Map<string, unknown>();
+    const load = (id: string) => loader.load(id).then((value) => (read.set(id, value), value));
+    lookups[name] = { load, get: (id: string) => (read.has(id) ? read.get(id) : load(id)) };
+  }
+  return { policy: { ...context.policy, lookups: lookups as unknown as PolicyLookups } };
+}
+
 /** Staff accesses recorded by the rules, as "reader mode person field under basis". */
 const recorded: string[] = [];
 
@@ -264,6 +279,44 @@ describe("createPolicySchema", () => {
     const result = await graphql({ schema, source: `{ patient(id: "anna") { diagnosis } }`, contextValue: context });
     expect(result.data).toEqual({ patient: null });
     expect(result.errors?.[0]?.extensions).toEqual({ code: "POLICY_EVALUATION_FAILED", field: "Query.patient" });
+  });
+
+  it("decides root fields and lists with the facts at hand as graphql-shield does, one look-up per kind", async () => {
+    const { schema } = createPolicySchema(options());
+    const source = `{ ${["anna", "bram", "x1"].map((id, index) => `p${index}: patient(id: "${id}") { diagnosis notes { text } }`).join(" ")} }`;
+    const plainCalls: string[] = [];
+    const plain = await graphql({ schema, source, contextValue: contextFor(tom, plainCalls) });
+    // The platform's loaders answer at once what the request has read (`get`): decisions ahead then stop at an unread fact, wait, and go on.
+    const calls: string[] = [];
+    const denials: string[] = [];
+    const context = { ...withGet(contextFor(tom, calls)), onPolicyDenial: (denial: { field: string }) => denials.push(denial.field) };
+    const ahead = await graphql({ schema, source, contextValue: context });
+    expect(ahead).toEqual(plain);
+    expect(ahead.data).toEqual({ p0: { diagnosis: "meniscus tear", notes: [{ text: "knee: squats" }] }, p1: { diagnosis: null, notes: null }, p2: null });
+    expect(calls).toEqual(plainCalls);
+    expect(calls).toEqual(["careRelationshipsOf(anna,bram,x1)", "openCasesOf(anna,bram)", "consentsOf(anna,bram)"]);
+    // Each denial answered (and counted) once, by graphql-shield: bram's health data (no consent), and x1, whom tom does not treat.
+    expect(denials.sort()).toEqual(["Patient.diagnosis", "Patient.notes", "Query.patient"]);
+  });
+
+  it("fails closed, and finishes, when a look-up that answers at once fails", async () => {
+    const { schema } = createPolicySchema(options());
+    const context = contextFor(tom);
+    let attempts = 0;
+    const load = () => {
+      attempts += 1;
+      return Promise.reject(new Error('relation "therapy.care_relationship" does not exist'));
+    };
+    context.policy.lookups.careRelationshipsOf = { load, get: load } as unknown as PolicyLookups["careRelationshipsOf"];
+    const result = await graphql({ schema, source: `{ a: patient(id: "anna") { diagnosis } b: patient(id: "bram") { diagnosis } }`, contextValue: context });
+    expect(result.data).toEqual({ a: null, b: null });
+    expect(result.errors?.map((error) => error.extensions)).toEqual([
+      { code: "POLICY_EVALUATION_FAILED", field: "Query.patient" },
+      { code: "POLICY_EVALUATION_FAILED", field: "Query.patient" },
+    ]);
+    expect(JSON.stringify(result.errors)).not.toContain("care_relationship");
+    // Tried ahead, once more after it failed there, and by the field's own read: never pass after pass.
+    expect(attempts).toBeLessThanOrEqual(6);
   });
 
   it("refuses to build a schema with a field that declares no policy", () => {

@@ -103,9 +103,9 @@ export function createPolicySchema(options: PolicySchemaOptions): PolicySchema {
   for (const policy of policies) (ruleTree[policy.type] ??= {})[policy.field] = fieldRule(policy);
 
   const base = buildSubgraphSchema({ typeDefs: options.typeDefs, resolvers: options.resolvers });
-  hideUnreadableListItems(base, byCoordinate, decider);
-  decideObjectFieldsAhead(base, byCoordinate, decider);
   const fallbackError = createFallbackError(options.log);
+  hideUnreadableListItems(base, byCoordinate, decider, fallbackError);
+  decideObjectFieldsAhead(base, byCoordinate, decider, fallbackError);
   decideEntitiesAhead(base, byCoordinate, decider, fallbackError);
   const unguarded = resolversOf(base);
   const schema = applyMiddleware(base, shield(ruleTree as IRules, { fallbackRule: deny, allowExternalErrors: false, fallbackError }));

@@ -1,6 +1,7 @@
 import type { PolicyContext, WithPolicy } from "./PolicyContext.ts";
 import type { FieldPolicy, PolicyAlternatives } from "./readFieldPolicies.ts";
 import { after, isPromise } from "./maybe.ts";
+import type { FactLoader } from "./createPolicyLookups.ts";
 import type { Condition, DeclarationPart, Reads, RequirementDefinition, RequirementInput } from "./requirements.ts";
 
 /** Finds the person a record is about: from the parent (by type) or from the arguments (root fields). */
@@ -51,6 +52,14 @@ export interface ReadDecider {
   decideAhead(policies: readonly FieldPolicy[], records: readonly object[], context: WithPolicy): void | Promise<void>;
   /** After `decideAhead`: the read's settled answer for a record; undefined for one left to the field's own read. */
   settledAhead(policy: FieldPolicy, record: object, context: WithPolicy): boolean | undefined;
+  /**
+   * A root field's read, with its arguments, decided as a record's is ahead: through the
+   * request's memo, shared with every record and call that agrees on what a requirement reads
+   * (`reads`), and waiting once for what it waits on. Undefined where it stops: a requirement
+   * that reads the call itself (a condition, a partner's field set) or records an access, or a
+   * failure; the field's own read decides those (and answers every denial).
+   */
+  decideCall(policy: FieldPolicy, parent: unknown, args: Record<string, unknown>, context: WithPolicy): boolean | undefined | Promise<boolean | undefined>;
 }
 
 /**
@@ -231,8 +240,10 @@ export function createReadDecider(options: ReadDeciderOptions): ReadDecider {
     const decisions = decisionsOf(memo, step.key);
     const known = decisions.get(record);
     if (known !== undefined) return attemptOf(known);
+    // A call's own requirements read its parent and arguments: the field's own read decides them.
+    if (plan.call && !step.reads) return STOP;
     if (step.definition.condition) return settleIn(decisions, record, evaluateCondition(step.definition.condition, record));
-    if (!step.reads) return settleIn(decisions, record, evaluate(step.definition, recordInput(plan, record, context, memo)));
+    if (!step.reads) return settleAhead(decisions, record, step.definition, recordInput(plan, record, context, memo));
     let subject: string | null = null;
     let controllers: Controllers | undefined;
     if (step.reads !== "caller") {
@@ -255,7 +266,7 @@ export function createReadDecider(options: ReadDeciderOptions): ReadDecider {
       if (typeof attempt === "boolean") decisions.set(record, attempt);
       return attempt;
     }
-    const attempt = settleIn(shared, by, evaluate(step.definition, declaredInput(step, memo, subject, controllers)));
+    const attempt = settleAhead(shared, by, step.definition, declaredInput(step, memo, subject, controllers));
     if (typeof attempt === "boolean") decisions.set(record, attempt);
     return attempt;
   }
@@ -329,7 +340,46 @@ export function createReadDecider(options: ReadDeciderOptions): ReadDecider {
     );
   }
 
-  // ---- One field, one record: root fields, fields with arguments that matter, recorded accesses, writes ----
+  // ---- Root fields: a call (its parent and arguments) decided as a record is ahead ----
+
+  const callPlans = new Map<FieldPolicy, ReadPlan>();
+  function callPlanOf(policy: FieldPolicy): ReadPlan {
+    let plan = callPlans.get(policy);
+    if (!plan) {
+      const record = plans.get(policy)!;
+      const { findSubject, findControllers } = record;
+      callPlans.set(
+        policy,
+        (plan = {
+          ...record,
+          call: true,
+          // The finders see the call's parent and arguments, as the field's own read gives them.
+          findSubject: findSubject && ((call: RootCall, _: unknown, context: unknown) => findSubject(call.parent, call.args, context)),
+          findControllers: findControllers && ((call: RootCall, _: unknown, context: unknown) => findControllers(call.parent, call.args, context)),
+        }),
+      );
+    }
+    return plan;
+  }
+
+  function decideCall(policy: FieldPolicy, parent: unknown, args: Record<string, unknown>, context: WithPolicy): boolean | undefined | Promise<boolean | undefined> {
+    return callAttempt(callPlanOf(policy), new RootCall(parent, args), context, requestMemo(context.policy));
+  }
+
+  /** The call's read as far as it goes; where it waits, once more when what it waits on is in. */
+  function callAttempt(plan: ReadPlan, call: RootCall, context: WithPolicy, memo: RequestMemo): boolean | undefined | Promise<boolean | undefined> {
+    const attempt = tryRead(plan, call, context, memo);
+    if (attempt !== PENDING) {
+      waits.clear();
+      return attempt === STOP ? undefined : attempt;
+    }
+    const waiting = waits.size === 1 ? waits.values().next().value! : Promise.allSettled(waits);
+    waits.clear();
+    const again = () => callAttempt(plan, call, context, memo);
+    return waiting.then(again, again);
+  }
+
+  // ---- One field, one record: fields with arguments that matter, recorded accesses, writes, what the above leave ----
 
   function decideRead(policy: FieldPolicy, parent: unknown, args: Record<string, unknown>, context: WithPolicy): Decision {
     return settledRead(policy, parent, args, context) ?? holds(plans.get(policy)!.steps, policy, policy, parent, args, context, "read");
@@ -437,7 +487,7 @@ export function createReadDecider(options: ReadDeciderOptions): ReadDecider {
     });
   }
 
-  return { argumentsMatter, readKeys, settledRead, settledReadOf, decideRead, decideWrite, decideAhead, settledAhead };
+  return { argumentsMatter, readKeys, settledRead, settledReadOf, decideRead, decideWrite, decideAhead, settledAhead, decideCall };
 }
 
 /** What a read's decision depends on: its steps, alternative by alternative (`ReadDecider.readKeys`). */
@@ -532,6 +582,16 @@ interface ReadPlan {
   recording: boolean[];
   findSubject: SubjectOf | undefined;
   findControllers: ControllersOf | undefined;
+  /** A root field's plan (`decideCall`): its records are calls. */
+  call?: true;
+}
+
+/** One root field's call, the record its read is decided on (`decideCall`): one per call, never shared. */
+class RootCall {
+  constructor(
+    readonly parent: unknown,
+    readonly args: Record<string, unknown>,
+  ) {}
 }
 
 /** A requirement of a read: its memo key per record (`key`) and across records (`shared`, see `reads`). */
@@ -629,7 +689,18 @@ function requestMemo(policy: PolicyContext): RequestMemo {
       shared: new Map(),
       subjects: new Map(),
       controllers: new Map(),
-      unrecording: { ...policy, lookups: { ...policy.lookups, recordStaffAccess: refuse as unknown as PolicyContext["lookups"]["recordStaffAccess"] } },
+      unrecording: {
+        ...policy,
+        lookups: {
+          ...policy.lookups,
+          careRelationshipsOf: suspending(policy.lookups.careRelationshipsOf),
+          membershipsOf: suspending(policy.lookups.membershipsOf),
+          consentsOf: suspending(policy.lookups.consentsOf),
+          instructionsFor: suspending(policy.lookups.instructionsFor),
+          openCasesOf: suspending(policy.lookups.openCasesOf),
+          recordStaffAccess: refuse as unknown as PolicyContext["lookups"]["recordStaffAccess"],
+        },
+      },
     };
     requestMemos.set(policy, memo);
   }
@@ -641,6 +712,60 @@ function requestMemo(policy: PolicyContext): RequestMemo {
  * `settledAhead`): one set for the process, as a pass never yields.
  */
 const waits = new Set<Promise<unknown>>();
+
+/**
+ * Ahead, a requirement is evaluated as far as the facts at hand take it (`evaluateAhead`): a fact
+ * not yet read starts its look-up, is waited on by the pass (`waits`), and stops the evaluation
+ * (`NOT_YET`); the next pass evaluates it again, at once. No promise chain per evaluation: the
+ * 50 subjects of a list wait on one statement, not on 50 chains of `then`s. Elsewhere (the
+ * field's own read, and anything a requirement asks for after a promise of its own) `get` is as
+ * it is: a promise while the fact is read.
+ */
+let suspended = false;
+const NOT_YET: unique symbol = Symbol("not yet");
+
+function suspending<T>(loader: FactLoader<T>): FactLoader<T> {
+  // Whom an evaluation has already stopped for: it stops once per person. A look-up that failed
+  // (or a loader that cannot answer at once) is then a promise again, and fails the evaluation
+  // as the field's own read would, rather than stopping it pass after pass.
+  const stopped = new Set<string>();
+  return {
+    load: (personId) => loader.load(personId),
+    get(personId) {
+      if (!loader.get) return loader.load(personId);
+      const found = loader.get(personId);
+      if (!suspended || !isPromise(found) || stopped.has(personId)) return found;
+      stopped.add(personId);
+      waits.add(found);
+      throw NOT_YET;
+    },
+  };
+}
+
+/** A requirement as far as the facts at hand take it; a throw (other than `NOT_YET`) becomes a rejection. */
+function evaluateAhead(definition: RequirementDefinition, input: RequirementInput): Decision | typeof NOT_YET {
+  suspended = true;
+  try {
+    return definition.evaluate(input);
+  } catch (error) {
+    return error === NOT_YET ? NOT_YET : Promise.reject(error);
+  } finally {
+    suspended = false;
+  }
+}
+
+/**
+ * Evaluates a requirement ahead and keeps the outcome in a slot (`settleIn`). Stopped for a fact
+ * not yet read, it is PENDING and keeps nothing: the next pass evaluates it again. An `async`
+ * requirement turns that stop into a rejection; it is then evaluated again as the field's own
+ * read would, so nothing else that waits on the slot ever sees it.
+ */
+function settleAhead<K>(slots: Map<K, Slot>, key: K, definition: RequirementDefinition, input: RequirementInput): Attempt {
+  const decision = evaluateAhead(definition, input);
+  if (decision === NOT_YET) return PENDING;
+  if (typeof decision === "boolean") return settleIn(slots, key, decision);
+  return settleIn(slots, key, decision.then(undefined, (error: unknown) => (error === NOT_YET ? evaluate(definition, input) : Promise.reject(error))));
+}
 
 /** Keeps a read's decision for the record: later fields with this read answer from it at once. */
 function keepRead(plan: ReadPlan, record: object, memo: RequestMemo, decided: boolean): boolean {

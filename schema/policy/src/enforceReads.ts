@@ -7,6 +7,7 @@ import {
   isObjectType,
   Kind,
   type GraphQLField,
+  type GraphQLFieldResolver,
   type GraphQLObjectType,
   type GraphQLResolveInfo,
   type GraphQLSchema,
@@ -34,7 +35,7 @@ export type Resolve = (parent: unknown, args: Record<string, unknown>, context: 
  * selects of each kept record, so that each is answered at once (`answerSettledReadsAtOnce`).
  * A key whose decision records an access (staff reads) or failed is decided by its own read.
  */
-export function hideUnreadableListItems(schema: GraphQLSchema, byCoordinate: ReadonlyMap<string, FieldPolicy>, decider: ReadDecider) {
+export function hideUnreadableListItems(schema: GraphQLSchema, byCoordinate: ReadonlyMap<string, FieldPolicy>, decider: ReadDecider, fallbackError: FallbackError) {
   for (const [type, field] of objectFields(schema)) {
     const unwrapped = isNonNullType(field.type) ? field.type.ofType : field.type;
     const item = getNamedType(field.type);
@@ -82,10 +83,7 @@ export function hideUnreadableListItems(schema: GraphQLSchema, byCoordinate: Rea
       return keys ? keys.then(() => keep(items, context, info)) : keep(items, context, info);
     };
     // At once when the list and its decisions are at hand (a connection's nodes), else a promise.
-    field.resolve = (parent, args, context: WithPolicy, info) => {
-      const items: unknown = resolve(parent, args, context, info);
-      return isPromise(items) ? thenWith(items, filter, context, info) : filter(items, context, info);
-    };
+    field.resolve = thenAhead(resolve, filter, fallbackError);
   }
 }
 
@@ -96,7 +94,7 @@ export function hideUnreadableListItems(schema: GraphQLSchema, byCoordinate: Rea
  * hidden or refused here: each field's own read still decides (from the memo), answers a denial
  * and counts it. A failure is left to the field that reads it.
  */
-export function decideObjectFieldsAhead(schema: GraphQLSchema, byCoordinate: ReadonlyMap<string, FieldPolicy>, decider: ReadDecider) {
+export function decideObjectFieldsAhead(schema: GraphQLSchema, byCoordinate: ReadonlyMap<string, FieldPolicy>, decider: ReadDecider, fallbackError: FallbackError) {
   for (const [type, field] of objectFields(schema)) {
     const record = isNonNullType(field.type) ? field.type.ofType : field.type;
     if (!isObjectType(record) || record.name.startsWith("_") || type.name.startsWith("_")) continue;
@@ -107,11 +105,51 @@ export function decideObjectFieldsAhead(schema: GraphQLSchema, byCoordinate: Rea
       const ahead = decider.decideAhead(readsAhead(info), [value], context);
       return ahead ? ahead.then(() => value) : value;
     };
-    field.resolve = (parent, args, context: WithPolicy, info) => {
-      const value: unknown = resolve(parent, args, context, info);
-      return isPromise(value) ? thenWith(value, decide, context, info) : decide(value, context, info);
-    };
+    field.resolve = thenAhead(resolve, decide, fallbackError);
   }
+}
+
+/**
+ * Resolvers that answer their own failures as `fallbackError` does (`thenAhead`): graphql-shield's
+ * and `answerOwn`'s masking would only add a promise to each of their answers.
+ */
+const masksFailures = new WeakSet<Resolve>();
+
+/**
+ * The resolver, then `next` on its value (the decisions ahead). A failure of either, once the
+ * value is a promise, is answered as `fallbackError` answers it, in the same `then`: one promise
+ * per list or record rather than two. A synchronous throw is left to the caller, which masks it.
+ */
+function thenAhead(resolve: GraphQLFieldResolver<unknown, WithPolicy>, next: (value: unknown, context: WithPolicy, info: GraphQLResolveInfo) => unknown, fallbackError: FallbackError): Resolve {
+  const resolver: Resolve = (parent, args, context, info) => {
+    const value: unknown = resolve(parent, args, context, info);
+    if (isPromise(value)) return nextMasked(value, next, fallbackError, parent, args, context, info);
+    const answer = next(value, context, info);
+    return isPromise(answer) ? answeredLater(answer, fallbackError, parent, args, context, info) : answer;
+  };
+  masksFailures.add(resolver);
+  return resolver;
+}
+
+/** `next` once the value is in, a failure of either answered by `fallbackError`; see `answeredLater` for why it is its own function. */
+function nextMasked(
+  value: Promise<unknown>,
+  next: (value: unknown, context: WithPolicy, info: GraphQLResolveInfo) => unknown,
+  fallbackError: FallbackError,
+  parent: unknown,
+  args: Record<string, unknown>,
+  context: WithPolicy,
+  info: GraphQLResolveInfo,
+) {
+  const failed = (error: unknown) => fallbackError(error, parent, args, context, info);
+  return value.then((found) => {
+    try {
+      const answer = next(found, context, info);
+      return isPromise(answer) ? answer.then(undefined, failed) : answer;
+    } catch (error) {
+      return failed(error);
+    }
+  }, failed);
 }
 
 /**
@@ -167,7 +205,7 @@ export function decideEntitiesAhead(schema: GraphQLSchema, byCoordinate: Readonl
  * arguments that matter, or recording an access goes through graphql-shield, which decides,
  * answers the denial and counts it. A resolver's failure is answered as graphql-shield answers
  * it (`fallbackError`: logged, an internal error without its message), never passed on raw: a
- * driver's message holds the statement and its parameters.
+ * driver's message holds the statement and its parameters. Root fields: `answerAllowedCalls`.
  */
 export function answerSettledReadsAtOnce(
   schema: GraphQLSchema,
@@ -176,22 +214,52 @@ export function answerSettledReadsAtOnce(
   decider: ReadDecider,
   fallbackError: FallbackError,
 ) {
+  const root = schema.getQueryType();
   for (const [type, field] of objectFields(schema)) {
     const coordinate = `${type.name}.${field.name}`;
     const policy = byCoordinate.get(coordinate);
     const own = unguarded.get(coordinate);
     const shielded = field.resolve as Resolve | undefined;
-    if (!policy || policy.writes || !own || !shielded || type.name.startsWith("_")) continue;
+    if (!policy || policy.writes || !own || !shielded || type.name.startsWith("_") || field.name.startsWith("_")) continue;
+    if (type === root) {
+      field.resolve = answerAllowedCalls(policy, own, shielded, decider, fallbackError);
+      continue;
+    }
     const settledRead = decider.settledReadOf(policy);
     field.resolve = (parent, args, context: WithPolicy, info) => {
       if (settledRead(parent, args, context) !== true) return shielded(parent, args, context, info);
-      try {
-        const value = own(parent, args, context, info);
-        return isPromise(value) ? answeredLater(value, fallbackError, parent, args, context, info) : value;
-      } catch (error) {
-        return fallbackError(error, parent, args, context, info);
-      }
+      return answerOwn(own, fallbackError, parent, args, context, info);
     };
+  }
+}
+
+/**
+ * A root field (fifty aliases of `person(id:)` in one fetch) has no record to share decisions
+ * with, and through graphql-shield each decision is a dozen promises of its own. Its read is
+ * decided as a record's is ahead (`decideCall`: through the request's memo, one wait for what it
+ * waits on), and an allowed call is answered by the field's own resolver. A denial, a requirement
+ * that needs the call itself or records an access, and a failure go through graphql-shield,
+ * which decides them itself, answers the denial and counts it.
+ */
+function answerAllowedCalls(policy: FieldPolicy, own: Resolve, shielded: Resolve, decider: ReadDecider, fallbackError: FallbackError): Resolve {
+  return (parent, args, context, info) => {
+    const decided = decider.decideCall(policy, parent, args, context);
+    if (decided === true) return answerOwn(own, fallbackError, parent, args, context, info);
+    if (decided === false || decided === undefined) return shielded(parent, args, context, info);
+    return decided.then(
+      (held) => (held === true ? answerOwn(own, fallbackError, parent, args, context, info) : shielded(parent, args, context, info)),
+      () => shielded(parent, args, context, info),
+    );
+  };
+}
+
+/** The field's own resolver, its failure answered as graphql-shield answers it (`fallbackError`). */
+function answerOwn(own: Resolve, fallbackError: FallbackError, parent: unknown, args: Record<string, unknown>, context: WithPolicy, info: GraphQLResolveInfo): unknown {
+  try {
+    const value = own(parent, args, context, info);
+    return isPromise(value) && !masksFailures.has(own) ? answeredLater(value, fallbackError, parent, args, context, info) : value;
+  } catch (error) {
+    return fallbackError(error, parent, args, context, info);
   }
 }
 
@@ -202,11 +270,6 @@ export function answerSettledReadsAtOnce(
  */
 function answeredLater(value: Promise<unknown>, fallbackError: FallbackError, parent: unknown, args: unknown, context: unknown, info: GraphQLResolveInfo) {
   return value.then(undefined, (error: unknown) => fallbackError(error, parent, args, context, info));
-}
-
-/** `next(value, context, info)` once the value is in; see `answeredLater` for why it is its own function. */
-function thenWith<C>(value: Promise<unknown>, next: (value: unknown, context: C, info: GraphQLResolveInfo) => unknown, context: C, info: GraphQLResolveInfo) {
-  return value.then((found) => next(found, context, info));
 }
 
 /** Each object field's own resolver (the default one where the SDL gives none), before graphql-shield wraps it. */
