@@ -191,11 +191,11 @@ export function createReadDecider(options: ReadDeciderOptions): ReadDecider {
   /** Waits once for everything the undecided pairs wait on, then tries those again. */
   function next(open: [ReadPlan, object][] | undefined, context: WithPolicy, memo: RequestMemo): void | Promise<void> {
     if (!open || waits.size === 0) {
-      waits.clear();
+      forgetWaits();
       return;
     }
     const waiting = [...waits];
-    waits.clear();
+    forgetWaits();
     return Promise.allSettled(waiting).then(() => {
       let still: [ReadPlan, object][] | undefined;
       for (const pair of open) if (tryRead(pair[0], pair[1], context, memo) === PENDING) (still ??= []).push(pair);
@@ -205,7 +205,7 @@ export function createReadDecider(options: ReadDeciderOptions): ReadDecider {
 
   function settledAhead(policy: FieldPolicy, record: object, context: WithPolicy): boolean | undefined {
     const attempt = tryRead(plans.get(policy)!, record, context, requestMemo(context.policy));
-    waits.clear();
+    forgetWaits();
     return typeof attempt === "boolean" ? attempt : undefined;
   }
 
@@ -258,17 +258,13 @@ export function createReadDecider(options: ReadDeciderOptions): ReadDecider {
         controllers = of;
       }
     }
+    // Kept once for all the records that agree, not per record: looking it up again costs less
+    // than a record's entry, which would live (and be copied by the collector) as long as the request.
     const by = agreementOf(step.reads, subject, controllers);
     const shared = sharedOf(memo, step.shared);
     const agreed = shared.get(by);
-    if (agreed !== undefined) {
-      const attempt = attemptOf(agreed);
-      if (typeof attempt === "boolean") decisions.set(record, attempt);
-      return attempt;
-    }
-    const attempt = settleAhead(shared, by, step.definition, declaredInput(step, memo, subject, controllers));
-    if (typeof attempt === "boolean") decisions.set(record, attempt);
-    return attempt;
+    if (agreed !== undefined) return attemptOf(agreed);
+    return settleAhead(shared, by, step.definition, declaredInput(step, memo, subject, controllers));
   }
 
   /**
@@ -289,17 +285,18 @@ export function createReadDecider(options: ReadDeciderOptions): ReadDecider {
     };
   }
 
-  /** The record's subject in this request: found once per record and scope. */
+  /**
+   * The record's subject in this request. A finder's answer at once (a column of the record) is
+   * not kept: finding it again costs less than an entry per record for the whole request. One it
+   * waits for, or a failure, is kept per record and scope.
+   */
   function subjectIn(plan: ReadPlan, record: object, context: WithPolicy, memo: RequestMemo): Found<string | null> {
     const found = factsOf(memo.subjects, plan.scope);
     const known = found.get(record);
     if (known !== undefined) return known;
     try {
       const value = plan.findSubject?.(record, NO_ARGUMENTS, context);
-      if (!isPromise(value)) {
-        found.set(record, value ?? null);
-        return value ?? null;
-      }
+      if (!isPromise(value)) return value ?? null;
       return pendingIn(found, record, value.then((subject) => subject ?? null));
     } catch (error) {
       const failed = new Failed(error);
@@ -370,11 +367,11 @@ export function createReadDecider(options: ReadDeciderOptions): ReadDecider {
   function callAttempt(plan: ReadPlan, call: RootCall, context: WithPolicy, memo: RequestMemo): boolean | undefined | Promise<boolean | undefined> {
     const attempt = tryRead(plan, call, context, memo);
     if (attempt !== PENDING) {
-      waits.clear();
+      forgetWaits();
       return attempt === STOP ? undefined : attempt;
     }
     const waiting = waits.size === 1 ? waits.values().next().value! : Promise.allSettled(waits);
-    waits.clear();
+    forgetWaits();
     const again = () => callAttempt(plan, call, context, memo);
     return waiting.then(again, again);
   }
@@ -712,6 +709,10 @@ function requestMemo(policy: PolicyContext): RequestMemo {
  * `settledAhead`): one set for the process, as a pass never yields.
  */
 const waits = new Set<Promise<unknown>>();
+/** Empties `waits`, only when it holds something: clearing a Set allocates its table anew, and most passes wait on nothing. */
+function forgetWaits() {
+  if (waits.size > 0) waits.clear();
+}
 
 /**
  * Ahead, a requirement is evaluated as far as the facts at hand take it (`evaluateAhead`): a fact
