@@ -1,7 +1,7 @@
 import type { FieldPolicy } from "./readFieldPolicies.ts";
 import { CONSENT_BASES } from "./readFieldPolicies.ts";
-import type { FactLoader, MembershipFact } from "./createPolicyLookups.ts";
-import { after, both, type Maybe } from "./maybe.ts";
+import type { CareFact, FactLoader, MembershipFact, OpenCase } from "./createPolicyLookups.ts";
+import { after, isPromise, type Maybe } from "./maybe.ts";
 import type { PolicyContext } from "./PolicyContext.ts";
 
 /** The organisation id of the platform itself: the controller of the records it decides over. */
@@ -88,48 +88,86 @@ const hasRole = (role: string): Requirement => ({ policy }) => policy.caller?.ro
 /** The caller's person id when the caller has the role, else undefined. */
 const personIn = (policy: PolicyContext, role: string) => (policy.caller?.role === role ? policy.caller.personId : undefined);
 
-const hasConsent = (purpose: string): Requirement => ({ policy, subject }) =>
-  after(subject(), (person) => person !== null && after(getFact(policy.lookups.consentsOf, person), (purposes) => purposes.has(purpose)));
+const hasConsent = (purpose: string): Requirement => (input) => withSubject(input, purpose, consentGiven);
+function consentGiven(input: RequirementInput, person: string, purpose: string): Maybe<boolean> {
+  return next(getFact(input.policy.lookups.consentsOf, person), purpose, hasPurpose);
+}
+const hasPurpose = (purposes: ReadonlySet<string>, purpose: string) => purposes.has(purpose);
+
+// The requirements below are decided thousands of times a request (a list's records, each
+// person's fields), mostly with every fact at hand. They are written as steps that are functions
+// of this module, handed what they need (`next`, `withSubject`), rather than as closures: a
+// decision made at once then allocates nothing, and only one that waits for a look-up makes a `then`.
+
+/** `step(value, extra)` at once when the value is at hand, after it otherwise. */
+function next<T, E, R>(value: Maybe<T>, extra: E, step: (value: T, extra: E) => Maybe<R>): Maybe<R> {
+  return isPromise(value) ? value.then((found) => step(found, extra)) : step(value, extra);
+}
+
+/** `step(input, person, extra)` with the record's subject; false for a record about nobody (or nobody known). */
+function withSubject<E>(input: RequirementInput, extra: E, step: (input: RequirementInput, person: string, extra: E) => Maybe<boolean>): Maybe<boolean> {
+  const person = input.subject();
+  if (isPromise(person)) return person.then((found) => !!found && step(input, found, extra));
+  return !!person && step(input, person, extra);
+}
+
+/** `first`, and then (only if it holds) the record's basis (`basisHolds`). */
+function andBasisHolds(input: RequirementInput, first: Maybe<boolean>): Maybe<boolean> {
+  if (isPromise(first)) return first.then((held) => held && basisHolds(input));
+  return first && basisHolds(input);
+}
 
 /**
  * Whether the record's lawful basis still holds for anyone but the person: no restriction of
  * processing (GDPR Art. 18) is in force, and a consent basis has its consent. A controller and
  * its processor both read through this, so a withdrawal stops both on the next request.
  */
-function basisHolds({ policy, subject, field }: RequirementInput): Maybe<boolean> {
-  return after(subject(), (person) => {
-    if (person === null) return false;
-    return after(getFact(policy.lookups.openCasesOf, person), (open) => {
-      if (open.some((candidate) => candidate.kind === "RESTRICTION")) return false;
-      const personal = field.personal;
-      if (personal && CONSENT_BASES.has(personal.basis)) return after(getFact(policy.lookups.consentsOf, person), (purposes) => purposes.has(personal.purpose!));
-      return true;
-    });
-  });
+function basisHolds(input: RequirementInput): Maybe<boolean> {
+  return withSubject(input, undefined, basisHoldsFor);
+}
+function basisHoldsFor(input: RequirementInput, person: string): Maybe<boolean> {
+  const open = getFact(input.policy.lookups.openCasesOf, person);
+  if (isPromise(open)) return open.then((found) => basisHoldsWith(input, person, found));
+  return basisHoldsWith(input, person, open);
+}
+function basisHoldsWith(input: RequirementInput, person: string, open: readonly OpenCase[]): Maybe<boolean> {
+  for (const candidate of open) if (candidate.kind === "RESTRICTION") return false;
+  const personal = input.field.personal;
+  if (personal && CONSENT_BASES.has(personal.basis)) return next(getFact(input.policy.lookups.consentsOf, person), personal.purpose!, hasPurpose);
+  return true;
 }
 
-/** `first`, and then (only if it holds) `second`. */
-const andThen = (first: Maybe<boolean>, second: () => Maybe<boolean>): Maybe<boolean> => after(first, (held) => held && second());
-
 /** A therapist of a practice that controls this record, with their own active care relationship with the person there. */
-const isTreatingTherapist: Requirement = ({ policy, subject, controllers }) => {
-  const me = personIn(policy, "therapist");
-  if (!me) return false;
-  return after(subject(), (person) => {
-    if (!person) return false;
-    return after(getFact(policy.lookups.careRelationshipsOf, person), (cares) => {
-      const relationships = cares.filter((care) => care.active && care.therapistPersonId === me);
-      if (relationships.length === 0) return false;
-      return after(controllers(), (controlling) => relationships.some((care) => controlling.includes(care.practiceId)));
-    });
-  });
+const isTreatingTherapist: Requirement = (input) => {
+  const me = personIn(input.policy, "therapist");
+  return me !== undefined && withSubject(input, me, treatsAtController);
 };
+function treatsAtController(input: RequirementInput, person: string, me: string): Maybe<boolean> {
+  const cares = getFact(input.policy.lookups.careRelationshipsOf, person);
+  if (isPromise(cares)) return cares.then((found) => treatsAtControllerWith(input, me, found));
+  return treatsAtControllerWith(input, me, cares);
+}
+function treatsAtControllerWith(input: RequirementInput, me: string, cares: readonly CareFact[]): Maybe<boolean> {
+  let treats = false;
+  for (const care of cares) treats ||= care.active && care.therapistPersonId === me;
+  if (!treats) return false;
+  return next(input.controllers(), { me, cares }, practiceControls);
+}
+function practiceControls(controlling: readonly string[], { me, cares }: { me: string; cares: readonly CareFact[] }): boolean {
+  return cares.some((care) => care.active && care.therapistPersonId === me && controlling.includes(care.practiceId));
+}
 
-const isTherapistOf: Requirement = ({ policy, subject }) => {
-  const me = personIn(policy, "therapist");
-  if (!me) return false;
-  return after(subject(), (person) => !!person && after(getFact(policy.lookups.careRelationshipsOf, person), (cares) => cares.some((care) => care.active && care.therapistPersonId === me)));
+const isTherapistOf: Requirement = (input) => {
+  const me = personIn(input.policy, "therapist");
+  return me !== undefined && withSubject(input, me, treats);
 };
+function treats(input: RequirementInput, person: string, me: string): Maybe<boolean> {
+  return next(getFact(input.policy.lookups.careRelationshipsOf, person), me, treatedBy);
+}
+function treatedBy(cares: readonly CareFact[], me: string): boolean {
+  for (const care of cares) if (care.active && care.therapistPersonId === me) return true;
+  return false;
+}
 
 /**
  * The organisations an admin administers, from their memberships as this request read them:
@@ -143,20 +181,25 @@ function administeredBy(memberships: readonly MembershipFact[]): ReadonlySet<str
   return found;
 }
 
-const isEmployerOf: Requirement = ({ policy, subject, controllers, field }) => {
-  const me = personIn(policy, "employer-admin");
-  if (!me) return false;
-  return after(subject(), (person) => {
-    if (!person) return false;
-    return both(getFact(policy.lookups.membershipsOf, person), getFact(policy.lookups.membershipsOf, me), (employee, admin) => {
-      const administered = administeredBy(admin);
-      const employers = employee.filter((membership) => membership.role === "employee" && administered.has(membership.organisationId)).map((m) => m.organisationId);
-      // A record an employer controls (a membership, a report) is judged on that employer alone.
-      if (employers.length === 0 || field.personal?.controller !== "EMPLOYER") return employers.length > 0;
-      return after(controllers(), (controlling) => employers.some((organisation) => controlling.includes(organisation)));
-    });
-  });
+const isEmployerOf: Requirement = (input) => {
+  const me = personIn(input.policy, "employer-admin");
+  return me !== undefined && withSubject(input, me, employsThroughAdmin);
 };
+function employsThroughAdmin(input: RequirementInput, person: string, me: string): Maybe<boolean> {
+  const { membershipsOf } = input.policy.lookups;
+  const employee = getFact(membershipsOf, person);
+  const admin = getFact(membershipsOf, me);
+  if (isPromise(employee) || isPromise(admin)) return Promise.all([employee, admin]).then(([found, mine]) => employs(input, found, mine));
+  return employs(input, employee, admin);
+}
+function employs(input: RequirementInput, employee: readonly MembershipFact[], admin: readonly MembershipFact[]): Maybe<boolean> {
+  const administered = administeredBy(admin);
+  const employers = employee.filter((membership) => membership.role === "employee" && administered.has(membership.organisationId)).map((m) => m.organisationId);
+  // A record an employer controls (a membership, a report) is judged on that employer alone.
+  if (employers.length === 0 || input.field.personal?.controller !== "EMPLOYER") return employers.length > 0;
+  return next(input.controllers(), employers, controlledByOneOf);
+}
+const controlledByOneOf = (controlling: readonly string[], organisations: readonly string[]) => organisations.some((organisation) => controlling.includes(organisation));
 
 const isProcessorOnInstruction: Requirement = async (input) => {
   const { policy, subject, controllers, field, mode } = input;
@@ -217,7 +260,7 @@ export const builtInRequirements: Record<string, RequirementDefinition> = {
   "therapist-of": {
     description:
       "the caller is a therapist with their own active care relationship with the person, at any practice, and no restriction of processing is in force; for the platform's identity and contact records a therapist needs to treat, never for care records",
-    evaluate: (input) => andThen(isTherapistOf(input), () => basisHolds(input)),
+    evaluate: (input) => andBasisHolds(input, isTherapistOf(input)),
     reads: "subject",
     declaration: ["basis", "purpose"],
   },
@@ -231,14 +274,14 @@ export const builtInRequirements: Record<string, RequirementDefinition> = {
   "care-team": {
     description:
       "treating-therapist, and the record's lawful basis still holds: the consent it rests on is given (not withdrawn, not expired) and no restriction of processing is in force",
-    evaluate: (input) => andThen(isTreatingTherapist(input), () => basisHolds(input)),
+    evaluate: (input) => andBasisHolds(input, isTreatingTherapist(input)),
     reads: "subject-and-controllers",
     declaration: ["basis", "purpose"],
   },
   "employer-of": {
     description:
       "the caller administers an organisation that currently employs the person; on a record an employer controls (a membership, a report), that organisation must be the record's controller; and no restriction of processing is in force",
-    evaluate: (input) => andThen(isEmployerOf(input), () => basisHolds(input)),
+    evaluate: (input) => andBasisHolds(input, isEmployerOf(input)),
     // The record's controllers matter only on a record an employer controls.
     reads: (field) => (field.personal?.controller === "EMPLOYER" ? "subject-and-controllers" : "subject"),
     declaration: ["controller", "basis", "purpose"],
