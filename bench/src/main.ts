@@ -16,9 +16,12 @@ const env = loadBenchEnv();
 const size = quick ? QUICK : FULL;
 // Rounds rather than one long run per path: this machine's speed drifts by a third within
 // seconds (docs/performance.md), so each ratio compares paths run back to back in one round, and
-// the figure printed is the median round's; every round's ratio is printed beside it.
-const timing = quick ? { warmupSeconds: 1, rounds: 7, roundSeconds: 2, concurrency: 4 } : { warmupSeconds: 3, rounds: 7, roundSeconds: 4, concurrency: 4 };
+// the figure printed is the median round's; every round's ratio is printed beside it. An even
+// number of rounds, so that each of the two orders (below) runs as often as the other.
+const timing = quick ? { warmupSeconds: 1, rounds: 8, roundSeconds: 1.5, concurrency: 4 } : { warmupSeconds: 3, rounds: 8, roundSeconds: 3.5, concurrency: 4 };
 const print = (line = "") => process.stdout.write(`${line}\n`);
+// runLoad collects the heap before each run: without it a path pays for the garbage of the path before it.
+if (typeof (globalThis as { gc?: unknown }).gc !== "function") throw new Error("Run the benchmark with node --expose-gc (as `pnpm bench` does).");
 const startedAt = performance.now();
 
 // Two copies of the graph, built as production builds it (./buildStacks.ts): as it ships, and
@@ -33,7 +36,8 @@ const on = await enforced.createStack({ ...stackOptions, seedDemoData: true });
 let phase = performance.now();
 const dataset = await generateDataset(database.db, size);
 print(`# dataset: ${Object.entries(dataset.counts).map(([name, count]) => `${count} ${name}`).join(", ")} (${((performance.now() - phase) / 1000).toFixed(1)} s)`);
-await database.execute("ANALYZE");
+// Vacuumed as well as analysed: autovacuum would otherwise visit the freshly written tables during the rounds.
+await database.execute("VACUUM ANALYZE");
 const off = await unenforced.createStack({ ...stackOptions, seedDemoData: false });
 const free = { gatewayPort: 0, subgraphPorts: Object.fromEntries(on.subgraphs.map((subgraph) => [subgraph.name, 0])) };
 const listening = { on: await on.listen(free), off: await off.listen(free) };
@@ -81,7 +85,9 @@ for (const operation of measured) {
   // Interleaved rounds. The enforced gateway runs in the middle of each round, right beside both
   // paths it is compared with, and the other two swap ends every round: drift on a shared
   // machine (its speed moves by a third within seconds) then hits both sides of each ratio
-  // alike, and a steady drift cancels over a pair of rounds.
+  // alike, and a steady drift cancels over a pair of rounds. With as many rounds of each order,
+  // whatever the order itself does (which path ran just before; the direct path shares the
+  // enforced subgraphs) weighs on both sides of a ratio alike: docs/performance.md.
   for (let round = 0; round < timing.rounds; round += 1) {
     for (const variant of round % 2 === 0 ? (["off", "on", "direct"] as const) : (["direct", "on", "off"] as const)) {
       results[variant].push(await runLoad(senders[variant], timing.concurrency, timing.roundSeconds, operation.check));

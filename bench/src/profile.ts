@@ -1,34 +1,77 @@
-import { writeFileSync } from "node:fs";
+import { readFileSync, writeFileSync } from "node:fs";
 import { Session } from "node:inspector/promises";
+import { SourceMap } from "node:module";
+import { fileURLToPath } from "node:url";
 import { buildStacks } from "./buildStacks.ts";
 import { createBenchSetup } from "./createBenchSetup.ts";
+import { createSubgraphCall, directFetches } from "./direct.ts";
 import { loadBenchEnv } from "./env.ts";
 import { QUICK, generateDataset } from "./generateDataset.ts";
-import { employerOverview, patientHome, therapistPatients } from "./operations.ts";
+import { employerOverview, patientHome, therapistPatients, type Answer } from "./operations.ts";
 import { post, runLoad } from "./runLoad.ts";
 
-// `pnpm --filter @grondslag/bench profile <therapist|employer|patient> <on|off> [out.cpuprofile]`:
-// one operation on one copy of the graph (quick dataset), a CPU profile of 10 s of load only.
+// `pnpm --filter @grondslag/bench profile <therapist|employer|patient> <on|off> [out.cpuprofile] [--heap] [--direct]`:
+// one operation on one copy of the graph (quick dataset), a profile of 10 s of load only.
+// `--heap`: where the load allocates (sampling heap profile) instead of where it spends CPU.
+// `--direct`: the subgraphs called straight (as the gateway's query plan would), without the gateway.
+// The profile's frames are mapped back to the sources through the bundles' source maps, so any
+// viewer shows `schema/policy/src/...` rather than a place in a bundle that is gone after the run.
 const [which = "therapist", variant = "on", out = `/tmp/bench-${which}-${variant}.cpuprofile`] = process.argv.slice(2).filter((argument) => !argument.startsWith("--"));
+const heap = process.argv.includes("--heap");
+const direct = process.argv.includes("--direct");
 const env = loadBenchEnv();
 const { enforced, unenforced } = await buildStacks();
 const stackModule = variant === "off" ? unenforced : enforced;
-const { database, issueToken, stackOptions } = await createBenchSetup(enforced.createDatabase, env.DATABASE_URL);
+const { database, gatewayKey, issueToken, stackOptions } = await createBenchSetup(enforced.createDatabase, env.DATABASE_URL);
 const stack = await stackModule.createStack(stackOptions);
 const dataset = await generateDataset(database.db, QUICK);
-const { gatewayUrl } = await stack.listen({ gatewayPort: 0, subgraphPorts: Object.fromEntries(stack.subgraphs.map((subgraph) => [subgraph.name, 0])) });
+const { gatewayUrl, subgraphUrls } = await stack.listen({ gatewayPort: 0, subgraphPorts: Object.fromEntries(stack.subgraphs.map((subgraph) => [subgraph.name, 0])) });
 const operation = which === "employer" ? employerOverview(dataset, 50) : which === "patient" ? patientHome(dataset) : therapistPatients(dataset, 50);
 const target = { url: gatewayUrl, token: await issueToken(operation.caller), query: operation.query };
-await runLoad(() => post(target), 4, 3, operation.check);
+const forwarding = enforced.createForwarding(gatewayKey);
+const fetches = directFetches(operation, dataset)!;
+const send = async (): Promise<Answer> => (direct ? fetches(createSubgraphCall(subgraphUrls, await forwarding.sign(operation.caller))) : post(target));
+await runLoad(send, 4, 3, operation.check);
 const session = new Session();
 session.connect();
-// `--heap`: where the load allocates (sampling heap profile) instead of where it spends CPU.
-const heap = process.argv.includes("--heap");
 await session.post(heap ? "HeapProfiler.enable" : "Profiler.enable");
 await session.post(heap ? "HeapProfiler.startSampling" : "Profiler.start", heap ? { samplingInterval: 4096, includeObjectsCollectedByMajorGC: true, includeObjectsCollectedByMinorGC: true } : {});
-const result = await runLoad(() => post(target), 4, 10, operation.check);
+const result = await runLoad(send, 4, 10, operation.check);
 const { profile } = heap ? await session.post("HeapProfiler.stopSampling") : await session.post("Profiler.stop");
-writeFileSync(out, JSON.stringify(profile));
-process.stdout.write(`${operation.name}, policy ${variant}: ${(result.requests / result.seconds).toFixed(1)} req/s; profile in ${out}\n`);
+writeFileSync(out, JSON.stringify(mappedToSources(profile)));
+process.stdout.write(`${operation.name}, policy ${variant}${direct ? ", subgraphs straight" : ""}: ${(result.requests / result.seconds).toFixed(1)} req/s; profile in ${out}\n`);
 await stack.stop();
 await database.close();
+
+interface CallFrame {
+  url: string;
+  lineNumber: number;
+  columnNumber: number;
+}
+
+/** The profile with each frame in a bundle moved to its place in the sources (the bundles are removed at exit). */
+function mappedToSources<T extends object>(profile: T): T {
+  const maps = new Map<string, SourceMap | undefined>();
+  const mapOf = (url: string) => {
+    if (!maps.has(url)) {
+      try {
+        maps.set(url, new SourceMap(JSON.parse(readFileSync(`${fileURLToPath(url)}.map`, "utf8")) as never));
+      } catch {
+        maps.set(url, undefined);
+      }
+    }
+    return maps.get(url);
+  };
+  const visit = (value: unknown): void => {
+    if (typeof value !== "object" || value === null) return;
+    if (Array.isArray(value)) return value.forEach(visit);
+    const frame = (value as { callFrame?: CallFrame }).callFrame;
+    if (frame?.url.includes("/bench/dist/")) {
+      const entry = mapOf(frame.url)?.findEntry(frame.lineNumber, frame.columnNumber) as { originalSource?: string; originalLine?: number; originalColumn?: number } | undefined;
+      if (entry?.originalSource) Object.assign(frame, { url: new URL(entry.originalSource, frame.url).href, lineNumber: entry.originalLine, columnNumber: entry.originalColumn });
+    }
+    for (const child of Object.values(value)) visit(child);
+  };
+  visit(profile);
+  return profile;
+}

@@ -32,6 +32,9 @@ export async function post(target: Target): Promise<Answer> {
  * run with that error (a benchmark that times failures measures nothing).
  */
 export async function runLoad(send: () => Promise<Answer>, concurrency: number, seconds: number, check: (answer: Answer) => void): Promise<LoadResult> {
+  // Each run starts from a collected heap (where the process exposes `gc`: `pnpm bench` does), so
+  // that a run does not pay for the garbage the run before it left (another path's, in a round).
+  (globalThis as { gc?: () => void }).gc?.();
   const latencies: number[] = [];
   const started = performance.now();
   const deadline = started + seconds * 1000;
