@@ -11,9 +11,3 @@ export const isPromise = <T>(value: Maybe<T>): value is Promise<T> =>
 export function after<T, R>(value: Maybe<T>, next: (value: T) => Maybe<R>): Maybe<R> {
   return isPromise(value) ? value.then(next) : next(value);
 }
-
-/** Both values, asked for together (one batch of look-ups), then `next`. */
-export function both<A, B, R>(a: Maybe<A>, b: Maybe<B>, next: (a: A, b: B) => Maybe<R>): Maybe<R> {
-  if (!isPromise(a) && !isPromise(b)) return next(a, b);
-  return Promise.all([a, b]).then(([first, second]) => next(first, second));
-}

@@ -140,7 +140,7 @@ function basisHoldsWith(input: RequirementInput, person: string, open: readonly 
 /** A therapist of a practice that controls this record, with their own active care relationship with the person there. */
 const isTreatingTherapist: Requirement = (input) => {
   const me = personIn(input.policy, "therapist");
-  return me !== undefined && withSubject(input, me, treatsAtController);
+  return !!me && withSubject(input, me, treatsAtController);
 };
 function treatsAtController(input: RequirementInput, person: string, me: string): Maybe<boolean> {
   const cares = getFact(input.policy.lookups.careRelationshipsOf, person);
@@ -159,7 +159,7 @@ function practiceControls(controlling: readonly string[], { me, cares }: { me: s
 
 const isTherapistOf: Requirement = (input) => {
   const me = personIn(input.policy, "therapist");
-  return me !== undefined && withSubject(input, me, treats);
+  return !!me && withSubject(input, me, treats);
 };
 function treats(input: RequirementInput, person: string, me: string): Maybe<boolean> {
   return next(getFact(input.policy.lookups.careRelationshipsOf, person), me, treatedBy);
@@ -183,7 +183,7 @@ function administeredBy(memberships: readonly MembershipFact[]): ReadonlySet<str
 
 const isEmployerOf: Requirement = (input) => {
   const me = personIn(input.policy, "employer-admin");
-  return me !== undefined && withSubject(input, me, employsThroughAdmin);
+  return !!me && withSubject(input, me, employsThroughAdmin);
 };
 function employsThroughAdmin(input: RequirementInput, person: string, me: string): Maybe<boolean> {
   const { membershipsOf } = input.policy.lookups;
