@@ -115,8 +115,12 @@ export async function createDatabase(options: DatabaseOptions = {}): Promise<Dat
   };
 }
 
-/** How long a read waits before each retry after its connection was lost: bounded, then it fails. */
-const READ_RETRY_DELAYS_MS = [25, 100, 250];
+/**
+ * How long a read waits before each retry after its connection was lost: bounded, then it fails.
+ * Together (1.9 s) longer than the pool's longest pause before it reconnects (`backoff`, 1 s), so
+ * a read issued as an outage ends outlasts one such pause (with 375 ms it once did not, under load).
+ */
+const READ_RETRY_DELAYS_MS = [25, 100, 250, 500, 1000];
 
 /**
  * Errors of the connection, not of the statement: the server ended it (restart, failover,
