@@ -770,6 +770,8 @@ function settleAhead<K>(slots: Map<K, Slot>, key: K, definition: RequirementDefi
 
 /** Keeps a read's decision for the record: later fields with this read answer from it at once. */
 function keepRead(plan: ReadPlan, record: object, memo: RequestMemo, decided: boolean): boolean {
+  // A root call is decided once, by its own field: nothing would read its entry again.
+  if (plan.call) return decided;
   const byRecord = (memo.reads[plan.typeIndex] ??= new Map());
   const reads = byRecord.get(record);
   if (reads) reads[plan.slot] = decided;

@@ -11,3 +11,11 @@ export const isPromise = <T>(value: Maybe<T>): value is Promise<T> =>
 export function after<T, R>(value: Maybe<T>, next: (value: T) => Maybe<R>): Maybe<R> {
   return isPromise(value) ? value.then(next) : next(value);
 }
+
+/**
+ * `after` for a `next` that is a function of its module rather than a closure: it is handed
+ * `extra`, so a value at hand costs no allocation (the policy's hot requirements use it).
+ */
+export function afterWith<T, E, R>(value: Maybe<T>, extra: E, next: (value: T, extra: E) => Maybe<R>): Maybe<R> {
+  return isPromise(value) ? value.then((found) => next(found, extra)) : next(value, extra);
+}

@@ -1,7 +1,7 @@
 import type { FieldPolicy } from "./readFieldPolicies.ts";
 import { CONSENT_BASES } from "./readFieldPolicies.ts";
 import type { CareFact, FactLoader, MembershipFact, OpenCase } from "./createPolicyLookups.ts";
-import { after, isPromise, type Maybe } from "./maybe.ts";
+import { after, afterWith, isPromise, type Maybe } from "./maybe.ts";
 import type { PolicyContext } from "./PolicyContext.ts";
 
 /** The organisation id of the platform itself: the controller of the records it decides over. */
@@ -90,19 +90,14 @@ const personIn = (policy: PolicyContext, role: string) => (policy.caller?.role =
 
 const hasConsent = (purpose: string): Requirement => (input) => withSubject(input, purpose, consentGiven);
 function consentGiven(input: RequirementInput, person: string, purpose: string): Maybe<boolean> {
-  return next(getFact(input.policy.lookups.consentsOf, person), purpose, hasPurpose);
+  return afterWith(getFact(input.policy.lookups.consentsOf, person), purpose, hasPurpose);
 }
 const hasPurpose = (purposes: ReadonlySet<string>, purpose: string) => purposes.has(purpose);
 
 // The requirements below are decided thousands of times a request (a list's records, each
 // person's fields), mostly with every fact at hand. They are written as steps that are functions
-// of this module, handed what they need (`next`, `withSubject`), rather than as closures: a
+// of this module, handed what they need (`afterWith`, `withSubject`), rather than as closures: a
 // decision made at once then allocates nothing, and only one that waits for a look-up makes a `then`.
-
-/** `step(value, extra)` at once when the value is at hand, after it otherwise. */
-function next<T, E, R>(value: Maybe<T>, extra: E, step: (value: T, extra: E) => Maybe<R>): Maybe<R> {
-  return isPromise(value) ? value.then((found) => step(found, extra)) : step(value, extra);
-}
 
 /** `step(input, person, extra)` with the record's subject; false for a record about nobody (or nobody known). */
 function withSubject<E>(input: RequirementInput, extra: E, step: (input: RequirementInput, person: string, extra: E) => Maybe<boolean>): Maybe<boolean> {
@@ -133,7 +128,7 @@ function basisHoldsFor(input: RequirementInput, person: string): Maybe<boolean> 
 function basisHoldsWith(input: RequirementInput, person: string, open: readonly OpenCase[]): Maybe<boolean> {
   for (const candidate of open) if (candidate.kind === "RESTRICTION") return false;
   const personal = input.field.personal;
-  if (personal && CONSENT_BASES.has(personal.basis)) return next(getFact(input.policy.lookups.consentsOf, person), personal.purpose!, hasPurpose);
+  if (personal && CONSENT_BASES.has(personal.basis)) return afterWith(getFact(input.policy.lookups.consentsOf, person), personal.purpose!, hasPurpose);
   return true;
 }
 
@@ -151,7 +146,7 @@ function treatsAtControllerWith(input: RequirementInput, me: string, cares: read
   let treats = false;
   for (const care of cares) treats ||= care.active && care.therapistPersonId === me;
   if (!treats) return false;
-  return next(input.controllers(), { me, cares }, practiceControls);
+  return afterWith(input.controllers(), { me, cares }, practiceControls);
 }
 function practiceControls(controlling: readonly string[], { me, cares }: { me: string; cares: readonly CareFact[] }): boolean {
   return cares.some((care) => care.active && care.therapistPersonId === me && controlling.includes(care.practiceId));
@@ -162,7 +157,7 @@ const isTherapistOf: Requirement = (input) => {
   return !!me && withSubject(input, me, treats);
 };
 function treats(input: RequirementInput, person: string, me: string): Maybe<boolean> {
-  return next(getFact(input.policy.lookups.careRelationshipsOf, person), me, treatedBy);
+  return afterWith(getFact(input.policy.lookups.careRelationshipsOf, person), me, treatedBy);
 }
 function treatedBy(cares: readonly CareFact[], me: string): boolean {
   for (const care of cares) if (care.active && care.therapistPersonId === me) return true;
@@ -197,7 +192,7 @@ function employs(input: RequirementInput, employee: readonly MembershipFact[], a
   const employers = employee.filter((membership) => membership.role === "employee" && administered.has(membership.organisationId)).map((m) => m.organisationId);
   // A record an employer controls (a membership, a report) is judged on that employer alone.
   if (employers.length === 0 || input.field.personal?.controller !== "EMPLOYER") return employers.length > 0;
-  return next(input.controllers(), employers, controlledByOneOf);
+  return afterWith(input.controllers(), employers, controlledByOneOf);
 }
 const controlledByOneOf = (controlling: readonly string[], organisations: readonly string[]) => organisations.some((organisation) => controlling.includes(organisation));
 
