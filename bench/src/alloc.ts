@@ -37,8 +37,8 @@ const fetches = directFetches(operation, dataset)!;
 const paths: Record<string, () => Promise<Answer>> = {
   "gateway, policy on ": () => post({ url: listening.on.gatewayUrl, token, query: operation.query }),
   "gateway, policy off": () => post({ url: listening.off.gatewayUrl, token, query: operation.query }),
-  "direct, policy on  ": async () => fetches(createSubgraphCall(listening.on.subgraphUrls, await forwarding.sign(operation.caller))),
-  "direct, policy off ": async () => fetches(createSubgraphCall(listening.off.subgraphUrls, await forwarding.sign(operation.caller))),
+  "direct, policy on  ": async () => fetches(...createSubgraphCall(listening.on.subgraphUrls, await forwarding.sign(operation.caller))),
+  "direct, policy off ": async () => fetches(...createSubgraphCall(listening.off.subgraphUrls, await forwarding.sign(operation.caller))),
 };
 
 const used = (spaces: HeapSpaceStatistics[]) => spaces.reduce((sum, space) => sum + space.spaceUsedSize, 0);

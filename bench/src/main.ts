@@ -57,7 +57,7 @@ async function senderOf(operation: Operation, variant: Variant): Promise<(() => 
   const fetches = directFetches(operation, dataset);
   if (!fetches) return undefined;
   // A forwarded token per request, as the gateway signs one (they live 60 s).
-  return async () => fetches(createSubgraphCall(listening.on.subgraphUrls, await forwarding.sign(operation.caller)));
+  return async () => fetches(...createSubgraphCall(listening.on.subgraphUrls, await forwarding.sign(operation.caller)));
 }
 
 /** Statements the database received per request, over `repeat` requests one at a time. */

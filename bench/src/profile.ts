@@ -30,7 +30,7 @@ const operation = which === "employer" ? employerOverview(dataset, 50) : which =
 const target = { url: gatewayUrl, token: await issueToken(operation.caller), query: operation.query };
 const forwarding = enforced.createForwarding(gatewayKey);
 const fetches = directFetches(operation, dataset)!;
-const send = async (): Promise<Answer> => (direct ? fetches(createSubgraphCall(subgraphUrls, await forwarding.sign(operation.caller))) : post(target));
+const send = async (): Promise<Answer> => (direct ? fetches(...createSubgraphCall(subgraphUrls, await forwarding.sign(operation.caller))) : post(target));
 await runLoad(send, 4, 3, operation.check);
 const session = new Session();
 session.connect();
