@@ -231,6 +231,40 @@ describe("createPolicySchema", () => {
     expect(JSON.stringify(result.errors)).not.toMatch(/select|x1|bram|Bram/);
   });
 
+
+  it("answers a failure of the whole _entities fetch as an internal error, its message withheld, without graphql-shield in front", async () => {
+    const base = options();
+    const resolvers = base.resolvers as { Patient: Record<string, unknown> };
+    const refusing = {
+      ...resolvers,
+      Patient: { ...resolvers.Patient, __resolveReference: () => ({ id: "anna" }) },
+    };
+    const { schema } = createPolicySchema({ ...base, resolvers: refusing as never });
+    // Apollo's entities resolver throws at once for a type the schema does not have; its message names the type.
+    const unknownType = await graphql({
+      schema,
+      source: `{ _entities(representations: [{ __typename: "SecretPatientRecord", id: "anna" }]) { __typename } }`,
+      contextValue: contextFor(anna),
+    });
+    // `_entities: [_Entity]!`: its failure nulls the answer.
+    expect(unknownType.data).toBeNull();
+    expect(unknownType.errors?.map((error) => [error.path, error.extensions?.code])).toEqual([[["_entities"], "INTERNAL_SERVER_ERROR"]]);
+    expect(JSON.stringify(unknownType.errors)).not.toMatch(/SecretPatientRecord|anna/);
+    // And the same fetch of a known type still answers, its fields still decided per caller.
+    const known = await graphql({
+      schema,
+      source: `{ _entities(representations: [{ __typename: "Patient", id: "anna" }]) { ... on Patient { name } } }`,
+      contextValue: contextFor(anna),
+    });
+    expect(known.data).toEqual({ _entities: [{ name: "Anna" }] });
+    const other = await graphql({
+      schema,
+      source: `{ _entities(representations: [{ __typename: "Patient", id: "anna" }]) { ... on Patient { name } } }`,
+      contextValue: contextFor(rita),
+    });
+    expect(other.data).toEqual({ _entities: [{ name: null }] });
+    expect(other.errors?.map((error) => error.extensions?.code)).toEqual(["UNAUTHORIZED_FIELD_OR_TYPE"]);
+  });
   it("keeps federation's _service open", async () => {
     const { schema } = createPolicySchema(options());
     const result = await graphql({ schema, source: `{ _service { sdl } }`, contextValue: contextFor(null) });

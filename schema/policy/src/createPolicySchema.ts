@@ -5,7 +5,7 @@ import { applyMiddleware } from "graphql-middleware";
 import { allow, deny, rule, shield, type IRules } from "graphql-shield";
 import { createFallbackError, denyPolicy, type ErrorLog } from "./errors.ts";
 import { createReadDecider, type ControllersOf, type SubjectOf } from "./createReadDecider.ts";
-import { answerSettledReadsAtOnce, decideEntitiesAhead, decideObjectFieldsAhead, hideUnreadableListItems, resolversOf } from "./enforceReads.ts";
+import { answerEntitiesAtOnce, answerSettledReadsAtOnce, decideEntitiesAhead, decideObjectFieldsAhead, hideUnreadableListItems, resolversOf } from "./enforceReads.ts";
 import type { RequestObservers, WithPolicy } from "./PolicyContext.ts";
 import { readFieldPolicies, type FieldPolicy } from "./readFieldPolicies.ts";
 import { indexPartnerFields, type PartnerFieldGrant } from "./partnerGrants.ts";
@@ -96,7 +96,8 @@ export function createPolicySchema(options: PolicySchemaOptions): PolicySchema {
 
   const ruleTree: Record<string, Record<string, unknown>> = {
     // Federation's own fields: `_entities` only hands back references; every field of every
-    // entity it returns is checked by that field's own rule.
+    // entity it returns is checked by that field's own rule. (Answered in front of graphql-shield:
+    // `answerEntitiesAtOnce`.)
     Query: { _entities: allow, _service: allow },
     _Service: { sdl: allow },
   };
@@ -106,10 +107,11 @@ export function createPolicySchema(options: PolicySchemaOptions): PolicySchema {
   const fallbackError = createFallbackError(options.log);
   hideUnreadableListItems(base, byCoordinate, decider, fallbackError);
   decideObjectFieldsAhead(base, byCoordinate, decider, fallbackError);
-  decideEntitiesAhead(base, byCoordinate, decider, fallbackError);
+  const entities = decideEntitiesAhead(base, byCoordinate, decider, fallbackError);
   const unguarded = resolversOf(base);
   const schema = applyMiddleware(base, shield(ruleTree as IRules, { fallbackRule: deny, allowExternalErrors: false, fallbackError }));
   answerSettledReadsAtOnce(schema, byCoordinate, unguarded, decider, fallbackError);
+  answerEntitiesAtOnce(schema, entities);
   return { schema, policies };
 }
 
