@@ -305,6 +305,10 @@ export function createReadDecider(options: ReadDeciderOptions): ReadDecider {
     }
   }
 
+  /**
+   * The record's controllers in this request, kept per record and scope. A list's records that
+   * name the same controllers as the record before share one `Controllers` (and its agreements).
+   */
   function controllersIn(plan: ReadPlan, record: object, context: WithPolicy, memo: RequestMemo): Found<Controllers> {
     const found = factsOf(memo.controllers, plan.scope);
     const known = found.get(record);
@@ -312,7 +316,7 @@ export function createReadDecider(options: ReadDeciderOptions): ReadDecider {
     try {
       const value = plan.findControllers?.(record, NO_ARGUMENTS, context) ?? [];
       if (!isPromise(value)) {
-        const controllers = controllersFrom(value);
+        const controllers = sameList(lastControllers.list, value) ? lastControllers : (lastControllers = controllersFrom(value));
         found.set(record, controllers);
         return controllers;
       }
@@ -537,7 +541,13 @@ const REFUSED_CONTROLLERS: Record<Reads, () => never> = {
  */
 function agreementOf(reads: Reads | undefined, subject: string | null, controllers: Controllers | undefined): string {
   if (reads === "caller") return "";
-  return controllers ? `${subject ?? NOBODY}|${controllers.key}` : (subject ?? NOBODY);
+  if (!controllers) return subject ?? NOBODY;
+  // Made once per run of records with the same subject and controllers, not once per record.
+  if (controllers.subject !== subject || controllers.agreement === undefined) {
+    controllers.subject = subject;
+    controllers.agreement = `${subject ?? NOBODY}|${controllers.key}`;
+  }
+  return controllers.agreement;
 }
 
 const PENDING = Symbol("pending");
@@ -558,8 +568,23 @@ interface Controllers {
   list: readonly string[];
   /** The list joined: what records that agree on their controllers share. */
   key: string;
+  /** The last agreement made with these controllers (`agreementOf`), and its subject. */
+  subject: string | null | undefined;
+  agreement: string | undefined;
 }
-const controllersFrom = (list: readonly string[]): Controllers => ({ list, key: list.join(",") });
+const controllersFrom = (list: readonly string[]): Controllers => ({ list, key: list.join(","), subject: undefined, agreement: undefined });
+/**
+ * The controllers last found at once (`controllersIn`): the next record of a list most often
+ * names the same, and then shares this one. A value (organisation ids), the same in any request.
+ */
+let lastControllers = controllersFrom([]);
+
+function sameList(a: readonly string[], b: readonly string[]): boolean {
+  if (a === b) return true;
+  if (a.length !== b.length) return false;
+  for (let index = 0; index < a.length; index += 1) if (a[index] !== b[index]) return false;
+  return true;
+}
 
 /** A read's requirements, compiled at start. */
 interface ReadPlan {
