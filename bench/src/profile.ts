@@ -1,7 +1,5 @@
-import { readFileSync, writeFileSync } from "node:fs";
+import { writeFileSync } from "node:fs";
 import { Session } from "node:inspector/promises";
-import { SourceMap } from "node:module";
-import { fileURLToPath } from "node:url";
 import { buildStacks } from "./buildStacks.ts";
 import { createBenchSetup } from "./createBenchSetup.ts";
 import { createSubgraphCall, directFetches } from "./direct.ts";
@@ -9,6 +7,7 @@ import { loadBenchEnv } from "./env.ts";
 import { QUICK, generateDataset } from "./generateDataset.ts";
 import { employerOverview, patientHome, therapistPatients, type Answer } from "./operations.ts";
 import { post, runLoad } from "./runLoad.ts";
+import { mappedToSources } from "./mappedToSources.ts";
 
 // `pnpm --filter @grondslag/bench profile <therapist|employer|patient> <on|off> [out.cpuprofile] [--heap] [--direct]`:
 // one operation on one copy of the graph (quick dataset), a profile of 10 s of load only.
@@ -42,36 +41,3 @@ writeFileSync(out, JSON.stringify(mappedToSources(profile)));
 process.stdout.write(`${operation.name}, policy ${variant}${direct ? ", subgraphs straight" : ""}: ${(result.requests / result.seconds).toFixed(1)} req/s; profile in ${out}\n`);
 await stack.stop();
 await database.close();
-
-interface CallFrame {
-  url: string;
-  lineNumber: number;
-  columnNumber: number;
-}
-
-/** The profile with each frame in a bundle moved to its place in the sources (the bundles are removed at exit). */
-function mappedToSources<T extends object>(profile: T): T {
-  const maps = new Map<string, SourceMap | undefined>();
-  const mapOf = (url: string) => {
-    if (!maps.has(url)) {
-      try {
-        maps.set(url, new SourceMap(JSON.parse(readFileSync(`${fileURLToPath(url)}.map`, "utf8")) as never));
-      } catch {
-        maps.set(url, undefined);
-      }
-    }
-    return maps.get(url);
-  };
-  const visit = (value: unknown): void => {
-    if (typeof value !== "object" || value === null) return;
-    if (Array.isArray(value)) return value.forEach(visit);
-    const frame = (value as { callFrame?: CallFrame }).callFrame;
-    if (frame?.url.includes("/bench/dist/")) {
-      const entry = mapOf(frame.url)?.findEntry(frame.lineNumber, frame.columnNumber) as { originalSource?: string; originalLine?: number; originalColumn?: number } | undefined;
-      if (entry?.originalSource) Object.assign(frame, { url: new URL(entry.originalSource, frame.url).href, lineNumber: entry.originalLine, columnNumber: entry.originalColumn });
-    }
-    for (const child of Object.values(value)) visit(child);
-  };
-  visit(profile);
-  return profile;
-}

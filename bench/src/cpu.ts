@@ -1,0 +1,76 @@
+import { readdirSync, readFileSync } from "node:fs";
+import { buildStacks } from "./buildStacks.ts";
+import { createBenchSetup } from "./createBenchSetup.ts";
+import { createSubgraphCall, directFetches } from "./direct.ts";
+import { loadBenchEnv } from "./env.ts";
+import { QUICK, generateDataset } from "./generateDataset.ts";
+import { employerOverview, patientHome, therapistPatients, type Answer } from "./operations.ts";
+import { post } from "./runLoad.ts";
+
+// `pnpm --filter @grondslag/bench cpu <therapist|employer|patient> [requests]`: a diagnostic, not the
+// benchmark. One request at a time, the four paths in turn (gateway and subgraphs straight, each
+// with the policy and without; the order reversed every other round), and for each request the
+// CPU this process spent on it and the CPU every postgres process on the box spent meanwhile.
+// Printed: the median per path (the process's CPU, which drifts less than throughput on a shared
+// box) and the mean of postgres's (counted in 10-ms ticks: only a mean over many requests
+// means anything). What it cannot show: the cost of requests overlapping under load (the
+// benchmark's concurrency 4), such as garbage kept alive across another request's work.
+const [which = "employer", requestsArgument = "100"] = process.argv.slice(2).filter((argument) => !argument.startsWith("--"));
+const requests = Number(requestsArgument);
+if (!Number.isInteger(requests) || requests < 1) throw new Error("usage: cpu <therapist|employer|patient> [requests ≥ 1]");
+const env = loadBenchEnv();
+const { enforced, unenforced } = await buildStacks();
+const { database, gatewayKey, issueToken, stackOptions } = await createBenchSetup(enforced.createDatabase, env.DATABASE_URL);
+const on = await enforced.createStack({ ...stackOptions, seedDemoData: true });
+const dataset = await generateDataset(database.db, QUICK);
+await database.execute("VACUUM ANALYZE");
+const off = await unenforced.createStack({ ...stackOptions, seedDemoData: false });
+const ports = { gatewayPort: 0, subgraphPorts: Object.fromEntries(on.subgraphs.map((subgraph) => [subgraph.name, 0])) };
+const listening = { on: await on.listen(ports), off: await off.listen(ports) };
+const operation = which === "employer" ? employerOverview(dataset, 50) : which === "patient" ? patientHome(dataset) : therapistPatients(dataset, 50);
+const token = await issueToken(operation.caller);
+const forwarding = enforced.createForwarding(gatewayKey);
+const fetches = directFetches(operation, dataset)!;
+const paths: Record<string, () => Promise<Answer>> = {
+  "gateway on ": () => post({ url: listening.on.gatewayUrl, token, query: operation.query }),
+  "gateway off": () => post({ url: listening.off.gatewayUrl, token, query: operation.query }),
+  "direct on  ": async () => fetches(...createSubgraphCall(listening.on.subgraphUrls, await forwarding.sign(operation.caller))),
+  "direct off ": async () => fetches(...createSubgraphCall(listening.off.subgraphUrls, await forwarding.sign(operation.caller))),
+};
+/** CPU ms of every postgres process on the box (utime + stime, clock ticks of 10 ms). */
+function postgresCpu(): number {
+  let ticks = 0;
+  for (const pid of readdirSync("/proc")) {
+    if (!/^\d+$/.test(pid)) continue;
+    try {
+      const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+      if (!stat.includes("(postgres)")) continue;
+      const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+      ticks += Number(fields[11]) + Number(fields[12]);
+    } catch {
+      // The process ended while it was read.
+    }
+  }
+  return ticks * 10;
+}
+const pgTotals = new Map<string, number>(Object.keys(paths).map((path) => [path, 0]));
+const samples = new Map<string, number[]>(Object.keys(paths).map((path) => [path, []]));
+for (let round = -10; round < requests; round += 1) {
+  for (const [path, send] of round % 2 === 0 ? Object.entries(paths) : Object.entries(paths).reverse()) {
+    const pgBefore = postgresCpu();
+    const before = process.cpuUsage();
+    operation.check(await send());
+    const used = process.cpuUsage(before);
+    const pg = postgresCpu() - pgBefore;
+    if (round >= 0) {
+      samples.get(path)!.push((used.user + used.system) / 1000);
+      pgTotals.set(path, pgTotals.get(path)! + pg);
+    }
+  }
+}
+const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
+const m: Record<string, number> = Object.fromEntries([...samples].map(([path, values]) => [path, median(values)]));
+for (const [path, value] of Object.entries(m)) process.stdout.write(`${operation.name} ${path}: ${value.toFixed(2)} ms CPU/request (median of ${requests}); postgres ${(pgTotals.get(path)! / requests).toFixed(2)} ms/request (mean)\n`);
+process.stdout.write(`CPU off/on gateway ${(m["gateway off"]! / m["gateway on "]!).toFixed(3)}, direct ${(m["direct off "]! / m["direct on  "]!).toFixed(3)}\n`);
+await Promise.all([on.stop(), off.stop()]);
+await database.close();
