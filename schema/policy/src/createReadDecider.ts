@@ -76,13 +76,14 @@ export function createReadDecider(options: ReadDeciderOptions): ReadDecider {
   const subjectOf = (policy: FieldPolicy): SubjectOf | undefined => options.subjects[policy.coordinate] ?? options.subjects[policy.type];
   const controllersOf = (policy: FieldPolicy): ControllersOf | undefined => options.controllers[policy.coordinate] ?? options.controllers[policy.type];
 
-  // Each distinct read of a type (its steps: `readKeys`) has a slot in its records' decisions
+  // Each distinct read of a type (its steps: `readKeys`) has a place in its records' decisions
   // (`RequestMemo.reads`): fields with the same steps decide alike on one record, so one field's
-  // decision answers the others at once. How many slots a type has sizes each record's array.
+  // decision answers the others at once. A record's decisions are two bits per read in one small
+  // integer (`READS_PER_ENTRY` reads to a map; a type with more has more maps): no object per record.
   const slots = new Map<string, number>();
-  const typeSlots = new Map<string, { count: number }>();
-  // Each type's place in a request's reads (`RequestMemo.reads`): an array index, not a lookup by name, on every field.
-  const typeIndexes = new Map<string, number>();
+  const typeSlots = new Map<string, number>();
+  // Each (type, group of reads)'s map in a request's reads: an array index, not a lookup by name, on every field.
+  const readMaps = new Map<string, number>();
   const plans = new Map(options.policies.map((policy) => [policy, compilePlan(policy)] as const));
   function compilePlan(policy: FieldPolicy): ReadPlan {
     // Where the record's subject and controllers come from: its type, unless the field has its own finder.
@@ -104,15 +105,19 @@ export function createReadDecider(options: ReadDeciderOptions): ReadDecider {
         };
       }),
     );
-    const ofType = typeSlots.get(policy.type) ?? typeSlots.set(policy.type, { count: 0 }).get(policy.type)!;
     const readKey = `${policy.type}\u0000${readKeyOf(steps)}`;
-    const slot = slots.get(readKey) ?? slots.set(readKey, ofType.count++).get(readKey)!;
-    if (!typeIndexes.has(policy.type)) typeIndexes.set(policy.type, typeIndexes.size);
+    let slot = slots.get(readKey);
+    if (slot === undefined) {
+      slot = typeSlots.get(policy.type) ?? 0;
+      typeSlots.set(policy.type, slot + 1);
+      slots.set(readKey, slot);
+    }
+    const map = `${policy.type}\u0000${Math.floor(slot / READS_PER_ENTRY)}`;
+    if (!readMaps.has(map)) readMaps.set(map, readMaps.size);
     return {
       policy,
-      slot,
-      typeSlots: ofType,
-      typeIndex: typeIndexes.get(policy.type)!,
+      readsAt: readMaps.get(map)!,
+      shift: (slot % READS_PER_ENTRY) * 2,
       argumentsMatter: false,
       scope,
       steps,
@@ -146,7 +151,7 @@ export function createReadDecider(options: ReadDeciderOptions): ReadDecider {
     if (typeof parent !== "object" || parent === null || (plan.argumentsMatter && hasKeys(args))) return undefined;
     const memo = memoOf(context.policy);
     if (!memo) return undefined;
-    const known = memo.reads[plan.typeIndex]?.get(parent)?.[plan.slot];
+    const known = keptRead(plan, parent, memo);
     if (known !== undefined) return known;
     const decided = fromDecisions(plan, parent, memo);
     if (decided !== undefined) keepRead(plan, parent, memo, decided);
@@ -216,7 +221,7 @@ export function createReadDecider(options: ReadDeciderOptions): ReadDecider {
    * as the field's own read takes them, so no look-up starts that it would not start.
    */
   function tryRead(plan: ReadPlan, record: object, context: WithPolicy, memo: RequestMemo): Attempt {
-    const known = memo.reads[plan.typeIndex]?.get(record)?.[plan.slot];
+    const known = keptRead(plan, record, memo);
     if (known !== undefined) return known;
     const { steps } = plan;
     for (let index = 0; index < steps.length; index += 1) {
@@ -589,12 +594,10 @@ function sameList(a: readonly string[], b: readonly string[]): boolean {
 /** A read's requirements, compiled at start. */
 interface ReadPlan {
   policy: FieldPolicy;
-  /** Its place among its type's distinct reads, in a record's decisions (shared by fields with the same steps). */
-  slot: number;
-  /** How many distinct reads its type has: the length of a record's decisions. */
-  typeSlots: { readonly count: number };
-  /** Its type's place in the request's reads. */
-  typeIndex: number;
+  /** The map of the request's reads that holds its records' decision (`RequestMemo.reads`). */
+  readsAt: number;
+  /** Where in a record's entry of that map: its two bits (shared by fields with the same steps). */
+  shift: number;
   /** See `ReadDecider.argumentsMatter`. */
   argumentsMatter: boolean;
   /** Whose finders give the record's subject and controllers: the field's own coordinate or its type. */
@@ -674,8 +677,11 @@ type Found<T> = T | Promise<T> | Failed;
  * they live as long as their request, and weak entries cost the collector more.
  */
 interface RequestMemo {
-  /** By type (its index), then record: each read's decision (by its plan's slot), once made. */
-  reads: (Map<object, (boolean | undefined)[]> | undefined)[];
+  /**
+   * By type (and group of its reads: `ReadPlan.readsAt`), then record: each read's decision, two
+   * bits at the read's `shift` (0: not decided, 1: denied, 2: allowed).
+   */
+  reads: (Map<object, number> | undefined)[];
   /** By step key, then record: one map per kind of decision rather than one per record. */
   decisions: Map<string, Map<object, Slot>>;
   /** By step's shared key, then what the records agree on (subject, controllers). */
@@ -793,19 +799,23 @@ function settleAhead<K>(slots: Map<K, Slot>, key: K, definition: RequirementDefi
   return settleIn(slots, key, decision.then(undefined, (error: unknown) => (error === NOT_YET ? evaluate(definition, input) : Promise.reject(error))));
 }
 
+/** Reads of one type kept in one integer per record: two bits each, within a small integer's 30. */
+const READS_PER_ENTRY = 15;
+
+/** The read's decision kept for the record in this request; undefined when none is. */
+function keptRead(plan: ReadPlan, record: object, memo: RequestMemo): boolean | undefined {
+  const bits = memo.reads[plan.readsAt]?.get(record);
+  if (bits === undefined) return undefined;
+  const state = (bits >> plan.shift) & 3;
+  return state === 0 ? undefined : state === 2;
+}
+
 /** Keeps a read's decision for the record: later fields with this read answer from it at once. */
 function keepRead(plan: ReadPlan, record: object, memo: RequestMemo, decided: boolean): boolean {
   // A root call is decided once, by its own field: nothing would read its entry again.
   if (plan.call) return decided;
-  const byRecord = (memo.reads[plan.typeIndex] ??= new Map());
-  const reads = byRecord.get(record);
-  if (reads) reads[plan.slot] = decided;
-  else {
-    // Sized once for every read of the type: no growing as the record's other reads are kept.
-    const fresh = new Array<boolean | undefined>(plan.typeSlots.count);
-    fresh[plan.slot] = decided;
-    byRecord.set(record, fresh);
-  }
+  const byRecord = (memo.reads[plan.readsAt] ??= new Map());
+  byRecord.set(record, ((byRecord.get(record) ?? 0) & ~(3 << plan.shift)) | ((decided ? 2 : 1) << plan.shift));
   return decided;
 }
 
