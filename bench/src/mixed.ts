@@ -34,7 +34,7 @@ const ratios: string[] = [];
 const total = { on: 0, off: 0 };
 for (let round = 0; round < rounds; round += 1) {
   const [withPolicy, without] = await Promise.all([runLoad(send.on, concurrency, 5, operation.check), runLoad(send.off, concurrency, 5, operation.check)]);
-  ratios.push((withPolicy.requests / withPolicy.seconds / (without.requests / without.seconds)).toFixed(3));
+  ratios.push((withPolicy.perSecond / without.perSecond).toFixed(3));
   total.on += withPolicy.requests;
   total.off += without.requests;
 }

@@ -38,6 +38,6 @@ await session.post(heap ? "HeapProfiler.startSampling" : "Profiler.start", heap 
 const result = await runLoad(send, 4, 10, operation.check);
 const { profile } = heap ? await session.post("HeapProfiler.stopSampling") : await session.post("Profiler.stop");
 writeFileSync(out, JSON.stringify(mappedToSources(profile)));
-process.stdout.write(`${operation.name}, policy ${variant}${direct ? ", subgraphs straight" : ""}: ${(result.requests / result.seconds).toFixed(1)} req/s; profile in ${out}\n`);
+process.stdout.write(`${operation.name}, policy ${variant}${direct ? ", subgraphs straight" : ""}: ${result.perSecond.toFixed(1)} req/s; profile in ${out}\n`);
 await stack.stop();
 await database.close();
