@@ -1,12 +1,7 @@
 import { createHook } from "node:async_hooks";
 import { GCProfiler, getHeapStatistics, type HeapSpaceStatistics } from "node:v8";
-import { buildStacks } from "./buildStacks.ts";
-import { createBenchSetup } from "./createBenchSetup.ts";
-import { createSubgraphCall, directFetches } from "./direct.ts";
-import { loadBenchEnv } from "./env.ts";
-import { QUICK, generateDataset } from "./generateDataset.ts";
-import { employerOverview, patientHome, therapistPatients, type Answer } from "./operations.ts";
-import { post } from "./runLoad.ts";
+import type { Answer } from "./operations.ts";
+import { startBothCopies } from "./startBothCopies.ts";
 
 // `pnpm --filter @grondslag/bench alloc <therapist|employer|patient> [requests] [--sites]`: a diagnostic,
 // not the benchmark. What one operation allocates and how many promises it makes, per request,
@@ -21,24 +16,12 @@ if (sites) process.setSourceMapsEnabled(true);
 const requests = Number(requestsArgument);
 if (!Number.isInteger(requests) || requests < 1) throw new Error("usage: alloc <therapist|employer|patient> [requests ≥ 1]");
 
-const env = loadBenchEnv();
-const { enforced, unenforced } = await buildStacks();
-const { database, gatewayKey, issueToken, stackOptions } = await createBenchSetup(enforced.createDatabase, env.DATABASE_URL);
-const on = await enforced.createStack({ ...stackOptions, seedDemoData: true });
-const dataset = await generateDataset(database.db, QUICK);
-await database.execute("ANALYZE");
-const off = await unenforced.createStack({ ...stackOptions, seedDemoData: false });
-const ports = { gatewayPort: 0, subgraphPorts: Object.fromEntries(on.subgraphs.map((subgraph) => [subgraph.name, 0])) };
-const listening = { on: await on.listen(ports), off: await off.listen(ports) };
-const operation = which === "employer" ? employerOverview(dataset, 50) : which === "patient" ? patientHome(dataset) : therapistPatients(dataset, 50);
-const token = await issueToken(operation.caller);
-const forwarding = enforced.createForwarding(gatewayKey);
-const fetches = directFetches(operation, dataset)!;
+const { operation, send, stop } = await startBothCopies(which);
 const paths: Record<string, () => Promise<Answer>> = {
-  "gateway, policy on ": () => post({ url: listening.on.gatewayUrl, token, query: operation.query }),
-  "gateway, policy off": () => post({ url: listening.off.gatewayUrl, token, query: operation.query }),
-  "direct, policy on  ": async () => fetches(...createSubgraphCall(listening.on.subgraphUrls, await forwarding.sign(operation.caller))),
-  "direct, policy off ": async () => fetches(...createSubgraphCall(listening.off.subgraphUrls, await forwarding.sign(operation.caller))),
+  "gateway, policy on ": send.gateway.on,
+  "gateway, policy off": send.gateway.off,
+  "direct, policy on  ": send.direct.on,
+  "direct, policy off ": send.direct.off,
 };
 
 const used = (spaces: HeapSpaceStatistics[]) => spaces.reduce((sum, space) => sum + space.spaceUsedSize, 0);
@@ -98,5 +81,4 @@ if (sites) {
   process.stdout.write(`${operation.name}, straight to the subgraphs: promises made where the policy makes more (or fewer) than without it\n`);
   for (const [site, more] of extra.filter(([, more]) => Math.abs(more) >= 5)) process.stdout.write(`${String(more).padStart(6)}  ${site}\n`);
 }
-await Promise.all([on.stop(), off.stop()]);
-await database.close();
+await stop();

@@ -1,11 +1,6 @@
 import { readdirSync, readFileSync } from "node:fs";
-import { buildStacks } from "./buildStacks.ts";
-import { createBenchSetup } from "./createBenchSetup.ts";
-import { createSubgraphCall, directFetches } from "./direct.ts";
-import { loadBenchEnv } from "./env.ts";
-import { QUICK, generateDataset } from "./generateDataset.ts";
-import { employerOverview, patientHome, therapistPatients, type Answer } from "./operations.ts";
-import { post } from "./runLoad.ts";
+import type { Answer } from "./operations.ts";
+import { startBothCopies } from "./startBothCopies.ts";
 
 // `pnpm --filter @grondslag/bench cpu <therapist|employer|patient> [requests]`: a diagnostic, not the
 // benchmark. One request at a time, the four paths in turn (gateway and subgraphs straight, each
@@ -18,24 +13,12 @@ import { post } from "./runLoad.ts";
 const [which = "employer", requestsArgument = "100"] = process.argv.slice(2).filter((argument) => !argument.startsWith("--"));
 const requests = Number(requestsArgument);
 if (!Number.isInteger(requests) || requests < 1) throw new Error("usage: cpu <therapist|employer|patient> [requests ≥ 1]");
-const env = loadBenchEnv();
-const { enforced, unenforced } = await buildStacks();
-const { database, gatewayKey, issueToken, stackOptions } = await createBenchSetup(enforced.createDatabase, env.DATABASE_URL);
-const on = await enforced.createStack({ ...stackOptions, seedDemoData: true });
-const dataset = await generateDataset(database.db, QUICK);
-await database.execute("VACUUM ANALYZE");
-const off = await unenforced.createStack({ ...stackOptions, seedDemoData: false });
-const ports = { gatewayPort: 0, subgraphPorts: Object.fromEntries(on.subgraphs.map((subgraph) => [subgraph.name, 0])) };
-const listening = { on: await on.listen(ports), off: await off.listen(ports) };
-const operation = which === "employer" ? employerOverview(dataset, 50) : which === "patient" ? patientHome(dataset) : therapistPatients(dataset, 50);
-const token = await issueToken(operation.caller);
-const forwarding = enforced.createForwarding(gatewayKey);
-const fetches = directFetches(operation, dataset)!;
+const { operation, send, stop } = await startBothCopies(which);
 const paths: Record<string, () => Promise<Answer>> = {
-  "gateway on ": () => post({ url: listening.on.gatewayUrl, token, query: operation.query }),
-  "gateway off": () => post({ url: listening.off.gatewayUrl, token, query: operation.query }),
-  "direct on  ": async () => fetches(...createSubgraphCall(listening.on.subgraphUrls, await forwarding.sign(operation.caller))),
-  "direct off ": async () => fetches(...createSubgraphCall(listening.off.subgraphUrls, await forwarding.sign(operation.caller))),
+  "gateway on ": send.gateway.on,
+  "gateway off": send.gateway.off,
+  "direct on  ": send.direct.on,
+  "direct off ": send.direct.off,
 };
 /** CPU ms of every postgres process on the box (utime + stime, clock ticks of 10 ms). */
 function postgresCpu(): number {
@@ -72,5 +55,4 @@ const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floo
 const m: Record<string, number> = Object.fromEntries([...samples].map(([path, values]) => [path, median(values)]));
 for (const [path, value] of Object.entries(m)) process.stdout.write(`${operation.name} ${path}: ${value.toFixed(2)} ms CPU/request (median of ${requests}); postgres ${(pgTotals.get(path)! / requests).toFixed(2)} ms/request (mean)\n`);
 process.stdout.write(`CPU off/on gateway ${(m["gateway off"]! / m["gateway on "]!).toFixed(3)}, direct ${(m["direct off "]! / m["direct on  "]!).toFixed(3)}\n`);
-await Promise.all([on.stop(), off.stop()]);
-await database.close();
+await stop();

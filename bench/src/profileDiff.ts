@@ -1,13 +1,8 @@
 import { writeFileSync } from "node:fs";
 import { Session } from "node:inspector/promises";
-import { buildStacks } from "./buildStacks.ts";
-import { createBenchSetup } from "./createBenchSetup.ts";
-import { createSubgraphCall, directFetches } from "./direct.ts";
-import { loadBenchEnv } from "./env.ts";
-import { QUICK, generateDataset } from "./generateDataset.ts";
 import { mappedToSources } from "./mappedToSources.ts";
-import { employerOverview, patientHome, therapistPatients, type Answer } from "./operations.ts";
-import { post, runLoad } from "./runLoad.ts";
+import { runLoad } from "./runLoad.ts";
+import { startBothCopies } from "./startBothCopies.ts";
 
 // `pnpm --filter @grondslag/bench profile:diff <therapist|employer|patient> [windows] [--direct] [--functions]`:
 // a diagnostic. One CPU profile of both copies of the graph, loaded in turn in short windows
@@ -26,29 +21,9 @@ const byFunction = process.argv.includes("--functions");
 const windowCount = Number(windowsArgument);
 if (!Number.isInteger(windowCount) || windowCount < 2) throw new Error("usage: profile:diff <therapist|employer|patient> [windows ≥ 2] [--direct] [--functions]");
 
-const env = loadBenchEnv();
-const { enforced, unenforced } = await buildStacks();
-const { database, gatewayKey, issueToken, stackOptions } = await createBenchSetup(enforced.createDatabase, env.DATABASE_URL);
-const on = await enforced.createStack({ ...stackOptions, seedDemoData: true });
-const dataset = await generateDataset(database.db, QUICK);
-await database.execute("VACUUM ANALYZE");
-const off = await unenforced.createStack({ ...stackOptions, seedDemoData: false });
-const ports = { gatewayPort: 0, subgraphPorts: Object.fromEntries(on.subgraphs.map((subgraph) => [subgraph.name, 0])) };
-const listening = { on: await on.listen(ports), off: await off.listen(ports) };
-const operation = which === "employer" ? employerOverview(dataset, 50) : which === "patient" ? patientHome(dataset) : therapistPatients(dataset, 50);
-const token = await issueToken(operation.caller);
-const forwarding = enforced.createForwarding(gatewayKey);
-const fetches = directFetches(operation, dataset)!;
+const { operation, send, stop } = await startBothCopies(which);
 type Variant = "on" | "off";
-const sends: Record<Variant, () => Promise<Answer>> = direct
-  ? {
-      on: async () => fetches(...createSubgraphCall(listening.on.subgraphUrls, await forwarding.sign(operation.caller))),
-      off: async () => fetches(...createSubgraphCall(listening.off.subgraphUrls, await forwarding.sign(operation.caller))),
-    }
-  : {
-      on: () => post({ url: listening.on.gatewayUrl, token, query: operation.query }),
-      off: () => post({ url: listening.off.gatewayUrl, token, query: operation.query }),
-    };
+const sends = direct ? send.direct : send.gateway;
 for (const send of Object.values(sends)) await runLoad(send, 4, 3, operation.check);
 
 // The profiler's timestamps and hrtime share the monotonic clock (microseconds).
@@ -66,8 +41,7 @@ for (let index = 0; index < windowCount; index += 1) {
   }
 }
 const { profile } = await session.post("Profiler.stop");
-await Promise.all([on.stop(), off.stop()]);
-await database.close();
+await stop();
 mappedToSources(profile);
 writeFileSync("/tmp/profile-diff.cpuprofile", JSON.stringify(profile));
 writeFileSync("/tmp/profile-diff.windows.json", JSON.stringify(windows));
