@@ -69,9 +69,12 @@ describe("a subgraph called directly", () => {
     const tooMany = await batch(Array.from({ length: 129 }, () => ({ query: "{ _service { sdl } }" })), token);
     expect(tooMany.status).toBe(400);
     expect((tooMany.body as { errors: { extensions: { code: string } }[] }).errors[0]!.extensions.code).toBe("BATCH_TOO_LARGE");
-    const withMutation = await batch([{ query: "{ _service { sdl } }" }, { query: `mutation { withdrawConsent(personId: "anna", purposeId: "gps-tracking") { id } }` }], token);
-    expect(withMutation.status).toBe(400);
-    expect((withMutation.body as { errors: { extensions: { code: string } }[] }).errors[0]!.extensions.code).toBe("BATCH_NOT_QUERIES");
+    // Twice: the second time each document's verdict is the one kept from the first.
+    for (let time = 0; time < 2; time += 1) {
+      const withMutation = await batch([{ query: "{ _service { sdl } }" }, { query: `mutation { withdrawConsent(personId: "anna", purposeId: "gps-tracking") { id } }` }], token);
+      expect(withMutation.status).toBe(400);
+      expect((withMutation.body as { errors: { extensions: { code: string } }[] }).errors[0]!.extensions.code).toBe("BATCH_NOT_QUERIES");
+    }
     // The gateway's own kind of batch: its caller, a few queries, one answer each.
     const allowed = await batch([{ query: "{ _service { sdl } }" }, { query: "{ _service { sdl } }" }], token);
     expect(allowed.status).toBe(200);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { readsOnly } from "./createSubgraphServer.ts";
+import { createQueriesOnlyCheck, readsOnly } from "./createSubgraphServer.ts";
 
 // A gateway request's read-only fetches share the policy's facts (createPolicyLookups); a fetch
 // that may write must never be taken for one that only reads.
@@ -25,5 +25,34 @@ describe("readsOnly", () => {
     expect(readsOnly({ query: `{ person(id: "mutation") { id } }` })).toBe(false);
     expect(readsOnly({ query: "{ Mutation: me { id } }" })).toBe(false);
     expect(readsOnly({ query: "\nMUTATION { x }" })).toBe(false);
+  });
+});
+
+// A batch is refused whole when any of its documents may write (screenBatch); the verdict is kept
+// per document text, so a batch of the gateway's usual fetches is not parsed again every request.
+describe("createQueriesOnlyCheck", () => {
+  it("answers by the document's text, the same the second time, and never lets a mutation through", () => {
+    const queriesOnly = createQueriesOnlyCheck(2);
+    const query = `query Q__therapy__1($r: [_Any!]!) { _entities(representations: $r) { __typename } }`;
+    const mutation = `mutation { withdrawConsent(personId: "anna", purposeId: "gps-tracking") { id } }`;
+    for (let time = 0; time < 2; time += 1) {
+      expect(queriesOnly(query)).toBe(true);
+      expect(queriesOnly(mutation)).toBe(false);
+      expect(queriesOnly("subscription { changed }")).toBe(false);
+      expect(queriesOnly("{ not a document")).toBe(false);
+      // A document of a query and a mutation holds a mutation.
+      expect(queriesOnly(`query A { me { id } } mutation B { x }`)).toBe(false);
+    }
+    // Kept at most two: the oldest went, and is decided again, alike.
+    expect(queriesOnly(query)).toBe(true);
+    expect(queriesOnly(mutation)).toBe(false);
+  });
+
+  it("decides a long document every time, as a short one", () => {
+    const queriesOnly = createQueriesOnlyCheck();
+    const long = `{ ${Array.from({ length: 800 }, (_, index) => `a${index}: me { id }`).join(" ")} }`;
+    expect(long.length).toBeGreaterThan(4_000);
+    expect(queriesOnly(long)).toBe(true);
+    expect(queriesOnly(`mutation { ${long.slice(2)}`)).toBe(false);
   });
 });

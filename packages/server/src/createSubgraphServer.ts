@@ -49,22 +49,49 @@ export const MAX_BATCH_OPERATIONS = 128;
  * Anything else is refused whole, before any operation runs: an anonymous batch would turn the
  * `_service` answer into an amplifier.
  */
-function screenBatch(req: IncomingMessage, body: unknown, maxOperations: number): { body: unknown } | { answer: HttpAnswer } {
+function screenBatch(req: IncomingMessage, body: unknown, maxOperations: number, queriesOnly: (query: string) => boolean): { body: unknown } | { answer: HttpAnswer } {
   if (!Array.isArray(body)) return { body };
   const refuse = (status: number, code: string, message: string) => ({ answer: { status, json: { errors: [{ message, extensions: { code } }] } } });
   if (!req.headers.authorization) return refuse(401, "UNAUTHENTICATED", "A batch carries the gateway's forwarded caller.");
   if (body.length === 0 || body.length > maxOperations) return refuse(400, "BATCH_TOO_LARGE", `A batch holds 1 to ${maxOperations} operations.`);
-  const queriesOnly = body.every((operation) => {
+  const allQueries = body.every((operation) => {
     const query = (operation as { query?: unknown } | null)?.query;
-    if (typeof query !== "string") return false;
-    try {
-      return parse(query).definitions.every((definition) => definition.kind !== Kind.OPERATION_DEFINITION || definition.operation === "query");
-    } catch {
-      return false;
-    }
+    return typeof query === "string" && queriesOnly(query);
   });
-  if (!queriesOnly) return refuse(400, "BATCH_NOT_QUERIES", "A batch holds queries only: send a mutation on its own.");
+  if (!allQueries) return refuse(400, "BATCH_NOT_QUERIES", "A batch holds queries only: send a mutation on its own.");
   return { body };
+}
+
+/** Whether a document holds queries only (no mutation, no subscription); one that does not parse does not. */
+function isQueriesOnly(query: string): boolean {
+  try {
+    return parse(query).definitions.every((definition) => definition.kind !== Kind.OPERATION_DEFINITION || definition.operation === "query");
+  } catch {
+    return false;
+  }
+}
+
+/** The longest document whose verdict `createQueriesOnlyCheck` keeps; a longer one is parsed every time. */
+const KEPT_QUERY_CHARS = 4_000;
+
+/**
+ * `isQueriesOnly`, remembered by the document's text: the gateway sends the same entity fetches
+ * request after request (a list of 50 aliases is 50 documents in every batch), and parsing each
+ * again cost CPU and garbage on every request. The verdict depends on the text alone. At most
+ * `max` short texts are kept (`KEPT_QUERY_CHARS` each: a few MB at most), the oldest dropped first.
+ */
+export function createQueriesOnlyCheck(max = 1_000): (query: string) => boolean {
+  const known = new Map<string, boolean>();
+  return (query) => {
+    const kept = known.get(query);
+    if (kept !== undefined) return kept;
+    const verdict = isQueriesOnly(query);
+    if (query.length <= KEPT_QUERY_CHARS) {
+      if (known.size >= max) known.delete(known.keys().next().value!);
+      known.set(query, verdict);
+    }
+    return verdict;
+  };
 }
 
 /**
@@ -135,13 +162,14 @@ export function createSubgraphServer(subgraph: Subgraph, options: SubgraphServer
     }
   }
 
+  const queriesOnly = createQueriesOnlyCheck();
   const http = createHttpServer({
     apollo,
     context,
     service: subgraph.name,
     log,
     metrics,
-    screen: async (req, body) => screenBatch(req, body, options.maxBatchOperations ?? MAX_BATCH_OPERATIONS),
+    screen: async (req, body) => screenBatch(req, body, options.maxBatchOperations ?? MAX_BATCH_OPERATIONS, queriesOnly),
     ...(options.metricsToken !== undefined ? { metricsToken: options.metricsToken } : {}),
     ...(options.ready ? { ready: options.ready } : {}),
   });
