@@ -33,7 +33,7 @@ import { createSubgraphFetcher } from "./createSubgraphFetcher.ts";
 import { newApolloGateway } from "./newApolloGateway.ts";
 import type { GatewayEdgeOptions } from "./GatewayEdgeOptions.ts";
 import { refusalBody, type Refusal } from "./Refusal.ts";
-import { screenOperation } from "./screenOperation.ts";
+import { createOperationScreen } from "./screenOperation.ts";
 import { serveExplorer } from "./serveExplorer.ts";
 import { SubgraphDataSource } from "./SubgraphDataSource.ts";
 
@@ -194,13 +194,14 @@ export function createGateway(options: GatewayOptions): Gateway {
     return false;
   }
 
+  const screenKept = createOperationScreen(options.limits);
   async function screen(req: IncomingMessage, body: unknown) {
     if (typeof body !== "object" || body === null || Array.isArray(body)) return { body };
     const resolved = persisted.resolve(body as Record<string, unknown>);
     let refusal = "refusal" in resolved ? resolved.refusal : undefined;
     if (!refusal && "body" in resolved && typeof resolved.body.query === "string" && apiSchema) {
       const { query, operationName, variables } = resolved.body as { query: string; operationName?: string; variables?: Record<string, unknown> };
-      refusal = screenOperation(apiSchema, query, { operationName, variables: typeof variables === "object" && variables ? variables : undefined }, options.limits);
+      refusal = screenKept(apiSchema, query, { operationName, variables: typeof variables === "object" && variables ? variables : undefined });
     }
     if (!refusal) return { body: "body" in resolved ? resolved.body : body };
     const answer = refuseBeforeAuth(req, refusal);

@@ -1,8 +1,8 @@
 import { readFileSync } from "node:fs";
 import { ApolloGateway } from "@apollo/gateway";
-import type { GraphQLSchema } from "graphql";
+import { buildSchema, type GraphQLSchema } from "graphql";
 import { beforeAll, describe, expect, it } from "vitest";
-import { screenOperation } from "./screenOperation.ts";
+import { createOperationScreen, screenOperation } from "./screenOperation.ts";
 
 let schema: GraphQLSchema;
 beforeAll(async () => {
@@ -79,5 +79,44 @@ describe("screenOperation", () => {
     const withFirst = `query($n: Int) { me { memberships(first: $n) { person { careRelationships(first: 100) { patient { memberships(first: 100) { id } } } } } } }`;
     expect(screenOperation(schema, withFirst, { variables: { n: 1 } }, limits)).toBeUndefined();
     expect(screenOperation(schema, withFirst, { variables: { n: 100 } }, limits)?.code).toBe("QUERY_TOO_COSTLY");
+  });
+});
+
+// The gateway keeps what depends on an operation's text alone; each request's variables are still
+// measured, and every refusal is the same the second time as the first.
+describe("createOperationScreen", () => {
+  const aliased = `{ me { ${Array.from({ length: 31 }, (_, i) => `a${i}: givenName`).join(" ")} } }`;
+  const deep = nested(2, "memberships { id }");
+
+  it("refuses and lets through as screenOperation does, the first time and from what it kept", () => {
+    const screen = createOperationScreen({ maxCost: 1e9 });
+    for (let time = 0; time < 2; time += 1) {
+      expect(screen(schema, aliased, {})?.code).toBe("TOO_MANY_ALIASES");
+      expect(screen(schema, deep, {})?.code).toBe("QUERY_TOO_DEEP");
+      expect(screen(schema, nested(2), {})).toBeUndefined();
+      expect(screen(schema, `{ ${Array.from({ length: 21 }, (_, i) => `a${i}: me { id }`).join(" ")} }`, {})?.code).toBe("TOO_MANY_ROOT_FIELDS");
+      expect(screen(schema, `{ me { givenName `, {})).toBeUndefined();
+    }
+  });
+
+  it("measures each request's variables, whatever an earlier request sent with the same text", () => {
+    const screen = createOperationScreen({ defaultListSize: 2 });
+    const withFirst = `query($n: Int) { me { memberships(first: $n) { person { careRelationships(first: 100) { patient { memberships(first: 100) { id } } } } } } }`;
+    expect(screen(schema, withFirst, { variables: { n: 1 } })).toBeUndefined();
+    expect(screen(schema, withFirst, { variables: { n: 100 } })?.code).toBe("QUERY_TOO_COSTLY");
+    expect(screen(schema, withFirst, { variables: { n: 1 } })).toBeUndefined();
+  });
+
+  it("keeps each operation of a document apart, and nothing across a change of schema", () => {
+    const screen = createOperationScreen();
+    // Root fields are counted per operation (graphql-armor's rules read the whole document).
+    const both = `query Fine { me { givenName } } query Many { ${Array.from({ length: 21 }, (_, i) => `a${i}: me { id }`).join(" ")} }`;
+    expect(screen(schema, both, { operationName: "Fine" })).toBeUndefined();
+    expect(screen(schema, both, { operationName: "Many" })?.code).toBe("TOO_MANY_ROOT_FIELDS");
+    expect(screen(schema, both, { operationName: "Fine" })).toBeUndefined();
+    // Another schema (a new supergraph) in which the same text is checked again.
+    const other = buildSchema(`type Query { me: Person } type Person { givenName: String }`);
+    expect(screen(other, `{ me { givenName } }`, {})).toBeUndefined();
+    expect(screen(schema, aliased, {})?.code).toBe("TOO_MANY_ALIASES");
   });
 });

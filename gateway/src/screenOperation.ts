@@ -1,6 +1,6 @@
 import { maxAliasesRule } from "@escape.tech/graphql-armor-max-aliases";
 import { maxDepthRule } from "@escape.tech/graphql-armor-max-depth";
-import { getOperationAST, GraphQLError, parse, validate, type DocumentNode, type GraphQLSchema, type ValidationRule } from "graphql";
+import { getOperationAST, GraphQLError, parse, validate, type DocumentNode, type GraphQLSchema, type OperationDefinitionNode, type ValidationRule } from "graphql";
 import { measureOperation } from "./measureOperation.ts";
 import type { Refusal } from "./Refusal.ts";
 
@@ -38,6 +38,21 @@ export function screenOperation(
   request: { operationName?: string | undefined; variables?: Record<string, unknown> | undefined },
   limits: OperationLimits = {},
 ): Refusal | undefined {
+  const parsed = parseOperation(query, request.operationName, limits);
+  return "document" in parsed ? screenParsed(schema, parsed, request.variables, limits) : parsed.refusal;
+}
+
+/** An operation parsed (`parseOperation`), and what its checks that depend on the text alone found, once run. */
+interface Parsed {
+  document: DocumentNode;
+  operation: OperationDefinitionNode;
+  /** graphql-armor's alias and depth rules: their refusal's message, or null for none; undefined until run. */
+  aliases?: string | null;
+  depth?: string | null;
+}
+
+/** Parses the text within the token limit; a refusal, or undefined (`refusal`) to let Apollo answer what does not parse or names no single operation. */
+function parseOperation(query: string, operationName: string | undefined, limits: OperationLimits): Parsed | { refusal: Refusal | undefined } {
   const maxTokens = limits.maxTokens ?? 10_000;
   let document: DocumentNode;
   try {
@@ -45,18 +60,59 @@ export function screenOperation(
   } catch (error) {
     // graphql-js 16 words it "contains more that N tokens"; accept the fixed spelling too.
     if (error instanceof GraphQLError && /contains more tha[nt] \d+ tokens/.test(error.message)) {
-      return refuse("TOO_MANY_TOKENS", `The operation has more than ${maxTokens} tokens.`);
+      return { refusal: refuse("TOO_MANY_TOKENS", `The operation has more than ${maxTokens} tokens.`) };
     }
     // A plain syntax error: Apollo parses again and answers it with GRAPHQL_PARSE_FAILED.
-    return undefined;
+    return { refusal: undefined };
   }
-  const operation = getOperationAST(document, request.operationName);
+  const operation = getOperationAST(document, operationName);
   // No single operation to run: Apollo's validation explains why.
-  if (!operation) return undefined;
+  if (!operation) return { refusal: undefined };
+  return { document, operation };
+}
+
+/** The longest operation text `createOperationScreen` keeps; a longer one is parsed and checked every time. */
+const KEPT_OPERATION_CHARS = 20_000;
+
+/**
+ * `screenOperation` for a gateway: what depends on the operation's text and name alone (the
+ * parse, and graphql-armor's alias and depth rules, each a walk of the whole document) is kept
+ * for the next request that sends the same text, as clients send the same operations again and
+ * again. The counts that depend on the variables (`first`) are measured every time, in the same
+ * order as before, so a fragment bomb is still bounded before the armor rules walk it. At most
+ * `max` texts of up to `KEPT_OPERATION_CHARS` are kept (10 MB at most), the oldest dropped first,
+ * and none across a change of schema (the rules read it).
+ */
+export function createOperationScreen(limits: OperationLimits = {}, max = 500) {
+  const kept = new Map<string, Parsed>();
+  let keptFor: GraphQLSchema | undefined;
+  return (schema: GraphQLSchema, query: string, request: { operationName?: string | undefined; variables?: Record<string, unknown> | undefined }): Refusal | undefined => {
+    if (schema !== keptFor) {
+      kept.clear();
+      keptFor = schema;
+    }
+    const key = `${request.operationName ?? ""}\u0000${query}`;
+    let parsed = kept.get(key);
+    if (!parsed) {
+      const found = parseOperation(query, request.operationName, limits);
+      if (!("document" in found)) return found.refusal;
+      parsed = found;
+      if (query.length <= KEPT_OPERATION_CHARS) {
+        if (kept.size >= max) kept.delete(kept.keys().next().value!);
+        kept.set(key, parsed);
+      }
+    }
+    return screenParsed(schema, parsed, request.variables, limits);
+  };
+}
+
+/** The limits' checks of a parsed operation, cheapest and most bounding first (see `screenOperation`). */
+function screenParsed(schema: GraphQLSchema, parsed: Parsed, variables: Record<string, unknown> | undefined, limits: OperationLimits): Refusal | undefined {
+  const { document, operation } = parsed;
 
   const measure = measureOperation(schema, document, operation, {
     ...(limits.defaultListSize !== undefined ? { defaultListSize: limits.defaultListSize } : {}),
-    ...(request.variables ? { variables: request.variables } : {}),
+    ...(variables ? { variables } : {}),
   });
   const maxRootFields = limits.maxRootFields ?? 20;
   if (measure.rootFields > maxRootFields) {
@@ -66,12 +122,11 @@ export function screenOperation(
   if (measure.selections > maxSelections) {
     return refuse("SELECTION_TOO_LARGE", `With its fragments expanded the operation selects ${format(measure.selections)} fields; at most ${maxSelections} are allowed.`);
   }
-  const aliases = armorRule(schema, document, (onReject) => maxAliasesRule({ n: limits.maxAliases ?? 30, onReject: [onReject], propagateOnRejection: false }));
-  if (aliases) return refuse("TOO_MANY_ALIASES", aliases);
-  const depth = armorRule(schema, document, (onReject) =>
-    maxDepthRule({ n: limits.maxDepth ?? 10, flattenFragments: true, onReject: [onReject], propagateOnRejection: false }),
-  );
-  if (depth) return refuse("QUERY_TOO_DEEP", depth);
+  parsed.aliases ??= armorRule(schema, document, (onReject) => maxAliasesRule({ n: limits.maxAliases ?? 30, onReject: [onReject], propagateOnRejection: false })) ?? null;
+  if (parsed.aliases) return refuse("TOO_MANY_ALIASES", parsed.aliases);
+  parsed.depth ??=
+    armorRule(schema, document, (onReject) => maxDepthRule({ n: limits.maxDepth ?? 10, flattenFragments: true, onReject: [onReject], propagateOnRejection: false })) ?? null;
+  if (parsed.depth) return refuse("QUERY_TOO_DEEP", parsed.depth);
   const maxCost = limits.maxCost ?? 50_000;
   if (measure.cost > maxCost) {
     return refuse("QUERY_TOO_COSTLY", `The operation's estimated cost is ${format(measure.cost)}; at most ${maxCost} is allowed. Ask for fewer items with \`first\`.`);
