@@ -91,7 +91,9 @@ export function createOperationScreen(limits: OperationLimits = {}, max = 500) {
       kept.clear();
       keptFor = schema;
     }
-    const key = `${request.operationName ?? ""}\u0000${query}`;
+    // The name's length first: no name and text can be read as another name and text.
+    const name = request.operationName ?? "";
+    const key = `${name.length}:${name}${query}`;
     let parsed = kept.get(key);
     if (!parsed) {
       const found = parseOperation(query, request.operationName, limits);
