@@ -2,7 +2,7 @@ import { readFileSync } from "node:fs";
 import { ApolloGateway } from "@apollo/gateway";
 import { buildSchema, type GraphQLSchema } from "graphql";
 import { beforeAll, describe, expect, it } from "vitest";
-import { createOperationScreen, screenOperation } from "./screenOperation.ts";
+import { createOperationScreen, type OperationLimits } from "./screenOperation.ts";
 
 let schema: GraphQLSchema;
 beforeAll(async () => {
@@ -12,6 +12,9 @@ beforeAll(async () => {
   await gateway.stop();
 });
 
+/** One screening by a new screen: nothing kept from another. */
+const screenOperation = (schema: GraphQLSchema, query: string, request: { variables?: Record<string, unknown> }, limits: OperationLimits = {}) =>
+  createOperationScreen(limits)(schema, query, request);
 const code = (query: string, variables?: Record<string, unknown>) => screenOperation(schema, query, { variables })?.code;
 
 /** `me { memberships { person { careRelationships { patient { … } } } } }`, `levels` times. */
@@ -21,7 +24,7 @@ function nested(levels: number, leaf = "givenName"): string {
   return `{ me { ${inner} } }`;
 }
 
-describe("screenOperation", () => {
+describe("the operation limits", () => {
   it("lets an ordinary query through", () => {
     expect(code(`{ me { givenName carePrograms { title } trips { purpose distanceKm } consents { purpose { id } state } } }`)).toBeUndefined();
   });
@@ -88,7 +91,7 @@ describe("createOperationScreen", () => {
   const aliased = `{ me { ${Array.from({ length: 31 }, (_, i) => `a${i}: givenName`).join(" ")} } }`;
   const deep = nested(2, "memberships { id }");
 
-  it("refuses and lets through as screenOperation does, the first time and from what it kept", () => {
+  it("refuses and lets through as a new screen does, the first time and from what it kept", () => {
     const screen = createOperationScreen({ maxCost: 1e9 });
     for (let time = 0; time < 2; time += 1) {
       expect(screen(schema, aliased, {})?.code).toBe("TOO_MANY_ALIASES");
@@ -105,6 +108,16 @@ describe("createOperationScreen", () => {
     expect(screen(schema, withFirst, { variables: { n: 1 } })).toBeUndefined();
     expect(screen(schema, withFirst, { variables: { n: 100 } })?.code).toBe("QUERY_TOO_COSTLY");
     expect(screen(schema, withFirst, { variables: { n: 1 } })).toBeUndefined();
+  });
+
+  it("answers alike when what it keeps is full and the oldest texts are dropped", () => {
+    const screen = createOperationScreen({}, 3);
+    // Fifteen texts of 19,000 characters: more than the characters it keeps in all, and than three.
+    const padded = (index: number) => `{ me { givenName } }${" ".repeat(19_000)}# ${index}`;
+    expect(screen(schema, aliased, {})?.code).toBe("TOO_MANY_ALIASES");
+    for (let index = 0; index < 15; index += 1) expect(screen(schema, padded(index), {})).toBeUndefined();
+    expect(screen(schema, aliased, {})?.code).toBe("TOO_MANY_ALIASES");
+    expect(screen(schema, padded(0), {})).toBeUndefined();
   });
 
   it("keeps each operation of a document apart, and nothing across a change of schema", () => {

@@ -21,27 +21,6 @@ export interface OperationLimits {
   defaultListSize?: number;
 }
 
-/**
- * Checks an operation against the limits before anything else reads it: before Apollo's own
- * validation (whose overlapping-fields rule is quadratic in aliases) and before the gateway's
- * query planner (whose work grows with the expanded selection). The checks run cheapest and
- * most bounding first: parsing stops at the token limit, then the memoised counts of
- * `measureOperation` bound the expanded size, and only then do graphql-armor's depth and alias
- * rules walk the document. (graphql-armor's ApolloArmor wrapper would add those rules to Apollo's
- * validationRules instead: the same pass as the quadratic rule, which then runs to its end anyway.)
- * Answers the refusal, or undefined to let the operation through;
- * each refusal carries its own code and is a 400, never a 500.
- */
-export function screenOperation(
-  schema: GraphQLSchema,
-  query: string,
-  request: { operationName?: string | undefined; variables?: Record<string, unknown> | undefined },
-  limits: OperationLimits = {},
-): Refusal | undefined {
-  const parsed = parseOperation(query, request.operationName, limits);
-  return "document" in parsed ? screenParsed(schema, parsed, request.variables, limits) : parsed.refusal;
-}
-
 /** An operation parsed (`parseOperation`), and what its checks that depend on the text alone found, once run. */
 interface Parsed {
   document: DocumentNode;
@@ -56,7 +35,8 @@ function parseOperation(query: string, operationName: string | undefined, limits
   const maxTokens = limits.maxTokens ?? 10_000;
   let document: DocumentNode;
   try {
-    document = parse(query, { maxTokens });
+    // Without locations: nothing here reports one, and a kept document without them is a third the size.
+    document = parse(query, { maxTokens, noLocation: true });
   } catch (error) {
     // graphql-js 16 words it "contains more that N tokens"; accept the fixed spelling too.
     if (error instanceof GraphQLError && /contains more tha[nt] \d+ tokens/.test(error.message)) {
@@ -73,22 +53,39 @@ function parseOperation(query: string, operationName: string | undefined, limits
 
 /** The longest operation text `createOperationScreen` keeps; a longer one is parsed and checked every time. */
 const KEPT_OPERATION_CHARS = 20_000;
+/**
+ * The texts kept at once, in characters. A parsed document (without locations) takes about 45
+ * bytes a character: 250,000 characters keep about 11 MB, whoever sends what.
+ */
+const KEPT_CHARS_IN_ALL = 250_000;
 
 /**
- * `screenOperation` for a gateway: what depends on the operation's text and name alone (the
- * parse, and graphql-armor's alias and depth rules, each a walk of the whole document) is kept
- * for the next request that sends the same text, as clients send the same operations again and
- * again. The counts that depend on the variables (`first`) are measured every time, in the same
- * order as before, so a fragment bomb is still bounded before the armor rules walk it. At most
- * `max` texts of up to `KEPT_OPERATION_CHARS` are kept (10 MB at most), the oldest dropped first,
- * and none across a change of schema (the rules read it).
+ * The gateway's check of an operation against the limits before anything else reads it: before
+ * Apollo's own validation (whose overlapping-fields rule is quadratic in aliases) and before the
+ * gateway's query planner (whose work grows with the expanded selection). The checks run cheapest
+ * and most bounding first: parsing stops at the token limit, then the memoised counts of
+ * `measureOperation` bound the expanded size, and only then do graphql-armor's depth and alias
+ * rules walk the document. (graphql-armor's ApolloArmor wrapper would add those rules to Apollo's
+ * validationRules instead: the same pass as the quadratic rule, which then runs to its end anyway.)
+ * The screen answers the refusal, or undefined to let the operation through; each refusal carries
+ * its own code and is a 400, never a 500.
+ *
+ * What depends on the operation's text and name alone (the parse, and the alias and depth rules,
+ * each a walk of the whole document) is kept for the next request that sends the same text, as
+ * clients send the same operations again and again. The counts that depend on the variables
+ * (`first`) are measured every time, in the order above, so a fragment bomb is still bounded
+ * before the armor rules walk it. At most `max` texts of up to `KEPT_OPERATION_CHARS` each and
+ * `KEPT_CHARS_IN_ALL` together are kept, the oldest dropped first, and none across a change of
+ * schema (the rules read it).
  */
 export function createOperationScreen(limits: OperationLimits = {}, max = 500) {
   const kept = new Map<string, Parsed>();
+  let keptChars = 0;
   let keptFor: GraphQLSchema | undefined;
   return (schema: GraphQLSchema, query: string, request: { operationName?: string | undefined; variables?: Record<string, unknown> | undefined }): Refusal | undefined => {
     if (schema !== keptFor) {
       kept.clear();
+      keptChars = 0;
       keptFor = schema;
     }
     // The name's length first: no name and text can be read as another name and text.
@@ -100,15 +97,20 @@ export function createOperationScreen(limits: OperationLimits = {}, max = 500) {
       if (!("document" in found)) return found.refusal;
       parsed = found;
       if (query.length <= KEPT_OPERATION_CHARS) {
-        if (kept.size >= max) kept.delete(kept.keys().next().value!);
+        for (const [oldest] of kept) {
+          if (kept.size < max && keptChars + key.length <= KEPT_CHARS_IN_ALL) break;
+          kept.delete(oldest);
+          keptChars -= oldest.length;
+        }
         kept.set(key, parsed);
+        keptChars += key.length;
       }
     }
     return screenParsed(schema, parsed, request.variables, limits);
   };
 }
 
-/** The limits' checks of a parsed operation, cheapest and most bounding first (see `screenOperation`). */
+/** The limits' checks of a parsed operation, cheapest and most bounding first (see `createOperationScreen`). */
 function screenParsed(schema: GraphQLSchema, parsed: Parsed, variables: Record<string, unknown> | undefined, limits: OperationLimits): Refusal | undefined {
   const { document, operation } = parsed;
 
