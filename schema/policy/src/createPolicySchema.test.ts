@@ -387,19 +387,28 @@ describe("controllers and processors", () => {
 
   it("decides a record's fields with one declaration once per request, and decides again in the next request", async () => {
     const controllersOfNote = vi.fn((note: { practice: string }) => [note.practice]);
-    const base = options();
-    const { schema } = createPolicySchema({ ...base, controllers: { ...base.controllers, Note: controllersOfNote } });
-    const first = await graphql({ schema, source: notesOfAnna, contextValue: contextFor(tom) });
-    expect(first).toEqual({ data: { patient: { notes: [{ id: "n1", text: "knee: squats" }] } } });
-    // One care-team decision per note (when the list is filtered by the note's id), reused by id and text.
-    expect(controllersOfNote).toHaveBeenCalledTimes(2);
-    // A new request (a new policy context) keeps nothing of the last one's decisions.
-    const withdrawn = contextFor(tom);
-    withdrawn.policy.lookups.consentsOf = new DataLoader(async (ids) => ids.map(() => new Set<string>()));
-    const second = await graphql({ schema, source: notesOfAnna, contextValue: withdrawn });
-    expect(second.data).toEqual({ patient: { notes: null } });
-    expect(second.errors?.[0]?.extensions).toMatchObject({ code: "UNAUTHORIZED_FIELD_OR_TYPE", field: "Patient.notes" });
-    expect(JSON.stringify(second.errors)).not.toContain("knee");
+    const evaluations = vi.spyOn(builtInRequirements["care-team"]!, "evaluate");
+    try {
+      const base = options();
+      const { schema } = createPolicySchema({ ...base, controllers: { ...base.controllers, Note: controllersOfNote } });
+      const first = await graphql({ schema, source: notesOfAnna, contextValue: contextFor(tom) });
+      expect(first).toEqual({ data: { patient: { notes: [{ id: "n1", text: "knee: squats" }] } } });
+      // Patient.notes once, and each note's practice once (the type's own finder tells which):
+      // the note's id (the list's filter) and text share that decision.
+      expect(controllersOfNote).toHaveBeenCalled();
+      expect(evaluations).toHaveBeenCalledTimes(3);
+      // A new request (a new policy context) keeps nothing of the last one's decisions.
+      const withdrawn = contextFor(tom);
+      withdrawn.policy.lookups.consentsOf = new DataLoader(async (ids) => ids.map(() => new Set<string>()));
+      const second = await graphql({ schema, source: notesOfAnna, contextValue: withdrawn });
+      expect(second.data).toEqual({ patient: { notes: null } });
+      expect(second.errors?.[0]?.extensions).toMatchObject({ code: "UNAUTHORIZED_FIELD_OR_TYPE", field: "Patient.notes" });
+      expect(JSON.stringify(second.errors)).not.toContain("knee");
+      // Patient.notes decided afresh, and denied: the notes are never reached.
+      expect(evaluations).toHaveBeenCalledTimes(4);
+    } finally {
+      evaluations.mockRestore();
+    }
   });
 
   it("shares a decision between records that agree on what the requirement reads, and only between those", async () => {

@@ -247,7 +247,12 @@ export function createReadDecider(options: ReadDeciderOptions): ReadDecider {
     if (known !== undefined) return attemptOf(known);
     // A call's own requirements read its parent and arguments: the field's own read decides them.
     if (plan.call && !step.reads) return STOP;
-    if (step.definition.condition) return settleIn(decisions, record, evaluateCondition(step.definition.condition, record));
+    if (step.definition.condition) {
+      // A condition answered at once (a column of the record) is not kept, as a subject found at once
+      // is not (`subjectIn`): asking again costs less than an entry per record for the whole request.
+      const held = evaluateCondition(step.definition.condition, record);
+      return typeof held === "boolean" ? held : settleIn(decisions, record, held);
+    }
     if (!step.reads) return settleAhead(decisions, record, step.definition, recordInput(plan, record, context, memo));
     let subject: string | null = null;
     let controllers: Controllers | undefined;
@@ -311,7 +316,8 @@ export function createReadDecider(options: ReadDeciderOptions): ReadDecider {
   }
 
   /**
-   * The record's controllers in this request, kept per record and scope. A list's records that
+   * The record's controllers in this request. Like a subject, controllers found at once are not
+   * kept; one it waits for, or a failure, is kept per record and scope. A list's records that
    * name the same controllers as the record before share one `Controllers` (and its agreements).
    */
   function controllersIn(plan: ReadPlan, record: object, context: WithPolicy, memo: RequestMemo): Found<Controllers> {
@@ -320,11 +326,8 @@ export function createReadDecider(options: ReadDeciderOptions): ReadDecider {
     if (known !== undefined) return known;
     try {
       const value = plan.findControllers?.(record, NO_ARGUMENTS, context) ?? [];
-      if (!isPromise(value)) {
-        const controllers = sameList(lastControllers.list, value) ? lastControllers : (lastControllers = controllersFrom(value));
-        found.set(record, controllers);
-        return controllers;
-      }
+      // Found at once (from the record's columns): not kept, as a subject found at once is not.
+      if (!isPromise(value)) return sameList(lastControllers.list, value) ? lastControllers : (lastControllers = controllersFrom(value));
       return pendingIn(found, record, value.then((list) => controllersFrom(list ?? [])));
     } catch (error) {
       const failed = new Failed(error);
