@@ -61,11 +61,11 @@ type Kind = "care" | "membership" | "consent" | "instruction" | "case";
 
 /** What the look-up hands back per kind, for one person. */
 interface FactsByKind {
-  care: CareFact[];
-  membership: MembershipFact[];
-  consent: Set<string>;
-  instruction: Instruction[];
-  case: OpenCase[];
+  care: readonly CareFact[];
+  membership: readonly MembershipFact[];
+  consent: ReadonlySet<string>;
+  instruction: readonly Instruction[];
+  case: readonly OpenCase[];
 }
 
 type FactRow = { kind: Kind; person_id: string; fact: Record<string, unknown> | string };
@@ -121,7 +121,11 @@ interface FactStore {
   known: { [K in Kind]: Map<string, FactsByKind[K]> };
 }
 
-const empty = (kind: Kind): FactsByKind[Kind] => (kind === "consent" ? new Set<string>() : []);
+/**
+ * What a person without facts of a kind has: one value for every such person and request (most
+ * persons have no open case, many no consent), never changed (the facts are read-only).
+ */
+const NONE: FactsByKind = { care: Object.freeze([]), membership: Object.freeze([]), consent: new Set<string>(), instruction: Object.freeze([]), case: Object.freeze([]) };
 
 function createFactStore(db: Database, today: string, callerPersonId: string | undefined): FactStore {
   const known: FactStore["known"] = { care: new Map(), membership: new Map(), consent: new Map(), instruction: new Map(), case: new Map() };
@@ -142,10 +146,13 @@ function createFactStore(db: Database, today: string, callerPersonId: string | u
     const persons = [...about];
     const statement = statementFor(kinds);
     const rows = await queryPrepared<FactRow>(db, statement.text, statement.dated ? [textArray(persons), today] : [textArray(persons)]);
-    // Every kind read, for every person of the batch: what was found, or nothing (an empty list, no consent).
-    const found = new Map<Kind, Map<string, FactsByKind[Kind]>>(kinds.map((kind) => [kind, new Map(persons.map((person) => [person, empty(kind)]))]));
+    // What was found, by kind and person.
+    const found = new Map<Kind, Map<string, Set<string> | unknown[]>>(kinds.map((kind) => [kind, new Map()]));
     for (const row of rows) {
-      const bucket = found.get(row.kind)?.get(row.person_id);
+      const byPerson = found.get(row.kind);
+      if (!byPerson) continue;
+      let bucket = byPerson.get(row.person_id);
+      if (!bucket) byPerson.set(row.person_id, (bucket = row.kind === "consent" ? new Set<string>() : []));
       // postgres-js parses json; PGlite may hand back its text.
       const fact = (typeof row.fact === "string" ? JSON.parse(row.fact) : row.fact) as Record<string, any>;
       if (row.kind === "consent") (bucket as Set<string>).add(fact.purpose);
@@ -154,10 +161,12 @@ function createFactStore(db: Database, today: string, callerPersonId: string | u
       else (bucket as unknown[]).push(fact);
     }
     // Kept by kind and person, what was asked for and what came beside it (no promise per fact:
-    // `load` answers from here). What a request already read stays as it was first read.
-    for (const [kind, byPerson] of found) {
+    // `load` answers from here): every kind read, for every person of the batch, what was found or
+    // nothing (`NONE`). What a request already read stays as it was first read.
+    for (const kind of kinds) {
       const kept = known[kind] as Map<string, FactsByKind[Kind]>;
-      for (const [person, value] of byPerson) if (!kept.has(person)) kept.set(person, value);
+      const byPerson = found.get(kind)!;
+      for (const person of persons) if (!kept.has(person)) kept.set(person, (byPerson.get(person) as FactsByKind[Kind] | undefined) ?? NONE[kind]);
     }
     return asked.map(([kind, person]) => known[kind].get(person)!);
   });

@@ -343,8 +343,8 @@ export function createReadDecider(options: ReadDeciderOptions): ReadDecider {
       memo.unrecording,
       step.view,
       partnerFields,
-      reads === "caller" ? REFUSED_SUBJECT : () => subject,
-      controllers ? () => controllers.list : REFUSED_CONTROLLERS[reads],
+      reads === "caller" ? REFUSED_SUBJECT : subjectAnswer(subject),
+      controllers ? (controllers.answer ??= () => controllers.list) : REFUSED_CONTROLLERS[reads],
       reads,
     );
   }
@@ -574,13 +574,26 @@ const NO_ARGUMENTS: Record<string, unknown> = Object.freeze({});
 
 interface Controllers {
   list: readonly string[];
+  /** `RequirementInput.controllers` for every shared decision made with these controllers: made once, not per decision. */
+  answer?: () => readonly string[];
   /** The list joined: what records that agree on their controllers share. */
   key: string;
   /** The last agreement made with these controllers (`agreementOf`), and its subject. */
   subject: string | null | undefined;
   agreement: string | undefined;
 }
-const controllersFrom = (list: readonly string[]): Controllers => ({ list, key: list.join(","), subject: undefined, agreement: undefined });
+const controllersFrom = (list: readonly string[]): Controllers => ({ list, answer: undefined, key: list.join(","), subject: undefined, agreement: undefined });
+
+/**
+ * `RequirementInput.subject` for a shared decision about `subject`: the last one made is used
+ * again while the subject is the same (a person's reads are decided one after another), rather
+ * than a closure per decision. A value (a person id), the same in any request.
+ */
+let lastSubject: { subject: string | null; answer: () => string | null } = { subject: null, answer: () => null };
+function subjectAnswer(subject: string | null): () => string | null {
+  if (lastSubject.subject !== subject) lastSubject = { subject, answer: () => subject };
+  return lastSubject.answer;
+}
 /**
  * The controllers last found at once (`controllersIn`): the next record of a list most often
  * names the same, and then shares this one. A value (organisation ids), the same in any request.

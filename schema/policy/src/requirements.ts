@@ -189,9 +189,12 @@ function employsThroughAdmin(input: RequirementInput, person: string, me: string
 }
 function employs(input: RequirementInput, employee: readonly MembershipFact[], admin: readonly MembershipFact[]): Maybe<boolean> {
   const administered = administeredBy(admin);
-  const employers = employee.filter((membership) => membership.role === "employee" && administered.has(membership.organisationId)).map((m) => m.organisationId);
+  // A list of the employers only where it is needed: this runs for every employee of a list.
+  let employed = false;
+  for (const membership of employee) employed ||= membership.role === "employee" && administered.has(membership.organisationId);
   // A record an employer controls (a membership, a report) is judged on that employer alone.
-  if (employers.length === 0 || input.field.personal?.controller !== "EMPLOYER") return employers.length > 0;
+  if (!employed || input.field.personal?.controller !== "EMPLOYER") return employed;
+  const employers = employee.filter((membership) => membership.role === "employee" && administered.has(membership.organisationId)).map((m) => m.organisationId);
   return afterWith(input.controllers(), employers, controlledByOneOf);
 }
 const controlledByOneOf = (controlling: readonly string[], organisations: readonly string[]) => organisations.some((organisation) => controlling.includes(organisation));
