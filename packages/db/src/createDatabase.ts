@@ -6,6 +6,7 @@ import { migrate as migratePglite } from "drizzle-orm/pglite/migrator";
 import { drizzle as drizzlePostgres } from "drizzle-orm/postgres-js";
 import { migrate as migratePostgres } from "drizzle-orm/postgres-js/migrator";
 import postgres from "postgres";
+import { createPglitePreparedRunner } from "./pglitePrepared.ts";
 import { textRunners } from "./queryRows.ts";
 
 /** The drizzle handle every subgraph receives; the same type for both drivers. */
@@ -99,9 +100,10 @@ export async function createDatabase(options: DatabaseOptions = {}): Promise<Dat
   if (options.dataDir) mkdirSync(options.dataDir, { recursive: true });
   const client = await PGlite.create(options.dataDir ? { dataDir: options.dataDir } : {});
   const db = drizzlePglite(client, { logger });
+  const runPrepared = createPglitePreparedRunner(client);
   textRunners.set(db, async (text, params) => {
     options.onQuery?.(text);
-    return (await client.query(text, params as unknown[])).rows;
+    return await runPrepared(text, params);
   });
   return {
     db,
