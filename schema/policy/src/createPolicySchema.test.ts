@@ -393,9 +393,9 @@ describe("controllers and processors", () => {
       const { schema } = createPolicySchema({ ...base, controllers: { ...base.controllers, Note: controllersOfNote } });
       const first = await graphql({ schema, source: notesOfAnna, contextValue: contextFor(tom) });
       expect(first).toEqual({ data: { patient: { notes: [{ id: "n1", text: "knee: squats" }] } } });
-      // Patient.notes once, and each note's practice once (the type's own finder tells which):
-      // the note's id (the list's filter) and text share that decision.
-      expect(controllersOfNote).toHaveBeenCalled();
+      // Patient.notes once, and each note's practice once (the type's own finder, asked once per
+      // note): the note's id (the list's filter) and text share that decision.
+      expect(controllersOfNote).toHaveBeenCalledTimes(2);
       expect(evaluations).toHaveBeenCalledTimes(3);
       // A new request (a new policy context) keeps nothing of the last one's decisions.
       const withdrawn = contextFor(tom);

@@ -316,8 +316,7 @@ export function createReadDecider(options: ReadDeciderOptions): ReadDecider {
   }
 
   /**
-   * The record's controllers in this request. Like a subject, controllers found at once are not
-   * kept; one it waits for, or a failure, is kept per record and scope. A list's records that
+   * The record's controllers in this request, kept per record and scope. A list's records that
    * name the same controllers as the record before share one `Controllers` (and its agreements).
    */
   function controllersIn(plan: ReadPlan, record: object, context: WithPolicy, memo: RequestMemo): Found<Controllers> {
@@ -326,8 +325,13 @@ export function createReadDecider(options: ReadDeciderOptions): ReadDecider {
     if (known !== undefined) return known;
     try {
       const value = plan.findControllers?.(record, NO_ARGUMENTS, context) ?? [];
-      // Found at once (from the record's columns): not kept, as a subject found at once is not.
-      if (!isPromise(value)) return sameList(lastControllers.list, value) ? lastControllers : (lastControllers = controllersFrom(value));
+      if (!isPromise(value)) {
+        // Kept: unlike a subject, controllers may be worked out from the request's facts (mobility's
+        // Person: the employers among the person's memberships), not read off a column.
+        const controllers = sameList(lastControllers.list, value) ? lastControllers : (lastControllers = controllersFrom(value));
+        found.set(record, controllers);
+        return controllers;
+      }
       return pendingIn(found, record, value.then((list) => controllersFrom(list ?? [])));
     } catch (error) {
       const failed = new Failed(error);
