@@ -10,6 +10,7 @@ import type { RequestObservers, WithPolicy } from "./PolicyContext.ts";
 import { readFieldPolicies, type FieldPolicy } from "./readFieldPolicies.ts";
 import { indexPartnerFields, type PartnerFieldGrant } from "./partnerGrants.ts";
 import { findRequirement, type Condition, type RequirementDefinition } from "./requirements.ts";
+import { resolveEntitiesAtOnce } from "./resolveEntitiesAtOnce.ts";
 
 export type { ControllersOf, SubjectOf } from "./createReadDecider.ts";
 
@@ -104,6 +105,7 @@ export function createPolicySchema(options: PolicySchemaOptions): PolicySchema {
   for (const policy of policies) (ruleTree[policy.type] ??= {})[policy.field] = fieldRule(policy);
 
   const base = buildSubgraphSchema({ typeDefs: options.typeDefs, resolvers: options.resolvers });
+  resolveEntitiesAtOnce(base);
   const fallbackError = createFallbackError(options.log);
   hideUnreadableListItems(base, byCoordinate, decider, fallbackError);
   decideObjectFieldsAhead(base, byCoordinate, decider, fallbackError);

@@ -2,6 +2,7 @@ export { POLICY_SPEC_URL, loadSubgraphTypeDefs, vocabularySdl } from "./vocabula
 export { CONSENT_BASES, readFieldPolicies } from "./readFieldPolicies.ts";
 export type { FieldPolicy, PersonalData, PolicyAlternatives, ReadFieldPoliciesResult } from "./readFieldPolicies.ts";
 export { createPolicySchema } from "./createPolicySchema.ts";
+export { resolveEntitiesAtOnce } from "./resolveEntitiesAtOnce.ts";
 export type { PolicySchema, PolicySchemaOptions } from "./createPolicySchema.ts";
 export type { ControllersOf, SubjectOf } from "./createReadDecider.ts";
 export { createPolicyContext, getToday } from "./PolicyContext.ts";
