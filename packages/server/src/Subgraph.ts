@@ -1,6 +1,6 @@
 import type { Caller } from "@grondslag/auth";
 import type { DatabaseHandle } from "@grondslag/db";
-import type { DocumentNode, GraphQLSchema } from "graphql";
+import type { DocumentNode, GraphQLSchema, OperationDefinitionNode } from "graphql";
 import type { Logger } from "./createLogger.ts";
 
 /** What every resolver of every subgraph finds in its context. */
@@ -80,6 +80,11 @@ export interface Subgraph<TContext extends SubgraphContext = SubgraphContext> {
    * reads: the policy shares its facts among a gateway request's read-only fetches.
    */
   createContext(caller: Caller | null, request?: ForwardedRequest): TContext;
+  /**
+   * Run before each operation executes, with its context; execution waits for it (the policy
+   * decides a query's root calls ahead: `@grondslag/policy`'s `prepareRootCalls`). Must not fail.
+   */
+  prepareExecution?(operation: OperationDefinitionNode, variables: Record<string, unknown> | undefined, context: TContext): void | Promise<void>;
   /** Applies the subgraph's committed migrations to its own Postgres schema. */
   migrate(): Promise<void>;
   /** Whether the subgraph's tables hold any rows; demo data goes only into an empty store. */

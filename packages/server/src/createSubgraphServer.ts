@@ -123,7 +123,8 @@ export function createSubgraphServer(subgraph: Subgraph, options: SubgraphServer
     schema: subgraph.schema,
     validationRules: input.validationRules,
     plugins: [
-      requireCaller(),
+      // Also runs the subgraph's `prepareExecution` (the policy's root calls decided ahead).
+      requireCaller(subgraph.prepareExecution?.bind(subgraph)),
       input.plugin,
       createRequestObserver(metrics),
       // No field declares a cache hint and no subgraph answer is cached (the gateway reads a missing

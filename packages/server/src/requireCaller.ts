@@ -1,6 +1,6 @@
-import type { ApolloServerPlugin } from "@apollo/server";
+import type { ApolloServerPlugin, GraphQLRequestContextExecutionDidStart } from "@apollo/server";
 import { GraphQLError, Kind, type FragmentDefinitionNode, type SelectionSetNode } from "graphql";
-import type { SubgraphContext } from "./Subgraph.ts";
+import type { Subgraph, SubgraphContext } from "./Subgraph.ts";
 
 /** Root fields answered without a verified caller: federation's schema export, nothing else. */
 const ANONYMOUS_ROOT_FIELDS = new Set(["_service", "__typename"]);
@@ -8,11 +8,23 @@ const ANONYMOUS_ROOT_FIELDS = new Set(["_service", "__typename"]);
 /**
  * A subgraph called without a caller it can verify answers only `_service`, so composition
  * tooling still works while every field that could carry data is refused before execution.
+ *
+ * With `prepareExecution` (`Subgraph.prepareExecution`), the same listener then runs it before
+ * each operation executes, once every check of the operation has passed, and execution waits for
+ * it. The same listener rather than a plugin of its own: Apollo makes a dozen promises per listener
+ * for every operation, and a list request's batch holds fifty.
  */
-export function requireCaller(): ApolloServerPlugin<SubgraphContext> {
+export function requireCaller(prepareExecution?: Subgraph["prepareExecution"]): ApolloServerPlugin<SubgraphContext> {
+  // Most operations (entity fetches) have nothing to prepare: they get this one settled promise.
+  const nothing = Promise.resolve();
+  const executionDidStart = prepareExecution
+    ? ({ operation, request, contextValue }: GraphQLRequestContextExecutionDidStart<SubgraphContext>): Promise<void> =>
+        (operation ? prepareExecution(operation, request.variables, contextValue) : undefined) ?? nothing
+    : undefined;
   return {
     async requestDidStart() {
       return {
+        ...(executionDidStart ? { executionDidStart } : {}),
         async didResolveOperation({ contextValue, operation, document }) {
           if (contextValue.caller) return;
           const fragments = new Map<string, FragmentDefinitionNode>();

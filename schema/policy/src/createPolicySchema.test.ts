@@ -1,6 +1,6 @@
 import type { Caller } from "@grondslag/auth";
 import DataLoader from "dataloader";
-import { graphql, parse } from "graphql";
+import { graphql, parse, print, type OperationDefinitionNode } from "graphql";
 import { describe, expect, it, vi } from "vitest";
 import { createPolicySchema, type PolicySchemaOptions } from "./createPolicySchema.ts";
 import { builtInRequirements, type RequirementDefinition } from "./requirements.ts";
@@ -530,3 +530,42 @@ async function expectFailsClosed(requirement: RequirementDefinition, wrongly: Pa
     restore();
   }
 }
+
+describe("root calls decided before the operation runs (prepareRootCalls)", () => {
+  const twoPatients = parse(`query TwoPatients { a: patient(id: "anna") { id name diagnosis } b: patient(id: "bram") { id name diagnosis } }`);
+  const operationOf = (document: ReturnType<typeof parse>) => document.definitions[0] as OperationDefinitionNode;
+
+  it("settles each call's read, so the call answers at once, and decides as the call alone would", async () => {
+    for (const caller of [tom, noor, anna]) {
+      const { schema, prepareRootCalls } = createPolicySchema(options());
+      const lookups: string[] = [];
+      const context = withGet(contextFor(caller, lookups));
+      await prepareRootCalls!(operationOf(twoPatients), undefined, context);
+      // The look-ups of both calls in one round.
+      expect(lookups.filter((call) => call.startsWith("careRelationshipsOf"))).toEqual(caller === anna ? [] : ["careRelationshipsOf(anna,bram)"]);
+      const prepared = await graphql({ schema, source: print(twoPatients), contextValue: context });
+      const alone = await graphql({ schema, source: print(twoPatients), contextValue: withGet(contextFor(caller)) });
+      expect(prepared).toEqual(alone);
+    }
+    // tom treats bram: the call is answered at once once prepared, a promise without it.
+    const { schema, prepareRootCalls } = createPolicySchema(options());
+    const query = schema.getQueryType()!;
+    const document = parse(`{ patient(id: "bram") { id name } }`);
+    const info = { fieldNodes: operationOf(document).selectionSet.selections, fragments: {}, parentType: query, fieldName: "patient" } as never;
+    const prepared = withGet(contextFor(tom));
+    await prepareRootCalls!(operationOf(document), undefined, prepared);
+    expect(query.getFields().patient!.resolve!(undefined, { id: "bram" }, prepared, info)).toEqual({ id: "bram" });
+    expect(query.getFields().patient!.resolve!(undefined, { id: "bram" }, withGet(contextFor(tom)), info)).toBeInstanceOf(Promise);
+  });
+
+  it("starts no look-up for a call the operation would not make, and never fails", async () => {
+    const { prepareRootCalls } = createPolicySchema(options());
+    const lookups: string[] = [];
+    const context = withGet(contextFor(tom, lookups));
+    expect(prepareRootCalls!(operationOf(parse(`query { patient(id: "anna") @skip(if: true) { id } }`)), undefined, context)).toBeUndefined();
+    // Variables graphql-js would refuse: left to the execution, which reports them.
+    expect(prepareRootCalls!(operationOf(parse(`query ($id: ID!) { patient(id: $id) { id } }`)), {}, context)).toBeUndefined();
+    expect(prepareRootCalls!(operationOf(parse(`mutation { patient(id: "anna") { id } }`)), undefined, context)).toBeUndefined();
+    expect(lookups).toEqual([]);
+  });
+});

@@ -5,7 +5,7 @@ import { applyMiddleware } from "graphql-middleware";
 import { allow, deny, rule, shield, type IRules } from "graphql-shield";
 import { createFallbackError, denyPolicy, type ErrorLog } from "./errors.ts";
 import { createReadDecider, type ControllersOf, type SubjectOf } from "./createReadDecider.ts";
-import { answerEntitiesAtOnce, answerSettledReadsAtOnce, decideEntitiesAhead, decideObjectFieldsAhead, hideUnreadableListItems, resolversOf } from "./enforceReads.ts";
+import { answerEntitiesAtOnce, answerSettledReadsAtOnce, decideEntitiesAhead, decideObjectFieldsAhead, hideUnreadableListItems, prepareRootCalls, resolversOf, type PrepareRootCalls } from "./enforceReads.ts";
 import type { RequestObservers, WithPolicy } from "./PolicyContext.ts";
 import { readFieldPolicies, type FieldPolicy } from "./readFieldPolicies.ts";
 import { indexPartnerFields, type PartnerFieldGrant } from "./partnerGrants.ts";
@@ -35,6 +35,8 @@ export interface PolicySchemaOptions {
 export interface PolicySchema {
   schema: GraphQLSchema;
   policies: FieldPolicy[];
+  /** Run before each operation executes (`Subgraph.prepareExecution`): decides its root calls ahead (`prepareRootCalls`). */
+  prepareRootCalls?: PrepareRootCalls;
 }
 
 /**
@@ -114,7 +116,7 @@ export function createPolicySchema(options: PolicySchemaOptions): PolicySchema {
   const schema = applyMiddleware(base, shield(ruleTree as IRules, { fallbackRule: deny, allowExternalErrors: false, fallbackError }));
   answerSettledReadsAtOnce(schema, byCoordinate, unguarded, decider, fallbackError);
   answerEntitiesAtOnce(schema, entities);
-  return { schema, policies };
+  return { schema, policies, prepareRootCalls: prepareRootCalls(schema, byCoordinate, decider) };
 }
 
 /**

@@ -60,6 +60,21 @@ export interface ReadDecider {
    * failure; the field's own read decides those (and answers every denial).
    */
   decideCall(policy: FieldPolicy, parent: unknown, args: Record<string, unknown>, context: WithPolicy): boolean | undefined | Promise<boolean | undefined>;
+  /**
+   * Root calls decided ahead, together, before the operation runs (`prepareRootCalls`): their
+   * look-ups start in one round and are waited for once, and what they settle is in the request's
+   * memo, so that each call's own `decideCall` answers at once. Decides nothing a call's own read
+   * would not decide (it stops where `decideCall` stops) and never fails: what it leaves, the
+   * call decides itself.
+   */
+  decideCallsAhead(calls: readonly RootCallOf[], context: WithPolicy): void | Promise<void>;
+}
+
+/** A root field's call: its declaration, parent and arguments (`ReadDecider.decideCallsAhead`). */
+export interface RootCallOf {
+  policy: FieldPolicy;
+  parent: unknown;
+  args: Record<string, unknown>;
 }
 
 /**
@@ -379,6 +394,18 @@ export function createReadDecider(options: ReadDeciderOptions): ReadDecider {
     return callAttempt(callPlanOf(policy), new RootCall(parent, args), context, requestMemo(context.policy));
   }
 
+  function decideCallsAhead(calls: readonly RootCallOf[], context: WithPolicy): void | Promise<void> {
+    if (calls.length === 0) return;
+    const memo = requestMemo(context.policy);
+    let open: [ReadPlan, object][] | undefined;
+    for (const call of calls) {
+      const plan = callPlanOf(call.policy);
+      const record = new RootCall(call.parent, call.args);
+      if (tryRead(plan, record, context, memo) === PENDING) (open ??= []).push([plan, record]);
+    }
+    return next(open, context, memo);
+  }
+
   /** The call's read as far as it goes; where it waits, once more when what it waits on is in. */
   function callAttempt(plan: ReadPlan, call: RootCall, context: WithPolicy, memo: RequestMemo): boolean | undefined | Promise<boolean | undefined> {
     const attempt = tryRead(plan, call, context, memo);
@@ -500,7 +527,7 @@ export function createReadDecider(options: ReadDeciderOptions): ReadDecider {
     });
   }
 
-  return { argumentsMatter, readKeys, settledRead, settledReadOf, decideRead, decideWrite, decideAhead, settledAhead, decideCall };
+  return { argumentsMatter, readKeys, settledRead, settledReadOf, decideRead, decideWrite, decideAhead, settledAhead, decideCall, decideCallsAhead };
 }
 
 /** What a read's decision depends on: its steps, alternative by alternative (`ReadDecider.readKeys`). */

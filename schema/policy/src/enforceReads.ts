@@ -5,15 +5,19 @@ import {
   isListType,
   isNonNullType,
   isObjectType,
+  getArgumentValues,
+  getVariableValues,
   Kind,
+  OperationTypeNode,
   type GraphQLField,
   type GraphQLFieldResolver,
   type GraphQLObjectType,
   type GraphQLResolveInfo,
   type GraphQLSchema,
+  type OperationDefinitionNode,
   type SelectionNode,
 } from "graphql";
-import type { ReadDecider } from "./createReadDecider.ts";
+import type { ReadDecider, RootCallOf } from "./createReadDecider.ts";
 import { isPromise } from "./maybe.ts";
 import type { WithPolicy } from "./PolicyContext.ts";
 import type { FieldPolicy } from "./readFieldPolicies.ts";
@@ -278,6 +282,47 @@ function answerAllowedCalls(policy: FieldPolicy, own: Resolve, shielded: Resolve
       (held) => (held === true ? answerOwn(own, fallbackError, parent, args, context, info) : shielded(parent, args, context, info)),
       () => shielded(parent, args, context, info),
     );
+  };
+}
+
+/** Decides a query's root calls ahead, before it runs (`prepareRootCalls`); undefined when there is nothing to wait for. */
+export type PrepareRootCalls = (operation: OperationDefinitionNode, variables: Record<string, unknown> | undefined, context: WithPolicy) => void | Promise<void>;
+
+/**
+ * A query's root calls (fifty aliases of `person(id:)` in one fetch) each wait for the facts their
+ * read needs, and each is then a promise that graphql-js completes a turn later, where the same
+ * calls without the policy answer at once. Decided together before the operation runs
+ * (`ReadDecider.decideCallsAhead`: one round of look-ups, one wait), each call's own read
+ * (`answerAllowedCalls`) then finds its decision settled and answers at once. Only what the call's
+ * own read decides is decided here, with the arguments as graphql-js will coerce them; a field
+ * with a directive (`@skip`, `@include`) is left to its own read, so no look-up starts that the
+ * operation would not start. Nothing here answers or refuses anything, and it never fails.
+ */
+export function prepareRootCalls(schema: GraphQLSchema, byCoordinate: ReadonlyMap<string, FieldPolicy>, decider: ReadDecider): PrepareRootCalls {
+  const query = schema.getQueryType();
+  return (operation, variables, context) => {
+    if (!query || operation.operation !== OperationTypeNode.QUERY) return;
+    try {
+      let coerced: Record<string, unknown> | undefined;
+      const calls: RootCallOf[] = [];
+      for (const selection of operation.selectionSet.selections) {
+        if (selection.kind !== Kind.FIELD || (selection.directives?.length ?? 0) > 0 || selection.name.value.startsWith("_")) continue;
+        const policy = byCoordinate.get(`${query.name}.${selection.name.value}`);
+        const field = query.getFields()[selection.name.value];
+        if (!policy || policy.writes || !field) continue;
+        if (!coerced) {
+          const values = getVariableValues(schema, operation.variableDefinitions ?? [], variables ?? {});
+          if (values.errors) return;
+          coerced = values.coerced;
+        }
+        calls.push({ policy, parent: undefined, args: getArgumentValues(field, selection, coerced) });
+      }
+      const ahead = decider.decideCallsAhead(calls, context);
+      return ahead ? ahead.then(undefined, () => undefined) : undefined;
+    } catch {
+      // Arguments graphql-js will refuse, say: each call decides (and reports) for itself.
+      return undefined;
+    }
   };
 }
 

@@ -4,6 +4,7 @@ export type { FieldPolicy, PersonalData, PolicyAlternatives, ReadFieldPoliciesRe
 export { createPolicySchema } from "./createPolicySchema.ts";
 export { resolveEntitiesAtOnce } from "./resolveEntitiesAtOnce.ts";
 export type { PolicySchema, PolicySchemaOptions } from "./createPolicySchema.ts";
+export type { PrepareRootCalls } from "./enforceReads.ts";
 export type { ControllersOf, SubjectOf } from "./createReadDecider.ts";
 export { createPolicyContext, getToday } from "./PolicyContext.ts";
 export { SHARED_FACTS_MS } from "./createPolicyLookups.ts";

@@ -16,7 +16,7 @@ export const typeDefs = loadSubgraphTypeDefs(new URL("./schema.graphql", import.
 
 /** Builds the billing subgraph; no I/O until `migrate`, `seedDemoData` or a request. */
 export function createSubgraph({ database, log, partnerFields }: SubgraphDeps): Subgraph<BillingContext> {
-  const { schema } = createPolicySchema({
+  const { schema, prepareRootCalls } = createPolicySchema({
     typeDefs,
     partnerFields,
     resolvers: { ...scalarResolvers, Person, Invoice, InvoiceLine } satisfies Resolvers,
@@ -38,6 +38,7 @@ export function createSubgraph({ database, log, partnerFields }: SubgraphDeps): 
     name,
     typeDefs,
     schema,
+    prepareExecution: prepareRootCalls,
     createContext: (caller, request) => ({ caller, loaders: createLoaders(database.db), policy: createPolicyContext(database.db, caller, new Date(), request) }),
     ...createSubgraphStore(database, { name, migrationsFolder: new URL("../drizzle", import.meta.url), probes: [invoices], seed: seedDemoData }),
   };

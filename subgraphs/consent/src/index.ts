@@ -29,7 +29,7 @@ export interface ConsentDeps extends SubgraphDeps {
 export function createSubgraph({ database, log, supergraphSdl, partnerFields, now = () => new Date() }: ConsentDeps): Subgraph<ConsentContext> {
   // The register of processing: read once, at start, from the composed graph's declarations.
   const fieldPolicies = readFieldPolicyRegister(supergraphSdl, partnerFields);
-  const { schema } = createPolicySchema({
+  const { schema, prepareRootCalls } = createPolicySchema({
     typeDefs,
     partnerFields,
     resolvers: {
@@ -71,6 +71,7 @@ export function createSubgraph({ database, log, supergraphSdl, partnerFields, no
     name,
     typeDefs,
     schema,
+    prepareExecution: prepareRootCalls,
     createContext: (caller, request) => {
       const at = now();
       return { caller, loaders: createLoaders(database.db), now: at, policy: createPolicyContext(database.db, caller, at, request) };

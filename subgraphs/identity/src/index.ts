@@ -26,7 +26,7 @@ export interface IdentityDeps extends SubgraphDeps {
 /** Builds the identity subgraph; no I/O until `migrate`, `seedDemoData` or a request. */
 export function createSubgraph({ database, log, services, partnerFields, now = () => new Date() }: IdentityDeps): Subgraph<IdentityContext> {
   const Mutation = { ...createMutation(database.db), ...createSecondFactorMutation({ db: database.db, services, log, now }) };
-  const { schema } = createPolicySchema({
+  const { schema, prepareRootCalls } = createPolicySchema({
     typeDefs,
     partnerFields,
     resolvers: { ...scalarResolvers, Query, Mutation, Person, Organisation, Membership } satisfies Resolvers,
@@ -67,6 +67,7 @@ export function createSubgraph({ database, log, services, partnerFields, now = (
     name,
     typeDefs,
     schema,
+    prepareExecution: prepareRootCalls,
     createContext: (caller, request) => ({ caller, loaders: createLoaders(database.db), policy: createPolicyContext(database.db, caller, new Date(), request) }),
     ...createSubgraphStore(database, { name, migrationsFolder: new URL("../drizzle", import.meta.url), probes: [persons], seed: seedDemoData }),
   };

@@ -16,7 +16,7 @@ export const typeDefs = loadSubgraphTypeDefs(new URL("./schema.graphql", import.
 
 /** Builds the mobility subgraph; no I/O until `migrate`, `seedDemoData` or a request. */
 export function createSubgraph({ database, log, partnerFields }: SubgraphDeps): Subgraph<MobilityContext> {
-  const { schema } = createPolicySchema({
+  const { schema, prepareRootCalls } = createPolicySchema({
     typeDefs,
     partnerFields,
     resolvers: { ...scalarResolvers, Person, MobilityCard, Trip } satisfies Resolvers,
@@ -46,6 +46,7 @@ export function createSubgraph({ database, log, partnerFields }: SubgraphDeps): 
     name,
     typeDefs,
     schema,
+    prepareExecution: prepareRootCalls,
     createContext: (caller, request) => ({ caller, loaders: createLoaders(database.db), policy: createPolicyContext(database.db, caller, new Date(), request) }),
     // A person may have trips without a card and cards without trips: either counts as data.
     ...createSubgraphStore(database, { name, migrationsFolder: new URL("../drizzle", import.meta.url), probes: [trips, mobilityCards], seed: seedDemoData }),

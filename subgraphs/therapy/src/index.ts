@@ -20,7 +20,7 @@ export const typeDefs = loadSubgraphTypeDefs(new URL("./schema.graphql", import.
 
 /** Builds the therapy subgraph; no I/O until `migrate`, `seedDemoData` or a request. */
 export function createSubgraph({ database, log, partnerFields }: SubgraphDeps): Subgraph<TherapyContext> {
-  const { schema } = createPolicySchema({
+  const { schema, prepareRootCalls } = createPolicySchema({
     typeDefs,
     partnerFields,
     resolvers: {
@@ -63,6 +63,7 @@ export function createSubgraph({ database, log, partnerFields }: SubgraphDeps): 
     name,
     typeDefs,
     schema,
+    prepareExecution: prepareRootCalls,
     createContext: (caller, request) => {
       const now = new Date();
       return { caller, loaders: createLoaders(database.db), today: getToday(now), policy: createPolicyContext(database.db, caller, now, request) };
