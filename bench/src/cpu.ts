@@ -1,5 +1,6 @@
 import { readdirSync, readFileSync } from "node:fs";
 import type { Answer } from "./operations.ts";
+import { median } from "./runLoad.ts";
 import { startBothCopies } from "./startBothCopies.ts";
 
 // `pnpm --filter @grondslag/bench cpu <therapist|employer|patient> [requests]`: a diagnostic, not the
@@ -51,7 +52,6 @@ for (let round = -10; round < requests; round += 1) {
     }
   }
 }
-const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
 const m: Record<string, number> = Object.fromEntries([...samples].map(([path, values]) => [path, median(values)]));
 for (const [path, value] of Object.entries(m)) process.stdout.write(`${operation.name} ${path}: ${value.toFixed(2)} ms CPU/request (median of ${requests}); postgres ${(pgTotals.get(path)! / requests).toFixed(2)} ms/request (mean)\n`);
 process.stdout.write(`CPU off/on gateway ${(m["gateway off"]! / m["gateway on "]!).toFixed(3)}, direct ${(m["direct off "]! / m["direct on  "]!).toFixed(3)}\n`);

@@ -6,7 +6,7 @@ import { loadBenchEnv } from "./env.ts";
 import { FULL, generateDataset, QUICK } from "./generateDataset.ts";
 import { employerOverview, patientHome, therapistPatients, type Answer, type Operation } from "./operations.ts";
 import { createSubgraphCall, directFetches } from "./direct.ts";
-import { percentile, post, runLoad, type LoadResult, type Target } from "./runLoad.ts";
+import { median, percentile, post, runLoad, type LoadResult, type Target } from "./runLoad.ts";
 
 // `pnpm bench` (full) or `pnpm bench --quick` (CI-sized): see docs/performance.md.
 const quick = process.argv.includes("--quick");
@@ -122,10 +122,7 @@ print("# statements per request by list size (policy on)");
 /** Per round, the throughput of `a` over that of `b` (run back to back): their median, and each round's. */
 function roundRatios(a: LoadResult[], b: LoadResult[]) {
   const each = a.map((result, round) => result.perSecond / b[round]!.perSecond);
-  const sorted = [...each].sort((x, y) => x - y);
-  const middle = sorted.length / 2;
-  const median = sorted.length % 2 === 1 ? sorted[Math.floor(middle)]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
-  return { median, rounds: each.map((value) => value.toFixed(2)).join(" ") };
+  return { median: median(each), rounds: each.map((value) => value.toFixed(2)).join(" ") };
 }
 const scaling: string[] = [];
 for (const [label, build] of [["therapist patients", (n: number) => therapistPatients(dataset, n)], ["employer employees", (n: number) => employerOverview(dataset, n)]] as const) {

@@ -1,4 +1,4 @@
-import { runLoad } from "./runLoad.ts";
+import { median, runLoad } from "./runLoad.ts";
 import { startBothCopies } from "./startBothCopies.ts";
 
 // `pnpm --filter @grondslag/bench noise <therapist|employer|patient> [rounds] [seconds] [concurrency] [--same]`:
@@ -36,11 +36,6 @@ for (let round = 0; round < rounds; round += 1) {
     `round ${String(round).padStart(2)}: ${on.rate.toFixed(1)} / ${off.rate.toFixed(1)} req/s = ${(on.rate / off.rate).toFixed(3)}; CPU ${on.cpu.toFixed(1)} / ${off.cpu.toFixed(1)} ms a request = ${(off.cpu / on.cpu).toFixed(3)}\n`,
   );
 }
-const median = (values: number[]) => {
-  const sorted = [...values].sort((a, b) => a - b);
-  const middle = sorted.length / 2;
-  return sorted.length % 2 === 1 ? sorted[Math.floor(middle)]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
-};
 const logs = ratios.map(Math.log);
 const mean = logs.reduce((sum, value) => sum + value, 0) / logs.length;
 const spread = Math.sqrt(logs.reduce((sum, value) => sum + (value - mean) ** 2, 0) / (logs.length - 1));
