@@ -453,6 +453,14 @@ describe("controllers and processors", () => {
     await expectFailsClosed(builtInRequirements["care-team"]!, { declaration: [] }, tom, "diagnosis", "meniscus");
   });
 
+  it("fails closed when a shared requirement reads the field itself rather than its declaration", async () => {
+    // Shared across every field that agrees on the parts it declares, a requirement that looked at
+    // which field it is could answer for one field what holds for another: reading it throws.
+    const careTeam = builtInRequirements["care-team"]!;
+    const declared = careTeam.evaluate;
+    await expectFailsClosed(careTeam, { evaluate: (input) => input.field.coordinate !== "Patient.name" && declared(input) }, tom, "diagnosis", "meniscus");
+  });
+
   it("lets instructed staff read only the instructing practice's records, and records each read", async () => {
     const { schema } = createPolicySchema(options());
     recorded.length = 0;
