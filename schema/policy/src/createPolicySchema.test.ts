@@ -453,6 +453,28 @@ describe("controllers and processors", () => {
     await expectFailsClosed(builtInRequirements["care-team"]!, { declaration: [] }, tom, "diagnosis", "meniscus");
   });
 
+  it("decides a read that depends on the caller alone once per request, for every record alike", async () => {
+    const evaluations = vi.spyOn(builtInRequirements.authenticated!, "evaluate");
+    try {
+      const { schema } = createPolicySchema(options());
+      const source = `{ _entities(representations: [{ __typename: "Patient", id: "anna" }, { __typename: "Patient", id: "bram" }]) { ... on Patient { id } } }`;
+      expect(await graphql({ schema, source, contextValue: contextFor(tom) })).toEqual({ data: { _entities: [{ id: "anna" }, { id: "bram" }] } });
+      expect(evaluations).toHaveBeenCalledTimes(1);
+      // Decided again in the next request, never carried over: here a caller without a verified identity.
+      const refused = await graphql({ schema, source, contextValue: contextFor(null) });
+      expect(evaluations).toHaveBeenCalledTimes(2);
+      // `id` is non-null: each entity is null with its field's error.
+      expect(refused.data).toEqual({ _entities: [null, null] });
+      expect(refused.errors?.map((error) => [error.path, error.extensions?.code])).toEqual([
+        [["_entities", 0, "id"], "UNAUTHORIZED_FIELD_OR_TYPE"],
+        [["_entities", 1, "id"], "UNAUTHORIZED_FIELD_OR_TYPE"],
+      ]);
+      expect(JSON.stringify(refused.errors)).not.toMatch(/anna|bram/);
+    } finally {
+      evaluations.mockRestore();
+    }
+  });
+
   it("fails closed when a shared requirement reads the field itself rather than its declaration", async () => {
     // Shared across every field that agrees on the parts it declares, a requirement that looked at
     // which field it is could answer for one field what holds for another: reading it throws.

@@ -35,6 +35,12 @@ export interface ReadDecider {
   argumentsMatter: ReadonlySet<FieldPolicy>;
   /** Fields with the same key have the same steps, so decide alike on one record. */
   readKeys: ReadonlyMap<FieldPolicy, string>;
+  /**
+   * Reads that depend on the caller alone (`authenticated`, a role): decided once per request, at
+   * the first field that asks, for every record alike; nothing of them is kept per record, and
+   * nothing needs deciding ahead.
+   */
+  perRequest: ReadonlySet<FieldPolicy>;
   /** A read already decided for this record in this request, without waiting; undefined when something is still to evaluate. */
   settledRead(policy: FieldPolicy, parent: unknown, args: Record<string, unknown>, context: WithPolicy): boolean | undefined;
   /** `settledRead` for one field, resolved once (the hot path of every field answered at once). */
@@ -48,8 +54,11 @@ export interface ReadDecider {
    * request's memo: every record's look-ups start in the same round (one batch per kind of
    * fact), and a round waits once for all that is pending rather than once per record. Stops
    * before an alternative that records an access, and leaves a failure, to the field's own read.
+   * True when every read of every record was decided, and allowed, at once (then nothing is left
+   * to ask of them: `settledAhead` would answer true for each); false when something was not;
+   * a promise when something waits.
    */
-  decideAhead(policies: readonly FieldPolicy[], records: readonly object[], context: WithPolicy): void | Promise<void>;
+  decideAhead(policies: readonly FieldPolicy[], records: readonly object[], context: WithPolicy): boolean | Promise<void>;
   /** After `decideAhead`: the read's settled answer for a record; undefined for one left to the field's own read. */
   settledAhead(policy: FieldPolicy, record: object, context: WithPolicy): boolean | undefined;
   /**
@@ -99,6 +108,10 @@ export function createReadDecider(options: ReadDeciderOptions): ReadDecider {
   const typeSlots = new Map<string, number>();
   // Each (type, group of reads)'s map in a request's reads: an array index, not a lookup by name, on every field.
   const readMaps = new Map<string, number>();
+  // Each distinct shared decision (`Step.shared`) has a place in a request's last agreements (`RequestMemo.lastAgreed`).
+  const sharedIndexes = new Map<string, number>();
+  // Each distinct read that depends on the caller alone has a place in a request's `callerReads`.
+  const callerIndexes = new Map<string, number>();
   const plans = new Map(options.policies.map((policy) => [policy, compilePlan(policy)] as const));
   function compilePlan(policy: FieldPolicy): ReadPlan {
     // Where the record's subject and controllers come from: its type, unless the field has its own finder.
@@ -111,11 +124,14 @@ export function createReadDecider(options: ReadDeciderOptions): ReadDecider {
         // What the decision depends on of the field's declaration: for a shared requirement, the parts it declares; else all.
         const parts = reads ? (definition.declaration ?? ALL_PARTS) : ALL_PARTS;
         const declared = policy.personal ? parts.map((part) => policy.personal![part] ?? "").join("|") : "-";
+        const shared = `${declared}|${name}`;
+        if (reads && !sharedIndexes.has(shared)) sharedIndexes.set(shared, sharedIndexes.size);
         return {
           definition,
           reads,
           key: `${definition.perField ? policy.coordinate : scope}|${definition.ofRecord ? "-" : declared}|${name}`,
-          shared: `${declared}|${name}`,
+          shared,
+          sharedAt: reads ? sharedIndexes.get(shared)! : -1,
           view: declarationView(policy, parts),
         };
       }),
@@ -137,9 +153,13 @@ export function createReadDecider(options: ReadDeciderOptions): ReadDecider {
       scope,
       steps,
       recording: steps.map((alternative) => alternative.some((step) => !!step.definition.recordsAccess)),
+      callerAt: steps.every((alternative) => alternative.every((step) => step.reads === "caller")) ? callerIndexOf(readKey) : -1,
       findSubject: subjectOf(policy),
       findControllers: controllersOf(policy),
     };
+  }
+  function callerIndexOf(readKey: string): number {
+    return callerIndexes.get(readKey) ?? callerIndexes.set(readKey, callerIndexes.size).get(readKey)!;
   }
 
   const argumentsMatter = new Set(
@@ -164,6 +184,11 @@ export function createReadDecider(options: ReadDeciderOptions): ReadDecider {
 
   function settledPlan(plan: ReadPlan, parent: unknown, args: Record<string, unknown>, context: WithPolicy): boolean | undefined {
     if (typeof parent !== "object" || parent === null || (plan.argumentsMatter && hasKeys(args))) return undefined;
+    if (plan.callerAt >= 0) {
+      const attempt = callerRead(plan, context, requestMemo(context.policy));
+      forgetWaits();
+      return typeof attempt === "boolean" ? attempt : undefined;
+    }
     const memo = memoOf(context.policy);
     if (!memo) return undefined;
     const known = keptRead(plan, parent, memo);
@@ -195,17 +220,22 @@ export function createReadDecider(options: ReadDeciderOptions): ReadDecider {
 
   // Plans by the (cached, per selection) list of policies a caller decides ahead.
   const planLists = new WeakMap<readonly FieldPolicy[], ReadPlan[]>();
-  function decideAhead(policies: readonly FieldPolicy[], records: readonly object[], context: WithPolicy): void | Promise<void> {
-    if (policies.length === 0 || records.length === 0) return;
+  function decideAhead(policies: readonly FieldPolicy[], records: readonly object[], context: WithPolicy): boolean | Promise<void> {
+    if (policies.length === 0 || records.length === 0) return true;
     let list = planLists.get(policies);
     if (!list) planLists.set(policies, (list = policies.map((policy) => plans.get(policy)!)));
     const memo = requestMemo(context.policy);
     // The first round without a pair per record and read: most are decided at once.
     let open: [ReadPlan, object][] | undefined;
+    let allowed = true;
     for (const record of records) {
-      for (const plan of list) if (tryRead(plan, record, context, memo) === PENDING) (open ??= []).push([plan, record]);
+      for (const plan of list) {
+        const attempt = tryRead(plan, record, context, memo);
+        if (attempt === PENDING) (open ??= []).push([plan, record]);
+        else allowed &&= attempt === true;
+      }
     }
-    return next(open, context, memo);
+    return next(open, context, memo) ?? (allowed && !open);
   }
 
   /** Waits once for everything the undecided pairs wait on, then tries those again. */
@@ -236,6 +266,7 @@ export function createReadDecider(options: ReadDeciderOptions): ReadDecider {
    * as the field's own read takes them, so no look-up starts that it would not start.
    */
   function tryRead(plan: ReadPlan, record: object, context: WithPolicy, memo: RequestMemo): Attempt {
+    if (plan.callerAt >= 0) return callerRead(plan, context, memo);
     const known = keptRead(plan, record, memo);
     if (known !== undefined) return known;
     const { steps } = plan;
@@ -256,19 +287,53 @@ export function createReadDecider(options: ReadDeciderOptions): ReadDecider {
     return keepRead(plan, record, memo, false);
   }
 
+  /**
+   * A read that depends on the caller alone (`ReadDecider.perRequest`), decided once per request:
+   * its alternatives in order, as `tryRead` takes them, without a record. Kept when decided.
+   */
+  function callerRead(plan: ReadPlan, context: WithPolicy, memo: RequestMemo): Attempt {
+    const known = memo.callerReads[plan.callerAt];
+    if (known !== undefined) return known;
+    for (const alternative of plan.steps) {
+      let all = true;
+      for (const step of alternative) {
+        const attempt = tryShared(plan, step, NO_RECORD, context, memo);
+        if (attempt === true) continue;
+        if (attempt === false) {
+          all = false;
+          break;
+        }
+        return attempt;
+      }
+      if (all) return (memo.callerReads[plan.callerAt] = true);
+    }
+    return (memo.callerReads[plan.callerAt] = false);
+  }
+
   function tryStep(plan: ReadPlan, step: Step, record: object, context: WithPolicy, memo: RequestMemo): Attempt {
-    const decisions = decisionsOf(memo, step.key);
-    const known = decisions.get(record);
+    if (step.reads) return tryShared(plan, step, record, context, memo);
+    const known = memo.decisions.get(step.key)?.get(record);
     if (known !== undefined) return attemptOf(known);
     // A call's own requirements read its parent and arguments: the field's own read decides them.
-    if (plan.call && !step.reads) return STOP;
+    if (plan.call) return STOP;
     if (step.definition.condition) {
       // A condition answered at once (a column of the record) is not kept, as a subject found at once
       // is not (`subjectIn`): asking again costs less than an entry per record for the whole request.
       const held = evaluateCondition(step.definition.condition, record);
-      return typeof held === "boolean" ? held : settleIn(decisions, record, held);
+      return typeof held === "boolean" ? held : settleIn(decisionsOf(memo, step.key), record, held);
     }
-    if (!step.reads) return settleAhead(decisions, record, step.definition, recordInput(plan, record, context, memo));
+    return settleAhead(decisionsOf(memo, step.key), record, step.definition, recordInput(plan, record, context, memo));
+  }
+
+  /**
+   * A shared step (`reads`) ahead: decided once for all the records that agree on what it reads,
+   * kept once for them rather than per record (looking it up again costs less than a record's
+   * entry, which would live, and be copied by the collector, as long as the request). The record's
+   * own entry (the field's own read, `decideStep`) only ever mirrors the shared one, so it is not
+   * asked. A list's next record most often agrees with the one before: the last agreement each
+   * shared decision reached in this request answers it without a look-up.
+   */
+  function tryShared(plan: ReadPlan, step: Step, record: object, context: WithPolicy, memo: RequestMemo): Attempt {
     let subject: string | null = null;
     let controllers: Controllers | undefined;
     if (step.reads !== "caller") {
@@ -283,13 +348,21 @@ export function createReadDecider(options: ReadDeciderOptions): ReadDecider {
         controllers = of;
       }
     }
-    // Kept once for all the records that agree, not per record: looking it up again costs less
-    // than a record's entry, which would live (and be copied by the collector) as long as the request.
+    const last = memo.lastAgreed[step.sharedAt];
+    if (last !== undefined && last.subject === subject && last.controllers === controllers) return last.held;
     const by = agreementOf(step.reads, subject, controllers);
     const shared = sharedOf(memo, step.shared);
     const agreed = shared.get(by);
-    if (agreed !== undefined) return attemptOf(agreed);
-    return settleAhead(shared, by, step.definition, declaredInput(step, memo, subject, controllers));
+    const attempt = agreed !== undefined ? attemptOf(agreed) : settleAhead(shared, by, step.definition, declaredInput(step, memo, subject, controllers));
+    if (typeof attempt === "boolean") {
+      if (last === undefined) memo.lastAgreed[step.sharedAt] = { subject, controllers, held: attempt };
+      else {
+        last.subject = subject;
+        last.controllers = controllers;
+        last.held = attempt;
+      }
+    }
+    return attempt;
   }
 
   /**
@@ -316,16 +389,15 @@ export function createReadDecider(options: ReadDeciderOptions): ReadDecider {
    * waits for, or a failure, is kept per record and scope.
    */
   function subjectIn(plan: ReadPlan, record: object, context: WithPolicy, memo: RequestMemo): Found<string | null> {
-    const found = factsOf(memo.subjects, plan.scope);
-    const known = found.get(record);
+    const known = memo.subjects.get(plan.scope)?.get(record);
     if (known !== undefined) return known;
     try {
       const value = plan.findSubject?.(record, NO_ARGUMENTS, context);
       if (!isPromise(value)) return value ?? null;
-      return pendingIn(found, record, value.then((subject) => subject ?? null));
+      return pendingIn(factsOf(memo.subjects, plan.scope), record, value.then((subject) => subject ?? null));
     } catch (error) {
       const failed = new Failed(error);
-      found.set(record, failed);
+      factsOf(memo.subjects, plan.scope).set(record, failed);
       return failed;
     }
   }
@@ -430,7 +502,7 @@ export function createReadDecider(options: ReadDeciderOptions): ReadDecider {
   function decideWrite(policy: FieldPolicy, alternatives: PolicyAlternatives | null, subjectFrom: FieldPolicy, parent: unknown, args: Record<string, unknown>, context: WithPolicy): Decision {
     if (!alternatives) return false;
     let steps = writeSteps.get(alternatives);
-    if (!steps) writeSteps.set(alternatives, (steps = alternatives.map((alternative) => alternative.map((name) => ({ definition: requirement(name), reads: undefined, key: "", shared: "", view: policy })))));
+    if (!steps) writeSteps.set(alternatives, (steps = alternatives.map((alternative) => alternative.map((name) => ({ definition: requirement(name), reads: undefined, key: "", shared: "", sharedAt: -1, view: policy })))));
     return holds(steps, policy, subjectFrom, parent, args, context, "write");
   }
 
@@ -527,7 +599,8 @@ export function createReadDecider(options: ReadDeciderOptions): ReadDecider {
     });
   }
 
-  return { argumentsMatter, readKeys, settledRead, settledReadOf, decideRead, decideWrite, decideAhead, settledAhead, decideCall, decideCallsAhead };
+  const perRequest = new Set(options.policies.filter((policy) => plans.get(policy)!.callerAt >= 0));
+  return { argumentsMatter, readKeys, perRequest, settledRead, settledReadOf, decideRead, decideWrite, decideAhead, settledAhead, decideCall, decideCallsAhead };
 }
 
 /** What a read's decision depends on: its steps, alternative by alternative (`ReadDecider.readKeys`). */
@@ -602,6 +675,8 @@ class Failed {
 /** The subject key of records about nobody (or nobody known): apart from every person's. */
 const NOBODY = "\u0000";
 const NO_ARGUMENTS: Record<string, unknown> = Object.freeze({});
+/** The record a read that depends on the caller alone is decided on (`callerRead`): none of its requirements reads it. */
+const NO_RECORD: object = Object.freeze({});
 
 interface Controllers {
   list: readonly string[];
@@ -652,6 +727,8 @@ interface ReadPlan {
   steps: Step[][];
   /** Per alternative: whether it records an access (never decided ahead, never shared). */
   recording: boolean[];
+  /** A read that depends on the caller alone: its place in a request's `callerReads`; -1 otherwise. */
+  callerAt: number;
   findSubject: SubjectOf | undefined;
   findControllers: ControllersOf | undefined;
   /** A root field's plan (`decideCall`): its records are calls. */
@@ -673,6 +750,8 @@ interface Step {
   reads: Reads | undefined;
   key: string;
   shared: string;
+  /** A shared step's place in a request's last agreements (`RequestMemo.lastAgreed`); -1 for a record's own. */
+  sharedAt: number;
   /** The field as a shared decision sees it: the declared parts of its declaration, nothing else. */
   view: FieldPolicy;
 }
@@ -739,6 +818,13 @@ interface RequestMemo {
   decisions: Map<string, Map<object, Slot>>;
   /** By step's shared key, then what the records agree on (subject, controllers). */
   shared: Map<string, Map<string, Slot>>;
+  /**
+   * By shared decision (`Step.sharedAt`): the last agreement it reached ahead in this request and
+   * its answer (`tryShared`). Only answers made, never a pending or failed one.
+   */
+  lastAgreed: ({ subject: string | null; controllers: Controllers | undefined; held: boolean } | undefined)[];
+  /** By read that depends on the caller alone (`ReadPlan.callerAt`): its decision in this request. */
+  callerReads: (boolean | undefined)[];
   /** By scope, then record. */
   subjects: Map<string, Map<object, Found<string | null>>>;
   controllers: Map<string, Map<object, Found<Controllers>>>;
@@ -766,6 +852,8 @@ function requestMemo(policy: PolicyContext): RequestMemo {
     const refuse = { load: () => Promise.reject(new Error("A requirement decided once per record tried to record an access: declare it `recordsAccess`.")) };
     memo = {
       reads: [],
+      lastAgreed: [],
+      callerReads: [],
       decisions: new Map(),
       shared: new Map(),
       subjects: new Map(),

@@ -59,7 +59,7 @@ export function hideUnreadableListItems(schema: GraphQLSchema, byCoordinate: Rea
     const fieldsAhead = (records: unknown[], context: WithPolicy, info: GraphQLResolveInfo): unknown[] | Promise<unknown[]> => {
       if (edgeNode) return records;
       const ahead = decider.decideAhead(readsAhead(info), records as object[], context);
-      return ahead ? ahead.then(() => records) : records;
+      return typeof ahead === "boolean" ? records : ahead.then(() => records);
     };
     const keep = (items: unknown[], context: WithPolicy, info: GraphQLResolveInfo): unknown[] | Promise<unknown[]> => {
       // Most lists keep every record, decided ahead: then the list itself is the answer, with nothing copied.
@@ -83,8 +83,11 @@ export function hideUnreadableListItems(schema: GraphQLSchema, byCoordinate: Rea
     };
     const filter = (items: unknown, context: WithPolicy, info: GraphQLResolveInfo): unknown => {
       if (!Array.isArray(items)) return items;
-      const keys = decider.decideAhead(keyOnly, recordsIn(items, recordOf), context);
-      return keys ? keys.then(() => keep(items, context, info)) : keep(items, context, info);
+      const records = recordsIn(items, recordOf);
+      const keys = decider.decideAhead(keyOnly, records, context);
+      if (typeof keys !== "boolean") return keys.then(() => keep(items, context, info));
+      // Every item a record and every record's key allowed at once: nothing to hide, nothing to ask again.
+      return keys && records.length === items.length ? fieldsAhead(items, context, info) : keep(items, context, info);
     };
     // At once when the list and its decisions are at hand (a connection's nodes), else a promise.
     field.resolve = thenAhead(resolve, filter, fallbackError);
@@ -102,12 +105,18 @@ export function decideObjectFieldsAhead(schema: GraphQLSchema, byCoordinate: Rea
   for (const [type, field] of objectFields(schema)) {
     const record = isNonNullType(field.type) ? field.type.ofType : field.type;
     if (!isObjectType(record) || record.name.startsWith("_") || type.name.startsWith("_")) continue;
+    // A record whose every read depends on the caller alone (a connection, its page info) has nothing to decide per record.
+    const decidedPerRecord = Object.keys(record.getFields()).some((name) => {
+      const policy = byCoordinate.get(`${record.name}.${name}`);
+      return !!policy && !policy.writes && !decider.perRequest.has(policy);
+    });
+    if (!decidedPerRecord) continue;
     const resolve = field.resolve ?? defaultFieldResolver;
     const readsAhead = selectionReads(record, byCoordinate, decider);
     const decide = (value: unknown, context: WithPolicy, info: GraphQLResolveInfo): unknown => {
       if (typeof value !== "object" || value === null) return value;
       const ahead = decider.decideAhead(readsAhead(info), [value], context);
-      return ahead ? ahead.then(() => value) : value;
+      return typeof ahead === "boolean" ? value : ahead.then(() => value);
     };
     field.resolve = thenAhead(resolve, decide, fallbackError);
   }
@@ -182,7 +191,7 @@ export function decideEntitiesAhead(schema: GraphQLSchema, byCoordinate: Readonl
     const pending: Promise<void>[] = [];
     for (const [typename, records] of byType) {
       const ahead = decider.decideAhead(readsOf.get(typename)!(info), records, context);
-      if (ahead) pending.push(ahead);
+      if (typeof ahead !== "boolean") pending.push(ahead);
     }
     return pending.length === 0 ? undefined : pending.length === 1 ? pending[0] : Promise.all(pending);
   };
@@ -258,6 +267,21 @@ export function answerSettledReadsAtOnce(
       continue;
     }
     const settledRead = decider.settledReadOf(policy);
+    if (own === defaultFieldResolver) {
+      // Most fields of a list's records are columns: read as graphql-js's default resolver reads
+      // them, without calling it (thousands a request); a method or a promise goes to it as before.
+      field.resolve = (parent, args, context: WithPolicy, info) => {
+        if (settledRead(parent, args, context) !== true) return shielded(parent, args, context, info);
+        let value: unknown;
+        try {
+          value = (parent as Record<string, unknown>)[info.fieldName];
+        } catch (error) {
+          return fallbackError(error, parent, args, context, info);
+        }
+        return typeof value === "function" || isPromise(value) ? answerOwn(own, fallbackError, parent, args, context, info) : value;
+      };
+      continue;
+    }
     field.resolve = (parent, args, context: WithPolicy, info) => {
       if (settledRead(parent, args, context) !== true) return shielded(parent, args, context, info);
       return answerOwn(own, fallbackError, parent, args, context, info);
@@ -363,7 +387,8 @@ function* objectFields(schema: GraphQLSchema): Generator<[GraphQLObjectType, Gra
 
 /**
  * Per selection (the field nodes graphql-js hands every item of a list alike), the reads to
- * decide ahead: one policy per distinct read, no write, none already decided with `without`.
+ * decide ahead: one policy per distinct read, no write, none already decided with `without`,
+ * none that depends on the caller alone (`ReadDecider.perRequest`).
  */
 function selectionReads(recordType: GraphQLObjectType, byCoordinate: ReadonlyMap<string, FieldPolicy>, decider: ReadDecider, without?: FieldPolicy) {
   // Keyed by the field's node in the (cached, parsed once) document when it is the only one: graphql-js
@@ -374,7 +399,8 @@ function selectionReads(recordType: GraphQLObjectType, byCoordinate: ReadonlyMap
     let found = bySelection.get(selection);
     if (!found) {
       const reads = new Map<string, FieldPolicy>();
-      for (const policy of selectedPolicies(recordType, info, byCoordinate, decider.argumentsMatter)) if (!policy.writes) reads.set(decider.readKeys.get(policy)!, policy);
+      // Reads that depend on the caller alone are decided once per request, by the first field that asks.
+      for (const policy of selectedPolicies(recordType, info, byCoordinate, decider.argumentsMatter)) if (!policy.writes && !decider.perRequest.has(policy)) reads.set(decider.readKeys.get(policy)!, policy);
       if (without) reads.delete(decider.readKeys.get(without)!);
       bySelection.set(selection, (found = [...reads.values()]));
     }
