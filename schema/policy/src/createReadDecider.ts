@@ -231,7 +231,7 @@ export function createReadDecider(options: ReadDeciderOptions): ReadDecider {
     for (const record of records) {
       for (const plan of list) {
         const attempt = tryRead(plan, record, context, memo);
-        if (attempt === PENDING) (open ??= []).push([plan, record]);
+        if (attempt === PENDING) (open ??= []).push(revisited(plan, record, memo));
         else allowed &&= attempt === true;
       }
     }
@@ -248,7 +248,7 @@ export function createReadDecider(options: ReadDeciderOptions): ReadDecider {
     forgetWaits();
     return Promise.allSettled(waiting).then(() => {
       let still: [ReadPlan, object][] | undefined;
-      for (const pair of open) if (tryRead(pair[0], pair[1], context, memo) === PENDING) (still ??= []).push(pair);
+      for (const pair of open) if (tryRead(pair[0], pair[1], context, memo) === PENDING) (still ??= []).push(revisited(pair[0], pair[1], memo));
       return next(still, context, memo);
     });
   }
@@ -403,28 +403,43 @@ export function createReadDecider(options: ReadDeciderOptions): ReadDecider {
   }
 
   /**
-   * The record's controllers in this request, kept per record and scope. A list's records that
-   * name the same controllers as the record before share one `Controllers` (and its agreements).
+   * The record's controllers in this request. A finder's answer at once is kept for the last
+   * record asked about only: a record's reads are tried one after another (`decideAhead`), and an
+   * entry per record would live, and be copied by the collector, as long as the request. One it
+   * waits for, or a failure, is kept per record and scope. A list's records that name the same
+   * controllers as the record before share one `Controllers` (and its agreements).
    */
   function controllersIn(plan: ReadPlan, record: object, context: WithPolicy, memo: RequestMemo): Found<Controllers> {
-    const found = factsOf(memo.controllers, plan.scope);
-    const known = found.get(record);
+    const last = memo.lastControllers;
+    if (last.record === record && last.scope === plan.scope) return last.controllers!;
+    const known = memo.controllers.get(plan.scope)?.get(record);
     if (known !== undefined) return known;
     try {
       const value = plan.findControllers?.(record, NO_ARGUMENTS, context) ?? [];
       if (!isPromise(value)) {
-        // Kept: unlike a subject, controllers may be worked out from the request's facts (mobility's
-        // Person: the employers among the person's memberships), not read off a column.
         const controllers = sameList(lastControllers.list, value) ? lastControllers : (lastControllers = controllersFrom(value));
-        found.set(record, controllers);
+        last.record = record;
+        last.scope = plan.scope;
+        last.controllers = controllers;
         return controllers;
       }
-      return pendingIn(found, record, value.then((list) => controllersFrom(list ?? [])));
+      return pendingIn(factsOf(memo.controllers, plan.scope), record, value.then((list) => controllersFrom(list ?? [])));
     } catch (error) {
       const failed = new Failed(error);
-      found.set(record, failed);
+      factsOf(memo.controllers, plan.scope).set(record, failed);
       return failed;
     }
+  }
+
+  /**
+   * A read to try again once what it waits on is in: the controllers just found for its record
+   * (`controllersIn`'s last) are kept for that record, so that the next pass, which comes back to
+   * it after the list's other records, does not work them out again.
+   */
+  function revisited(plan: ReadPlan, record: object, memo: RequestMemo): [ReadPlan, object] {
+    const last = memo.lastControllers;
+    if (last.record === record) factsOf(memo.controllers, last.scope!).set(record, last.controllers!);
+    return [plan, record];
   }
 
   /** What a shared decision's requirement sees: what it declares it reads, and nothing else (touching more throws: it fails closed). */
@@ -473,7 +488,7 @@ export function createReadDecider(options: ReadDeciderOptions): ReadDecider {
     for (const call of calls) {
       const plan = callPlanOf(call.policy);
       const record = new RootCall(call.parent, call.args);
-      if (tryRead(plan, record, context, memo) === PENDING) (open ??= []).push([plan, record]);
+      if (tryRead(plan, record, context, memo) === PENDING) (open ??= []).push(revisited(plan, record, memo));
     }
     return next(open, context, memo);
   }
@@ -828,6 +843,8 @@ interface RequestMemo {
   /** By scope, then record. */
   subjects: Map<string, Map<object, Found<string | null>>>;
   controllers: Map<string, Map<object, Found<Controllers>>>;
+  /** The controllers a finder answered at once for the last record asked about (`controllersIn`). */
+  lastControllers: { record: object | undefined; scope: string | undefined; controllers: Controllers | undefined };
   /** The request's policy context, except that recording an access is refused (see `requestMemo`). */
   unrecording: PolicyContext;
 }
@@ -858,6 +875,7 @@ function requestMemo(policy: PolicyContext): RequestMemo {
       shared: new Map(),
       subjects: new Map(),
       controllers: new Map(),
+      lastControllers: { record: undefined, scope: undefined, controllers: undefined },
       unrecording: {
         ...policy,
         lookups: {
