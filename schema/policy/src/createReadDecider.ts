@@ -269,6 +269,24 @@ export function createReadDecider(options: ReadDeciderOptions): ReadDecider {
     if (plan.callerAt >= 0) return callerRead(plan, context, memo);
     const known = keptRead(plan, record, memo);
     if (known !== undefined) return known;
+    const attempt = alternativesOf(plan, record, context, memo);
+    return typeof attempt === "boolean" ? keepRead(plan, record, memo, attempt) : attempt;
+  }
+
+  /**
+   * A read that depends on the caller alone (`ReadDecider.perRequest`), decided once per request:
+   * its alternatives in order, as `tryRead` takes them, without a record. Kept when decided.
+   */
+  function callerRead(plan: ReadPlan, context: WithPolicy, memo: RequestMemo): Attempt {
+    const known = memo.callerReads[plan.callerAt];
+    if (known !== undefined) return known;
+    const attempt = alternativesOf(plan, NO_RECORD, context, memo);
+    if (typeof attempt === "boolean") memo.callerReads[plan.callerAt] = attempt;
+    return attempt;
+  }
+
+  /** A read's alternatives and their steps, in order, as far as they go without waiting (`tryRead`); nothing kept. */
+  function alternativesOf(plan: ReadPlan, record: object, context: WithPolicy, memo: RequestMemo): Attempt {
     const { steps } = plan;
     for (let index = 0; index < steps.length; index += 1) {
       if (plan.recording[index]) return STOP;
@@ -282,32 +300,9 @@ export function createReadDecider(options: ReadDeciderOptions): ReadDecider {
         }
         return attempt;
       }
-      if (all) return keepRead(plan, record, memo, true);
+      if (all) return true;
     }
-    return keepRead(plan, record, memo, false);
-  }
-
-  /**
-   * A read that depends on the caller alone (`ReadDecider.perRequest`), decided once per request:
-   * its alternatives in order, as `tryRead` takes them, without a record. Kept when decided.
-   */
-  function callerRead(plan: ReadPlan, context: WithPolicy, memo: RequestMemo): Attempt {
-    const known = memo.callerReads[plan.callerAt];
-    if (known !== undefined) return known;
-    for (const alternative of plan.steps) {
-      let all = true;
-      for (const step of alternative) {
-        const attempt = tryShared(plan, step, NO_RECORD, context, memo);
-        if (attempt === true) continue;
-        if (attempt === false) {
-          all = false;
-          break;
-        }
-        return attempt;
-      }
-      if (all) return (memo.callerReads[plan.callerAt] = true);
-    }
-    return (memo.callerReads[plan.callerAt] = false);
+    return false;
   }
 
   function tryStep(plan: ReadPlan, step: Step, record: object, context: WithPolicy, memo: RequestMemo): Attempt {
