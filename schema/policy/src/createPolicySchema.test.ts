@@ -427,6 +427,29 @@ describe("controllers and processors", () => {
     }
   });
 
+  it("does not evaluate a requirement for one role for a caller without that role", async () => {
+    // care-team holds only for therapists (`role`): sam, support staff, reaches anna's diagnosis
+    // through the instruction alone, and care-team is never evaluated for him; tom's is.
+    const evaluations = vi.spyOn(builtInRequirements["care-team"]!, "evaluate");
+    try {
+      const { schema } = createPolicySchema(options());
+      const source = `{ patient(id: "anna") { diagnosis notes { id } } }`;
+      const asSam = await graphql({ schema, source, contextValue: contextFor(sam) });
+      expect(asSam).toEqual({ data: { patient: { diagnosis: "meniscus tear", notes: [{ id: "n1" }] } } });
+      expect(evaluations).not.toHaveBeenCalled();
+      const asTom = await graphql({ schema, source, contextValue: contextFor(tom) });
+      expect(asTom).toEqual({ data: { patient: { diagnosis: "meniscus tear", notes: [{ id: "n1" }] } } });
+      expect(evaluations).toHaveBeenCalled();
+      // Someone with neither the role nor an instruction reads nothing of it, the error naming no value.
+      const asEva = await graphql({ schema, source, contextValue: contextFor({ subject: "eva", role: "employer-admin", personId: "eva", organisationId: "acme" }) });
+      expect(asEva.data).toEqual({ patient: null });
+      expect(asEva.errors?.map((error) => error.extensions?.code)).toEqual(["UNAUTHORIZED_FIELD_OR_TYPE"]);
+      expect(JSON.stringify(asEva.errors)).not.toMatch(/meniscus|knee/);
+    } finally {
+      evaluations.mockRestore();
+    }
+  });
+
   it("fails closed when a requirement reads more than its declaration says, rather than sharing a wrong answer", async () => {
     // As if `self` were declared to read the caller only: shared by every record, it would
     // answer anna's question for bram too. Reading the subject it did not declare throws.

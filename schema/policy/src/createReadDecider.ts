@@ -129,6 +129,7 @@ export function createReadDecider(options: ReadDeciderOptions): ReadDecider {
         return {
           definition,
           reads,
+          role: reads ? definition.role : undefined,
           key: `${definition.perField ? policy.coordinate : scope}|${definition.ofRecord ? "-" : declared}|${name}`,
           shared,
           sharedAt: reads ? sharedIndexes.get(shared)! : -1,
@@ -307,7 +308,8 @@ export function createReadDecider(options: ReadDeciderOptions): ReadDecider {
 
   function tryStep(plan: ReadPlan, step: Step, record: object, context: WithPolicy, memo: RequestMemo): Attempt {
     if (step.reads) return tryShared(plan, step, record, context, memo);
-    const known = memo.decisions.get(step.key)?.get(record);
+    // Most requests keep no decision of a record's own (conditions answered at once are not kept): no look-up then.
+    const known = memo.decisions.size === 0 ? undefined : memo.decisions.get(step.key)?.get(record);
     if (known !== undefined) return attemptOf(known);
     // A call's own requirements read its parent and arguments: the field's own read decides them.
     if (plan.call) return STOP;
@@ -329,6 +331,8 @@ export function createReadDecider(options: ReadDeciderOptions): ReadDecider {
    * shared decision reached in this request answers it without a look-up.
    */
   function tryShared(plan: ReadPlan, step: Step, record: object, context: WithPolicy, memo: RequestMemo): Attempt {
+    // A requirement for one role is false for every record of any other caller's request.
+    if (step.role !== undefined && context.policy.caller?.role !== step.role) return false;
     let subject: string | null = null;
     let controllers: Controllers | undefined;
     if (step.reads !== "caller") {
@@ -384,7 +388,7 @@ export function createReadDecider(options: ReadDeciderOptions): ReadDecider {
    * waits for, or a failure, is kept per record and scope.
    */
   function subjectIn(plan: ReadPlan, record: object, context: WithPolicy, memo: RequestMemo): Found<string | null> {
-    const known = memo.subjects.get(plan.scope)?.get(record);
+    const known = memo.subjects.size === 0 ? undefined : memo.subjects.get(plan.scope)?.get(record);
     if (known !== undefined) return known;
     try {
       const value = plan.findSubject?.(record, NO_ARGUMENTS, context);
@@ -407,7 +411,7 @@ export function createReadDecider(options: ReadDeciderOptions): ReadDecider {
   function controllersIn(plan: ReadPlan, record: object, context: WithPolicy, memo: RequestMemo): Found<Controllers> {
     const last = memo.lastControllers;
     if (last.record === record && last.scope === plan.scope) return last.controllers!;
-    const known = memo.controllers.get(plan.scope)?.get(record);
+    const known = memo.controllers.size === 0 ? undefined : memo.controllers.get(plan.scope)?.get(record);
     if (known !== undefined) return known;
     try {
       const value = plan.findControllers?.(record, NO_ARGUMENTS, context) ?? [];
@@ -512,7 +516,7 @@ export function createReadDecider(options: ReadDeciderOptions): ReadDecider {
   function decideWrite(policy: FieldPolicy, alternatives: PolicyAlternatives | null, subjectFrom: FieldPolicy, parent: unknown, args: Record<string, unknown>, context: WithPolicy): Decision {
     if (!alternatives) return false;
     let steps = writeSteps.get(alternatives);
-    if (!steps) writeSteps.set(alternatives, (steps = alternatives.map((alternative) => alternative.map((name) => ({ definition: requirement(name), reads: undefined, key: "", shared: "", sharedAt: -1, view: policy })))));
+    if (!steps) writeSteps.set(alternatives, (steps = alternatives.map((alternative) => alternative.map((name) => ({ definition: requirement(name), reads: undefined, role: undefined, key: "", shared: "", sharedAt: -1, view: policy })))));
     return holds(steps, policy, subjectFrom, parent, args, context, "write");
   }
 
@@ -553,6 +557,7 @@ export function createReadDecider(options: ReadDeciderOptions): ReadDecider {
     const known = decisions.get(record);
     if (known !== undefined) return decisionOf(known);
     if (!step.reads) return remember(decisions, record, definition.evaluate({ ...inputOf(reading), policy: memo.unrecording }));
+    if (step.role !== undefined && reading.context.policy.caller?.role !== step.role) return false;
     return remember(decisions, record, sharedDecision(reading, step, memo));
   }
 
@@ -758,6 +763,8 @@ interface Step {
   definition: RequirementDefinition;
   /** What its decision is shared by, for this field's declaration; undefined: the record's own. */
   reads: Reads | undefined;
+  /** A shared requirement's one role (`RequirementDefinition.role`): false at once for any other caller. */
+  role: string | undefined;
   key: string;
   shared: string;
   /** A shared step's place in a request's last agreements (`RequestMemo.lastAgreed`); -1 for a record's own. */

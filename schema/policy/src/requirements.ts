@@ -59,6 +59,13 @@ export interface RequirementDefinition {
    */
   reads?: Reads | ((field: FieldPolicy) => Reads);
   /**
+   * With `reads`: the one caller role the requirement can hold for. For a caller without it the
+   * answer is false for every record, so it is not evaluated per record or subject at all (an
+   * employer's request tries `therapist-of` on no one). Declaring a role can only turn an
+   * evaluation into a denial, never into an allowance.
+   */
+  role?: string;
+  /**
    * With `reads`: the parts of the field's declaration the answer depends on (default: all of
    * them). Fields whose declarations agree on these parts share the decision: `self` reads
    * none, so one decision per person serves all of that person's fields; `care-team` reads the
@@ -194,10 +201,15 @@ function employs(input: RequirementInput, employee: readonly MembershipFact[], a
   for (const membership of employee) employed ||= membership.role === "employee" && administered.has(membership.organisationId);
   // A record an employer controls (a membership, a report) is judged on that employer alone.
   if (!employed || input.field.personal?.controller !== "EMPLOYER") return employed;
-  const employers = employee.filter((membership) => membership.role === "employee" && administered.has(membership.organisationId)).map((m) => m.organisationId);
-  return afterWith(input.controllers(), employers, controlledByOneOf);
+  return afterWith(input.controllers(), { employee, administered }, controlledByAnEmployer);
 }
-const controlledByOneOf = (controlling: readonly string[], organisations: readonly string[]) => organisations.some((organisation) => controlling.includes(organisation));
+/** One of the record's controllers employs the person and is administered by the caller (no list of them made: this runs per record). */
+function controlledByAnEmployer(controlling: readonly string[], { employee, administered }: { employee: readonly MembershipFact[]; administered: ReadonlySet<string> }): boolean {
+  for (const membership of employee) {
+    if (membership.role === "employee" && administered.has(membership.organisationId) && controlling.includes(membership.organisationId)) return true;
+  }
+  return false;
+}
 
 const isProcessorOnInstruction: Requirement = async (input) => {
   const { policy, subject, controllers, field, mode } = input;
@@ -261,6 +273,7 @@ export const builtInRequirements: Record<string, RequirementDefinition> = {
     evaluate: (input) => andBasisHolds(input, isTherapistOf(input)),
     reads: "subject",
     declaration: ["basis", "purpose"],
+    role: "therapist",
   },
   "treating-therapist": {
     description:
@@ -268,6 +281,7 @@ export const builtInRequirements: Record<string, RequirementDefinition> = {
     evaluate: isTreatingTherapist,
     reads: "subject-and-controllers",
     declaration: [],
+    role: "therapist",
   },
   "care-team": {
     description:
@@ -275,6 +289,7 @@ export const builtInRequirements: Record<string, RequirementDefinition> = {
     evaluate: (input) => andBasisHolds(input, isTreatingTherapist(input)),
     reads: "subject-and-controllers",
     declaration: ["basis", "purpose"],
+    role: "therapist",
   },
   "employer-of": {
     description:
@@ -283,6 +298,7 @@ export const builtInRequirements: Record<string, RequirementDefinition> = {
     // The record's controllers matter only on a record an employer controls.
     reads: (field) => (field.personal?.controller === "EMPLOYER" ? "subject-and-controllers" : "subject"),
     declaration: ["controller", "basis", "purpose"],
+    role: "employer-admin",
   },
   "platform-staff": {
     description: "the caller is the platform's support staff; for operational data that is not personal only (a role alone never opens a personal field)",
