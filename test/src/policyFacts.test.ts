@@ -46,24 +46,39 @@ describe("policy facts are a published, checked contract", () => {
 
   it("reads what a rule asks beside a fact, and the caller's own facts, in the statement that reads it; then answers from them at once", async () => {
     // eva, who administers acme, asks for anna's memberships (is anna employed by an organisation
-    // eva administers?): anna's open cases and consents (does the basis still hold?) and eva's own
-    // memberships come in the same statement, and no later look-up of them reads again.
+    // eva administers?): anna's open cases (is processing restricted?) and eva's own memberships
+    // come in the same statement, and no later look-up of them reads again.
     const { lookups } = createPolicyContext(graph.database.db, personas.eva);
     graph.database.resetQueryCount();
     expect((await lookups.membershipsOf.load("anna")).map((membership) => membership.organisationId)).toContain("acme");
     expect(graph.database.queryCount).toBe(1);
-    const read = [lookups.openCasesOf.get!("anna"), lookups.consentsOf.get!("anna"), lookups.membershipsOf.get!("eva")];
+    const read = [lookups.openCasesOf.get!("anna"), lookups.membershipsOf.get!("eva")];
     expect(read.some((fact) => fact instanceof Promise)).toBe(false);
-    const [cases, consents, evas] = read as [unknown[], Set<string>, { organisationId: string; role: string }[]];
+    const [cases, evas] = read as [unknown[], { organisationId: string; role: string }[]];
     expect(cases).toEqual([]);
-    expect(consents.has("health-data")).toBe(true);
     expect(evas).toContainEqual({ organisationId: "acme", role: "employer_admin" });
-    expect(await lookups.consentsOf.load("anna")).toBe(consents);
+    expect(await lookups.openCasesOf.load("anna")).toBe(cases);
     expect(graph.database.queryCount).toBe(1);
     // A person the request has not read yet takes a statement of its own, and the caller is not read again.
     expect(await lookups.membershipsOf.load("bram")).not.toEqual([]);
     expect(graph.database.queryCount).toBe(2);
     expect(lookups.membershipsOf.get!("eva")).toBe(evas);
+    // Consents do not come with memberships (no rule that reads memberships guards data on a
+    // consent basis): asked for, they are read then, in a statement of their own.
+    const consents = lookups.consentsOf.get!("anna");
+    expect(consents).toBeInstanceOf(Promise);
+    expect(await consents).toContain("health-data");
+    expect(graph.database.queryCount).toBe(3);
+  });
+
+  it("reads a person's open cases and consents with their care relationships: a therapist's rules ask for all three", async () => {
+    const { lookups } = createPolicyContext(graph.database.db, personas.tom);
+    graph.database.resetQueryCount();
+    expect((await lookups.careRelationshipsOf.load("anna")).length).toBeGreaterThan(0);
+    const read = [lookups.openCasesOf.get!("anna"), lookups.consentsOf.get!("anna")];
+    expect(read.some((fact) => fact instanceof Promise)).toBe(false);
+    expect(read[1] as Set<string>).toContain("health-data");
+    expect(graph.database.queryCount).toBe(1);
   });
 
   it("a gateway request's read-only fetches share the facts read for it; the next request, a fetch that may write, and a fetch after it read afresh", async () => {

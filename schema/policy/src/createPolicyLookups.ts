@@ -73,10 +73,14 @@ type FactRow = { kind: Kind; person_id: string; a: string; b: string | null; c: 
 
 /**
  * A rule that needs a person's care relationships, memberships or instructions goes on to ask
- * whether the record's basis holds (open cases, consents) for the same person: those kinds are
- * asked for with it, so they come in the same statement rather than one round trip later.
+ * whether the record's basis holds (open cases, and consents where the basis is a consent) for
+ * the same person: those kinds are asked for with it, so they come in the same statement rather
+ * than one round trip later. Memberships come with open cases only: the rule that reads them
+ * (`employer-of`) guards employment, contact and trip data, none of it on a consent basis, so a
+ * consent would be read for nothing (one branch of the statement, a row per consent given). Should
+ * an employer ever read a field on a consent basis, its consents are read then, a round trip later.
  */
-const ASKED_WITH: Record<Kind, Kind[]> = { care: ["case", "consent"], membership: ["case", "consent"], instruction: ["case", "consent"], consent: [], case: [] };
+const ASKED_WITH: Record<Kind, Kind[]> = { care: ["case", "consent"], membership: ["case"], instruction: ["case", "consent"], consent: [], case: [] };
 
 const { careRelationships, memberships, consents, instructions, openCases, recordStaffAccess } = policyFacts;
 const current = (started: string, ended: string) => `${started} <= $2::date and (${ended} is null or ${ended} > $2::date)`;
