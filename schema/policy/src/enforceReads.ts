@@ -182,6 +182,14 @@ export function decideEntitiesAhead(schema: GraphQLSchema, byCoordinate: Readonl
   const readsOf = new Map<string, (info: GraphQLResolveInfo) => FieldPolicy[]>();
   for (const type of Object.values(schema.getTypeMap())) if (isObjectType(type) && !type.name.startsWith("_")) readsOf.set(type.name, selectionReads(type, byCoordinate, decider));
   const decide = (entities: unknown[], representations: readonly { __typename?: unknown }[], context: WithPolicy, info: GraphQLResolveInfo) => {
+    // One representation per fetch is what the planner sends for each alias: no grouping by type then.
+    if (entities.length === 1) {
+      const entity = entities[0];
+      const reads = readsOf.get(representations[0]?.__typename as string);
+      if (typeof entity !== "object" || entity === null || !reads) return undefined;
+      const ahead = decider.decideAhead(reads(info), entities as object[], context);
+      return typeof ahead === "boolean" ? undefined : ahead;
+    }
     const byType = new Map<string, object[]>();
     entities.forEach((entity, index) => {
       const typename = representations[index]?.__typename;

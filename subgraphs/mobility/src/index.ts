@@ -29,13 +29,8 @@ export function createSubgraph({ database, log, partnerFields }: SubgraphDeps): 
     // The platform controls cards and trips; the reimbursement report (`workTrips`) is also the
     // record of each current employer that orders it.
     controllers: {
-      Person: (person: { id: string }, _: unknown, { policy }: MobilityContext) => {
-        // At once when this request has the person's memberships (the list's look-ups read them together).
-        return after(getFact(policy.lookups.membershipsOf, person.id), (memberships: readonly MembershipFact[]) => [
-          PLATFORM_CONTROLLER,
-          ...memberships.filter((m) => m.role === "employee").map((m) => m.organisationId),
-        ]);
-      },
+      // At once when this request has the person's memberships (the list's look-ups read them together).
+      Person: (person: { id: string }, _: unknown, { policy }: MobilityContext) => after(getFact(policy.lookups.membershipsOf, person.id), platformAndEmployers),
       MobilityCard: () => [PLATFORM_CONTROLLER],
       Trip: () => [PLATFORM_CONTROLLER],
     },
@@ -51,6 +46,21 @@ export function createSubgraph({ database, log, partnerFields }: SubgraphDeps): 
     // A person may have trips without a card and cards without trips: either counts as data.
     ...createSubgraphStore(database, { name, migrationsFolder: new URL("../drizzle", import.meta.url), probes: [trips, mobilityCards], seed: seedDemoData }),
   };
+}
+
+/**
+ * A person's report controllers: the platform and each current employer. Worked out once per
+ * memberships as a request read them (the facts' own array, never changed once read, and gone
+ * with the request), not once per decision.
+ */
+const controllersByMemberships = new WeakMap<readonly MembershipFact[], readonly string[]>();
+function platformAndEmployers(memberships: readonly MembershipFact[]): readonly string[] {
+  let controllers = controllersByMemberships.get(memberships);
+  if (!controllers) {
+    controllers = Object.freeze([PLATFORM_CONTROLLER, ...memberships.filter((membership) => membership.role === "employee").map((membership) => membership.organisationId)]);
+    controllersByMemberships.set(memberships, controllers);
+  }
+  return controllers;
 }
 
 export * as tables from "./db/tables.ts";
