@@ -457,16 +457,36 @@ describe("controllers and processors", () => {
   });
 
   it("shares a decision between fields whose declarations agree on the parts the requirement declares it reads", async () => {
-    // `self` reads no part of the declaration: anna's name (IDENTITY), email (CONTACT) and
-    // diagnosis (HEALTH) share one decision; the root field, found from its arguments, has its own.
+    // `self` reads no part of the declaration, not even whether there is one: anna's name
+    // (IDENTITY), email (CONTACT) and diagnosis (HEALTH), and the root field that reaches her (not
+    // personal, found from its arguments), share one decision about her.
     const evaluations = vi.spyOn(builtInRequirements.self!, "evaluate");
     try {
       const { schema } = createPolicySchema(options());
       const result = await graphql({ schema, source: `{ patient(id: "anna") { name email diagnosis } }`, contextValue: contextFor(anna) });
       expect(result).toEqual({ data: { patient: { name: "Anna", email: "anna@example.nl", diagnosis: "meniscus tear" } } });
-      expect(evaluations).toHaveBeenCalledTimes(2);
+      expect(evaluations).toHaveBeenCalledTimes(1);
     } finally {
       evaluations.mockRestore();
+    }
+  });
+
+  it("fails closed when a requirement that declares no part of the declaration asks whether there is one", async () => {
+    // `self`'s decision about anna is shared by the root field that reaches her (not personal) and
+    // her own fields (personal), so it must not tell them apart. As if it let anyone read what is
+    // not personal: shared, the root field's yes would answer for her name too. Asking throws.
+    const self = builtInRequirements.self!;
+    const declared = self.evaluate;
+    self.evaluate = (input) => input.field.personal === null || declared(input);
+    try {
+      const { schema } = createPolicySchema(options());
+      const eva: Caller = { subject: "eva", role: "employer-admin", personId: "eva", organisationId: "acme" };
+      const result = await graphql({ schema, source: `{ patient(id: "anna") { id name } }`, contextValue: contextFor(eva) });
+      expect((result.data?.patient as { name: unknown } | null)?.name ?? null).toBeNull();
+      expect(result.errors?.map((error) => [error.path, error.extensions?.code])).toContainEqual([["patient", "name"], "POLICY_EVALUATION_FAILED"]);
+      expect(JSON.stringify(result)).not.toContain("Anna");
+    } finally {
+      self.evaluate = declared;
     }
   });
 

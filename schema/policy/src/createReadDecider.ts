@@ -123,7 +123,9 @@ export function createReadDecider(options: ReadDeciderOptions): ReadDecider {
         const reads = typeof definition.reads === "function" ? definition.reads(policy) : definition.reads;
         // What the decision depends on of the field's declaration: for a shared requirement, the parts it declares; else all.
         const parts = reads ? (definition.declaration ?? ALL_PARTS) : ALL_PARTS;
-        const declared = policy.personal ? parts.map((part) => policy.personal![part] ?? "").join("|") : "-";
+        // A requirement that reads no part of the declaration sees none of it, not even whether there
+        // is one (`declarationView`): personal and other fields share its decision.
+        const declared = parts.length === 0 ? "" : policy.personal ? parts.map((part) => policy.personal![part] ?? "").join("|") : "-";
         const shared = `${declared}|${name}`;
         if (reads && !sharedIndexes.has(shared)) sharedIndexes.set(shared, sharedIndexes.size);
         return {
@@ -777,7 +779,8 @@ const ALL_PARTS: readonly DeclarationPart[] = ["category", "basis", "purpose", "
 
 /**
  * The field as a shared decision sees it, built once at start: its declaration's declared parts
- * (whether it is personal, and those parts). Touching any other part of the field or its
+ * (whether it is personal, and those parts; with no part declared, nothing of the declaration, not
+ * even whether there is one, so personal and other fields share it). Touching any other part of the field or its
  * declaration throws: the read fails closed. Plain frozen objects whose other properties are
  * accessors that throw, rather than proxies: a proxy's trap costs every evaluation (hundreds a
  * list request) far more than a property of an object of one shape.
@@ -788,6 +791,12 @@ function declarationView(policy: FieldPolicy, parts: readonly DeclarationPart[])
       throw new Error(`A requirement decided for every record that agrees on what it declares it reads read the field's ${what}: correct its \`reads\` or \`declaration\`.`);
     },
   });
+  if (parts.length === 0) {
+    const field: PropertyDescriptorMap = {};
+    for (const key of Object.keys(policy)) field[key] = refusing(key === "personal" ? "declaration" : key);
+    if (!("personal" in field)) field.personal = refusing("declaration");
+    return Object.freeze(Object.defineProperties({}, field)) as FieldPolicy;
+  }
   let personal: PersonalData | null = null;
   if (policy.personal) {
     const declared: PropertyDescriptorMap = {};

@@ -68,7 +68,8 @@ export interface RequirementDefinition {
   /**
    * With `reads`: the parts of the field's declaration the answer depends on (default: all of
    * them). Fields whose declarations agree on these parts share the decision: `self` reads
-   * none, so one decision per person serves all of that person's fields; `care-team` reads the
+   * none (it is not even told whether the field is personal), so one decision per person serves
+   * all of that person's fields and the root fields that reach them; `care-team` reads the
    * basis and purpose (is the consent given?), not the category. Reading any other part throws,
    * and the read fails closed.
    */
