@@ -386,15 +386,22 @@ export function createReadDecider(options: ReadDeciderOptions): ReadDecider {
 
   /**
    * The record's subject in this request. A finder's answer at once (a column of the record) is
-   * not kept: finding it again costs less than an entry per record for the whole request. One it
-   * waits for, or a failure, is kept per record and scope.
+   * kept for the last record asked about only: finding it again costs less than an entry per
+   * record for the whole request. One it waits for, or a failure, is kept per record and scope.
    */
   function subjectIn(plan: ReadPlan, record: object, context: WithPolicy, memo: RequestMemo): Found<string | null> {
+    // A record's shared steps ask one after another (`self`, then `care-team`): the last answer at once serves them all.
+    const last = memo.lastSubject;
+    if (last.record === record && last.scope === plan.scope) return last.subject;
     const known = memo.subjects.size === 0 ? undefined : memo.subjects.get(plan.scope)?.get(record);
     if (known !== undefined) return known;
     try {
       const value = plan.findSubject?.(record, NO_ARGUMENTS, context);
-      if (!isPromise(value)) return value ?? null;
+      if (!isPromise(value)) {
+        last.record = record;
+        last.scope = plan.scope;
+        return (last.subject = value ?? null);
+      }
       return pendingIn(factsOf(memo.subjects, plan.scope), record, value.then((subject) => subject ?? null));
     } catch (error) {
       const failed = new Failed(error);
@@ -856,6 +863,8 @@ interface RequestMemo {
   controllers: Map<string, Map<object, Found<Controllers>>>;
   /** The controllers a finder answered at once for the last record asked about (`controllersIn`). */
   lastControllers: { record: object | undefined; scope: string | undefined; controllers: Controllers | undefined };
+  /** The subject a finder answered at once for the last record asked about (`subjectIn`). */
+  lastSubject: { record: object | undefined; scope: string | undefined; subject: string | null };
   /** The request's policy context, except that recording an access is refused (see `requestMemo`). */
   unrecording: PolicyContext;
 }
@@ -887,6 +896,7 @@ function requestMemo(policy: PolicyContext): RequestMemo {
       subjects: new Map(),
       controllers: new Map(),
       lastControllers: { record: undefined, scope: undefined, controllers: undefined },
+      lastSubject: { record: undefined, scope: undefined, subject: null },
       unrecording: {
         ...policy,
         lookups: {

@@ -25,6 +25,18 @@ export function patientOfExerciseRow(exercise: { programId: string }, { loaders 
 }
 
 /** The practices with a care relationship with the person: the controllers of their therapy records. */
-export function practicesTreating(personId: string, { policy }: TherapyContext): string[] | Promise<string[]> {
-  return after(getFact(policy.lookups.careRelationshipsOf, personId), (cares: readonly CareFact[]) => [...new Set(cares.map((care) => care.practiceId))]);
+export function practicesTreating(personId: string, { policy }: TherapyContext): readonly string[] | Promise<readonly string[]> {
+  return after(getFact(policy.lookups.careRelationshipsOf, personId), practicesOf);
+}
+
+/**
+ * The practices of a person's care relationships, worked out once per relationships as a request
+ * read them (the facts' own array, never changed once read, and gone with the request), not once
+ * per decision.
+ */
+const practicesByCares = new WeakMap<readonly CareFact[], readonly string[]>();
+function practicesOf(cares: readonly CareFact[]): readonly string[] {
+  let practices = practicesByCares.get(cares);
+  if (!practices) practicesByCares.set(cares, (practices = Object.freeze([...new Set(cares.map((care) => care.practiceId))])));
+  return practices;
 }
