@@ -151,6 +151,7 @@ const sam: Caller = { subject: "sam", role: "support", personId: "sam" };
 const noor: Caller = { subject: "noor", role: "therapist", personId: "noor", organisationId: "oefen-amersfoort" };
 const anna: Caller = { subject: "anna", role: "subject", personId: "anna" };
 const rita: Caller = { subject: "rita", role: "researcher", personId: "rita" };
+const eva: Caller = { subject: "eva", role: "employer-admin", personId: "eva", organisationId: "acme" };
 
 describe("createPolicySchema", () => {
   it("lets the care team read a consenting patient's diagnosis and refuses the same field without consent", async () => {
@@ -441,12 +442,31 @@ describe("controllers and processors", () => {
       expect(asTom).toEqual({ data: { patient: { diagnosis: "meniscus tear", notes: [{ id: "n1" }] } } });
       expect(evaluations).toHaveBeenCalled();
       // Someone with neither the role nor an instruction reads nothing of it, the error naming no value.
-      const asEva = await graphql({ schema, source, contextValue: contextFor({ subject: "eva", role: "employer-admin", personId: "eva", organisationId: "acme" }) });
+      const asEva = await graphql({ schema, source, contextValue: contextFor(eva) });
       expect(asEva.data).toEqual({ patient: null });
       expect(asEva.errors?.map((error) => error.extensions?.code)).toEqual(["UNAUTHORIZED_FIELD_OR_TYPE"]);
       expect(JSON.stringify(asEva.errors)).not.toMatch(/meniscus|knee/);
     } finally {
       evaluations.mockRestore();
+    }
+  });
+
+  it("declares a role only on requirements that never hold for a caller without it", async () => {
+    // The gate answers false without evaluating: that must be the answer the requirement itself
+    // gives. Here each would hold for its own role (tom treats anna; eva administers her employer).
+    const gated = Object.entries(builtInRequirements).filter(([, definition]) => definition.role);
+    expect(gated.map(([name]) => name).sort()).toEqual(["care-team", "employer-of", "therapist-of", "treating-therapist"]);
+    const memberships: Record<string, { organisationId: string; role: string }[]> = {
+      anna: [{ organisationId: "acme", role: "employee" }],
+      eva: [{ organisationId: "acme", role: "employer_admin" }],
+    };
+    for (const [name, definition] of gated) {
+      for (const caller of [tom, eva, sam, anna, rita]) {
+        const { policy } = contextFor(caller);
+        policy.lookups.membershipsOf = new DataLoader(async (ids: readonly string[]) => ids.map((id) => memberships[id] ?? []));
+        const input = { policy, field: { coordinate: "Patient.name", personal: null }, parent: {}, args: {}, mode: "read", partnerFields: new Map(), subject: () => "anna", controllers: () => ["fysio-utrecht", "acme"] };
+        expect([name, caller.subject, await definition.evaluate(input as never)]).toEqual([name, caller.subject, caller.role === definition.role]);
+      }
     }
   });
 
@@ -480,7 +500,6 @@ describe("controllers and processors", () => {
     self.evaluate = (input) => input.field.personal === null || declared(input);
     try {
       const { schema } = createPolicySchema(options());
-      const eva: Caller = { subject: "eva", role: "employer-admin", personId: "eva", organisationId: "acme" };
       const result = await graphql({ schema, source: `{ patient(id: "anna") { id name } }`, contextValue: contextFor(eva) });
       expect((result.data?.patient as { name: unknown } | null)?.name ?? null).toBeNull();
       expect(result.errors?.map((error) => [error.path, error.extensions?.code])).toContainEqual([["patient", "name"], "POLICY_EVALUATION_FAILED"]);

@@ -333,8 +333,7 @@ export function createReadDecider(options: ReadDeciderOptions): ReadDecider {
    * shared decision reached in this request answers it without a look-up.
    */
   function tryShared(plan: ReadPlan, step: Step, record: object, context: WithPolicy, memo: RequestMemo): Attempt {
-    // A requirement for one role is false for every record of any other caller's request.
-    if (step.role !== undefined && context.policy.caller?.role !== step.role) return false;
+    if (outOfRole(step, context.policy)) return false;
     let subject: string | null = null;
     let controllers: Controllers | undefined;
     if (step.reads !== "caller") {
@@ -566,7 +565,7 @@ export function createReadDecider(options: ReadDeciderOptions): ReadDecider {
     const known = decisions.get(record);
     if (known !== undefined) return decisionOf(known);
     if (!step.reads) return remember(decisions, record, definition.evaluate({ ...inputOf(reading), policy: memo.unrecording }));
-    if (step.role !== undefined && reading.context.policy.caller?.role !== step.role) return false;
+    if (outOfRole(step, reading.context.policy)) return false;
     return remember(decisions, record, sharedDecision(reading, step, memo));
   }
 
@@ -626,6 +625,9 @@ export function createReadDecider(options: ReadDeciderOptions): ReadDecider {
   const perRequest = new Set(options.policies.filter((policy) => plans.get(policy)!.callerAt >= 0));
   return { argumentsMatter, readKeys, perRequest, settledRead, settledReadOf, decideRead, decideWrite, decideAhead, settledAhead, decideCall, decideCallsAhead };
 }
+
+/** A requirement for one role (`RequirementDefinition.role`), asked for another caller: false for every record, unevaluated. */
+const outOfRole = (step: Step, policy: PolicyContext) => step.role !== undefined && policy.caller?.role !== step.role;
 
 /** What a read's decision depends on: its steps, alternative by alternative (`ReadDecider.readKeys`). */
 const readKeyOf = (steps: readonly (readonly Step[])[]) => steps.map((alternative) => alternative.map((step) => step.key).join("&")).join("|");

@@ -17,6 +17,7 @@ export { policyFacts, verifyPolicyFacts } from "./policyFacts.ts";
 export type { PolicyFact } from "./policyFacts.ts";
 export type { Condition, Requirement, RequirementDefinition } from "./requirements.ts";
 export { after } from "./maybe.ts";
+export { oncePerFacts } from "./oncePerFacts.ts";
 export type { Maybe } from "./maybe.ts";
 export { SettledLoader } from "./SettledLoader.ts";
 export type { CareFact, FactsSharing, Instruction, MembershipFact, OpenCase, PolicyLookups, StaffAccess } from "./createPolicyLookups.ts";

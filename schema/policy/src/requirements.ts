@@ -2,6 +2,7 @@ import type { FieldPolicy } from "./readFieldPolicies.ts";
 import { CONSENT_BASES } from "./readFieldPolicies.ts";
 import type { CareFact, FactLoader, MembershipFact, OpenCase } from "./createPolicyLookups.ts";
 import { after, afterWith, isPromise, type Maybe } from "./maybe.ts";
+import { oncePerFacts } from "./oncePerFacts.ts";
 import type { PolicyContext } from "./PolicyContext.ts";
 
 /** The organisation id of the platform itself: the controller of the records it decides over. */
@@ -172,17 +173,10 @@ function treatedBy(cares: readonly CareFact[], me: string): boolean {
   return false;
 }
 
-/**
- * The organisations an admin administers, from their memberships as this request read them:
- * found once per request rather than once per evaluation (keyed by the facts' own array, which
- * lives as long as the request's facts do, and is never changed once read).
- */
-const administered = new WeakMap<readonly MembershipFact[], ReadonlySet<string>>();
-function administeredBy(memberships: readonly MembershipFact[]): ReadonlySet<string> {
-  let found = administered.get(memberships);
-  if (!found) administered.set(memberships, (found = new Set(memberships.filter((membership) => membership.role === "employer_admin").map((membership) => membership.organisationId))));
-  return found;
-}
+/** The organisations an admin administers, from their memberships as this request read them: found once per request. */
+const administeredBy = oncePerFacts((memberships: readonly MembershipFact[]): ReadonlySet<string> =>
+  new Set(memberships.filter((membership) => membership.role === "employer_admin").map((membership) => membership.organisationId)),
+);
 
 const isEmployerOf: Requirement = (input) => {
   const me = personIn(input.policy, "employer-admin");

@@ -1,5 +1,5 @@
 import { createSubgraphStore } from "@grondslag/db";
-import { after, createPolicyContext, createPolicySchema, getFact, loadSubgraphTypeDefs, PLATFORM_CONTROLLER, type MembershipFact } from "@grondslag/policy";
+import { after, createPolicyContext, createPolicySchema, getFact, loadSubgraphTypeDefs, oncePerFacts, PLATFORM_CONTROLLER, type MembershipFact } from "@grondslag/policy";
 import { scalarResolvers, type Subgraph, type SubgraphDeps } from "@grondslag/server";
 import { conditions } from "./conditions.ts";
 import type { MobilityContext } from "./context.ts";
@@ -48,19 +48,9 @@ export function createSubgraph({ database, log, partnerFields }: SubgraphDeps): 
   };
 }
 
-/**
- * A person's report controllers: the platform and each current employer. Worked out once per
- * memberships as a request read them (the facts' own array, never changed once read, and gone
- * with the request), not once per decision.
- */
-const controllersByMemberships = new WeakMap<readonly MembershipFact[], readonly string[]>();
-function platformAndEmployers(memberships: readonly MembershipFact[]): readonly string[] {
-  let controllers = controllersByMemberships.get(memberships);
-  if (!controllers) {
-    controllers = Object.freeze([PLATFORM_CONTROLLER, ...memberships.filter((membership) => membership.role === "employee").map((membership) => membership.organisationId)]);
-    controllersByMemberships.set(memberships, controllers);
-  }
-  return controllers;
-}
+/** A person's report controllers: the platform and each current employer, once per memberships a request read. */
+const platformAndEmployers = oncePerFacts((memberships: readonly MembershipFact[]): readonly string[] =>
+  Object.freeze([PLATFORM_CONTROLLER, ...memberships.filter((membership) => membership.role === "employee").map((membership) => membership.organisationId)]),
+);
 
 export * as tables from "./db/tables.ts";

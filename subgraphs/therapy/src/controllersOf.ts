@@ -1,4 +1,4 @@
-import { after, getFact, type CareFact } from "@grondslag/policy";
+import { after, getFact, oncePerFacts, type CareFact } from "@grondslag/policy";
 import type { TherapyContext } from "./context.ts";
 
 // Which practice controls a therapy record: the practice of the therapist of the care
@@ -29,14 +29,5 @@ export function practicesTreating(personId: string, { policy }: TherapyContext):
   return after(getFact(policy.lookups.careRelationshipsOf, personId), practicesOf);
 }
 
-/**
- * The practices of a person's care relationships, worked out once per relationships as a request
- * read them (the facts' own array, never changed once read, and gone with the request), not once
- * per decision.
- */
-const practicesByCares = new WeakMap<readonly CareFact[], readonly string[]>();
-function practicesOf(cares: readonly CareFact[]): readonly string[] {
-  let practices = practicesByCares.get(cares);
-  if (!practices) practicesByCares.set(cares, (practices = Object.freeze([...new Set(cares.map((care) => care.practiceId))])));
-  return practices;
-}
+/** The practices of a person's care relationships, once per care relationships a request read. */
+const practicesOf = oncePerFacts((cares: readonly CareFact[]): readonly string[] => Object.freeze([...new Set(cares.map((care) => care.practiceId))]));
