@@ -100,6 +100,22 @@ describe("malformed input is refused before anything reads the database", () => 
     expectRefused(response, { name: "", subgraph: "identity", query, argument: "representations", code: "BAD_USER_INPUT" });
   });
 
+  // Where an operation uses its variables is found once per parsed document; their values are
+  // checked on every request: a good value, a bad one and a good one again, of one text.
+  it("checks every request's variables, though the places they are used are found once per document", async () => {
+    const query = `query ($id: ID!) { ...Who } fragment Who on Query { person(id: $id) { id } }`;
+    const refusedId: Case = { name: "", subgraph: "identity", query, argument: "id", code: "BAD_USER_INPUT" };
+    for (const [url, token] of [
+      [graph.gatewayUrl, await graph.tokenFor("anna")],
+      [graph.subgraphUrls.identity!, await asGateway("anna")],
+    ] as const) {
+      expect((await postGraphQL(url, query, token, { id: "anna" })).body).toEqual({ data: { person: { id: "anna" } } });
+      expectRefused(await postGraphQL(url, query, token, { id: NUL_ID }), refusedId);
+      expectRefused(await postGraphQL(url, query, token, { id: LONG_ID }), refusedId);
+      expect((await postGraphQL(url, query, token, { id: "anna" })).body).toEqual({ data: { person: { id: "anna" } } });
+    }
+  });
+
   it("refuses a value of an enum it does not know as a validation error, without a log line", async () => {
     const response = await postGraphQL(graph.gatewayUrl, `mutation { startSecondFactorLogin(channel: PIGEON) { challengeId } }`, await graph.tokenFor("anna"));
     expect(response.status).toBe(400);

@@ -11,14 +11,17 @@ import {
   valueFromASTUntyped,
   visit,
   visitWithTypeInfo,
+  type ArgumentNode,
   type ASTNode,
+  type DocumentNode,
   type GraphQLCompositeType,
   type GraphQLDirective,
   type GraphQLField,
   type GraphQLInputType,
+  type GraphQLSchema,
+  type OperationDefinitionNode,
   type ValidationRule,
   type ValueNode,
-  type VariableDefinitionNode,
 } from "graphql";
 import { checkScalarInput } from "./checkScalarInput.ts";
 
@@ -82,35 +85,69 @@ function inputVariablesPlugin(): ApolloServerPlugin<any> {
         async didResolveOperation({ document, operation, request, schema }) {
           if (!operation) return;
           const variables = request.variables ?? {};
-          const definitions = new Map<string, VariableDefinitionNode>(
-            (operation.variableDefinitions ?? []).map((definition) => [definition.variable.name.value, definition]),
-          );
-          const typeInfo = new TypeInfo(schema);
-          // Fragments may use the operation's variables too; only this operation's definitions count.
-          const nodes = [operation, ...document.definitions.filter((definition) => definition.kind === Kind.FRAGMENT_DEFINITION)];
-          for (const node of nodes) {
-            visit(
-              node,
-              visitWithTypeInfo(typeInfo, {
-                Argument(argumentNode) {
-                  const argument = typeInfo.getArgument();
-                  if (!argument) return;
-                  const owner = ownerOf(typeInfo.getDirective(), typeInfo.getParentType(), typeInfo.getFieldDef());
-                  walkLiteral(argumentNode.value, argument.type, () => {}, (name, type) => {
-                    if (!definitions.has(name) || !Object.hasOwn(variables, name)) return; // absent: its default was checked as a literal
-                    walkValue(variables[name], type, (typeName, value) => {
-                      const problem = checkScalarInput(typeName, value);
-                      if (problem) throw refused({ argument: argument.name, variable: name, ...owner }, typeName, problem, "BAD_USER_INPUT", argumentNode);
-                    });
-                  });
-                },
-              }),
-            );
+          for (const use of variableUsesOf(schema, document, operation)) {
+            if (!Object.hasOwn(variables, use.name)) continue; // absent: its default was checked as a literal
+            walkValue(variables[use.name], use.type, (typeName, value) => {
+              const problem = checkScalarInput(typeName, value);
+              if (problem) throw refused(use.place, typeName, problem, "BAD_USER_INPUT", use.node);
+            });
           }
         },
       };
     },
   };
+}
+
+/** A place where an operation uses one of its variables: the type there, and how a refusal names it. */
+interface VariableUse {
+  name: string;
+  type: GraphQLInputType;
+  place: Place;
+  node: ArgumentNode;
+}
+
+/**
+ * Where an operation uses its own variables, in the order the document names them: found once per
+ * schema, document and operation, not on every request. Apollo keeps a parsed document per text,
+ * so a batch of fifty entity fetches of one text walks it once rather than fifty times with
+ * `TypeInfo`; what depends on the request (the variables' values) is checked on every request.
+ * Held weakly: a document Apollo drops is dropped here too.
+ */
+const variableUses = new WeakMap<GraphQLSchema, WeakMap<DocumentNode, Map<OperationDefinitionNode, readonly VariableUse[]>>>();
+
+function variableUsesOf(schema: GraphQLSchema, document: DocumentNode, operation: OperationDefinitionNode): readonly VariableUse[] {
+  let byDocument = variableUses.get(schema);
+  if (!byDocument) variableUses.set(schema, (byDocument = new WeakMap()));
+  let byOperation = byDocument.get(document);
+  if (!byOperation) byDocument.set(document, (byOperation = new Map()));
+  let uses = byOperation.get(operation);
+  if (!uses) byOperation.set(operation, (uses = findVariableUses(schema, document, operation)));
+  return uses;
+}
+
+function findVariableUses(schema: GraphQLSchema, document: DocumentNode, operation: OperationDefinitionNode): VariableUse[] {
+  const uses: VariableUse[] = [];
+  // Fragments may use the operation's variables too; only this operation's definitions count.
+  const defined = new Set((operation.variableDefinitions ?? []).map((definition) => definition.variable.name.value));
+  if (defined.size === 0) return uses;
+  const typeInfo = new TypeInfo(schema);
+  const nodes = [operation, ...document.definitions.filter((definition) => definition.kind === Kind.FRAGMENT_DEFINITION)];
+  for (const node of nodes) {
+    visit(
+      node,
+      visitWithTypeInfo(typeInfo, {
+        Argument(argumentNode) {
+          const argument = typeInfo.getArgument();
+          if (!argument) return;
+          const place = { argument: argument.name, ...ownerOf(typeInfo.getDirective(), typeInfo.getParentType(), typeInfo.getFieldDef()) };
+          walkLiteral(argumentNode.value, argument.type, () => {}, (name, type) => {
+            if (defined.has(name)) uses.push({ name, type, place: { ...place, variable: name }, node: argumentNode });
+          });
+        },
+      }),
+    );
+  }
+  return uses;
 }
 
 type OnScalar = (typeName: string, value: unknown) => void;
