@@ -1,7 +1,7 @@
 import { median, runLoad } from "./runLoad.ts";
 import { startBothCopies } from "./startBothCopies.ts";
 
-// `pnpm --filter @grondslag/bench noise <therapist|employer|patient> [rounds] [seconds] [concurrency] [--same]`:
+// `pnpm --filter @grondslag/bench noise <therapist|employer|patient> [rounds] [seconds] [concurrency] [--same] [--settle=<seconds>]`:
 // a diagnostic, not the benchmark. How far one round of `pnpm bench` moves by chance. Rounds as
 // the benchmark's (the copy without enforcement and the one with, back to back, the order swapped
 // every round, each run from a collected heap), through the gateway, printing each round's rate
@@ -14,6 +14,10 @@ if (!Number.isInteger(rounds) || rounds < 2 || !(seconds > 0) || !Number.isInteg
   throw new Error("usage: noise <therapist|employer|patient> [rounds ≥ 2] [seconds > 0] [concurrency ≥ 1] [--same]");
 }
 const same = process.argv.includes("--same");
+// `--settle=<seconds>`: each run's first seconds are load, not measured, as `pnpm bench` settles each run after its collection (./runLoad.ts).
+const settleArgument = process.argv.find((argument) => argument.startsWith("--settle="));
+const settle = settleArgument ? Number(settleArgument.slice("--settle=".length)) : 0;
+if (!(settle >= 0)) throw new Error("usage: --settle=<seconds ≥ 0>");
 
 const { operation, send, stop } = await startBothCopies(which);
 const senders = { on: send.gateway.on, off: same ? send.gateway.on : send.gateway.off };
@@ -24,8 +28,11 @@ const cpuRatios: number[] = [];
 for (let round = 0; round < rounds; round += 1) {
   const runs: Partial<Record<"on" | "off", { rate: number; cpu: number }>> = {};
   for (const variant of round % 2 === 0 ? (["off", "on"] as const) : (["on", "off"] as const)) {
-    const before = process.cpuUsage();
-    const result = await runLoad(senders[variant], concurrency, seconds, operation.check);
+    // CPU from about when the measure begins (the collection that starts the run and the settling go uncounted; the requests in flight then straddle it).
+    let before = process.cpuUsage();
+    const measuring = settle > 0 ? setTimeout(() => (before = process.cpuUsage()), settle * 1000) : undefined;
+    const result = await runLoad(senders[variant], concurrency, seconds, operation.check, settle);
+    clearTimeout(measuring);
     const used = process.cpuUsage(before);
     runs[variant] = { rate: result.perSecond, cpu: (used.user + used.system) / 1000 / result.requests };
   }

@@ -38,29 +38,47 @@ export async function post(target: Target): Promise<Answer> {
  * A closed loop at fixed concurrency for `seconds`: each of `concurrency` workers sends the
  * next request when its last answer is in. Every answer is checked; the first error ends the
  * run with that error (a benchmark that times failures measures nothing).
+ *
+ * `settleSeconds` of the same load go first, unmeasured: each worker's measure begins when the
+ * first request it sends after them is sent, so the measured requests are whole ones and the load
+ * never pauses between the two. Why (`main.ts` settles every run): the run starts with a full
+ * collection, which also drops optimised code (see below), and the graph runs slower until it is
+ * compiled again; a graph that serves never forces one, so that second is not what it costs.
  */
-export async function runLoad(send: () => Promise<Answer>, concurrency: number, seconds: number, check: (answer: Answer) => void): Promise<LoadResult> {
+export async function runLoad(send: () => Promise<Answer>, concurrency: number, seconds: number, check: (answer: Answer) => void, settleSeconds = 0): Promise<LoadResult> {
   // Each run starts from a collected heap (where the process exposes `gc`: `pnpm bench` does), so
   // that a run does not pay for the garbage the run before it left (another path's, in a round).
+  // A forced full collection also drops the optimised code that holds weak references to objects
+  // it frees (`--trace-deopt`: "marking dependent code … reason: weak objects", some 50 to 110
+  // functions each time; the collections V8 makes by itself under load mark few), so the graph
+  // then runs at about two thirds of its rate, climbing back over a second or so as it compiles
+  // them again: callers that measure from the start (`settleSeconds` 0) measure that too.
   (globalThis as { gc?: () => void }).gc?.();
   const latencies: number[] = [];
   const started = performance.now();
-  const deadline = started + seconds * 1000;
+  const settled = started + settleSeconds * 1000;
+  const deadline = settled + seconds * 1000;
   const worker = async (): Promise<number> => {
     let answered = 0;
+    let from = started;
     let last = started;
     while (performance.now() < deadline) {
       const sent = performance.now();
       const answer = await send();
       last = performance.now();
-      latencies.push(last - sent);
       check(answer);
+      if (sent < settled) {
+        // Still settling: the next request, sent now, is the first this worker measures.
+        from = last;
+        continue;
+      }
+      latencies.push(last - sent);
       answered += 1;
     }
-    return answered === 0 ? 0 : answered / ((last - started) / 1000);
+    return answered === 0 ? 0 : answered / ((last - from) / 1000);
   };
   const rates = await Promise.all(Array.from({ length: concurrency }, worker));
-  return { requests: latencies.length, seconds: (performance.now() - started) / 1000, perSecond: rates.reduce((sum, rate) => sum + rate, 0), latencies };
+  return { requests: latencies.length, seconds: (performance.now() - settled) / 1000, perSecond: rates.reduce((sum, rate) => sum + rate, 0), latencies };
 }
 
 /** The latency below which `fraction` of the requests fell (nearest rank). */
