@@ -41,9 +41,10 @@ export async function post(target: Target): Promise<Answer> {
  *
  * `settleSeconds` of the same load go first, unmeasured: each worker's measure begins when the
  * first request it sends after them is sent, so the measured requests are whole ones and the load
- * never pauses between the two. Why (`main.ts` settles every run): the run starts with a full
- * collection, which also drops optimised code (see below), and the graph runs slower until it is
- * compiled again; a graph that serves never forces one, so that second is not what it costs.
+ * never pauses between the two. Why: the run starts with a full collection, which also drops
+ * optimised code (see below), and the graph runs slower until it is compiled again; a graph that
+ * serves never forces one. `pnpm bench` does not settle its runs (yet): see docs/performance.md,
+ * "The collection before every run"; `noise --settle=…` does.
  */
 export async function runLoad(send: () => Promise<Answer>, concurrency: number, seconds: number, check: (answer: Answer) => void, settleSeconds = 0): Promise<LoadResult> {
   // Each run starts from a collected heap (where the process exposes `gc`: `pnpm bench` does), so
