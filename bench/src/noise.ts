@@ -14,7 +14,7 @@ if (!Number.isInteger(rounds) || rounds < 2 || !(seconds > 0) || !Number.isInteg
   throw new Error("usage: noise <therapist|employer|patient> [rounds ≥ 2] [seconds > 0] [concurrency ≥ 1] [--same]");
 }
 const same = process.argv.includes("--same");
-// `--settle=<seconds>`: each run's first seconds are load, not measured, as `pnpm bench` settles each run after its collection (./runLoad.ts).
+// `--settle=<seconds>`: each run's first seconds are load, not measured (./runLoad.ts; `pnpm bench` does not settle its runs).
 const settleArgument = process.argv.find((argument) => argument.startsWith("--settle="));
 const settle = settleArgument ? Number(settleArgument.slice("--settle=".length)) : 0;
 if (!(settle >= 0)) throw new Error("usage: --settle=<seconds ≥ 0>");
