@@ -1,5 +1,5 @@
-import { readdirSync, readFileSync } from "node:fs";
 import type { Answer } from "./operations.ts";
+import { postgresCpu } from "./procCpu.ts";
 import { median } from "./runLoad.ts";
 import { startBothCopies } from "./startBothCopies.ts";
 
@@ -21,22 +21,6 @@ const paths: Record<string, () => Promise<Answer>> = {
   "direct on  ": send.direct.on,
   "direct off ": send.direct.off,
 };
-/** CPU ms of every postgres process on the box (utime + stime, clock ticks of 10 ms). */
-function postgresCpu(): number {
-  let ticks = 0;
-  for (const pid of readdirSync("/proc")) {
-    if (!/^\d+$/.test(pid)) continue;
-    try {
-      const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
-      if (!stat.includes("(postgres)")) continue;
-      const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
-      ticks += Number(fields[11]) + Number(fields[12]);
-    } catch {
-      // The process ended while it was read.
-    }
-  }
-  return ticks * 10;
-}
 const pgTotals = new Map<string, number>(Object.keys(paths).map((path) => [path, 0]));
 const samples = new Map<string, number[]>(Object.keys(paths).map((path) => [path, []]));
 for (let round = -10; round < requests; round += 1) {

@@ -1,4 +1,5 @@
-import { readdirSync, readFileSync } from "node:fs";
+import { readdirSync } from "node:fs";
+import { cpuOfStat, postgresCpu } from "./procCpu.ts";
 import { runLoad } from "./runLoad.ts";
 import { startBothCopies } from "./startBothCopies.ts";
 
@@ -19,17 +20,6 @@ const [which = "therapist", roundsArgument = "6", secondsArgument = "3"] = proce
 const [rounds, seconds] = [Number(roundsArgument), Number(secondsArgument)];
 if (!Number.isInteger(rounds) || rounds < 2 || !(seconds > 0)) throw new Error("usage: threads <therapist|employer|patient> [rounds ≥ 2] [seconds > 0]");
 
-/** CPU ms (utime + stime, 10-ms ticks) of a /proc stat file; 0 when the thread or process has gone. */
-function cpuOf(path: string): number {
-  try {
-    const stat = readFileSync(path, "utf8");
-    const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
-    return (Number(fields[11]) + Number(fields[12])) * 10;
-  } catch {
-    return 0;
-  }
-}
-
 interface Sample {
   main: number;
   workers: number;
@@ -40,20 +30,11 @@ function sample(): Sample {
   let main = 0;
   let workers = 0;
   for (const thread of readdirSync("/proc/self/task")) {
-    const used = cpuOf(`/proc/self/task/${thread}/stat`);
+    const used = cpuOfStat(`/proc/self/task/${thread}/stat`);
     if (Number(thread) === process.pid) main += used;
     else workers += used;
   }
-  let postgres = 0;
-  for (const pid of readdirSync("/proc")) {
-    if (!/^\d+$/.test(pid)) continue;
-    try {
-      if (readFileSync(`/proc/${pid}/stat`, "utf8").includes("(postgres)")) postgres += cpuOf(`/proc/${pid}/stat`);
-    } catch {
-      // The process ended while it was read.
-    }
-  }
-  return { main, workers, postgres };
+  return { main, workers, postgres: postgresCpu() };
 }
 
 const { operation, send, stop } = await startBothCopies(which);
