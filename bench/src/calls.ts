@@ -1,7 +1,7 @@
 import { readFileSync } from "node:fs";
 import { Session } from "node:inspector/promises";
 import { fileURLToPath } from "node:url";
-import { mappedToSources } from "./mappedToSources.ts";
+import { mappedToSources, placeOf } from "./mappedToSources.ts";
 import { startBothCopies } from "./startBothCopies.ts";
 
 // `pnpm --filter @grondslag/bench calls <therapist|employer|patient> [requests] [--direct]`: a
@@ -81,8 +81,7 @@ function placeIn(url: string): (offset: number) => string {
       else high = middle - 1;
     }
     const { callFrame } = mappedToSources({ callFrame: { url, lineNumber: low, columnNumber: offset - known[low]! } });
-    const path = callFrame.url.replace(/^.*\/node_modules\/(\.pnpm\/[^/]+\/node_modules\/)?/, "").replace(/^file:\/\/.*?\/(schema|subgraphs|packages|gateway|integrations|stack|bench)\//, "$1/");
-    return `${path}:${callFrame.lineNumber + 1}`;
+    return `${placeOf(callFrame.url)}:${callFrame.lineNumber + 1}`;
   };
 }
 

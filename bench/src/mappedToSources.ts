@@ -34,3 +34,11 @@ export function mappedToSources<T extends object>(profile: T): T {
   visit(profile);
   return profile;
 }
+
+/**
+ * A frame's place as the diagnostics print it: a package's file by its path inside the package,
+ * a file of this repository by its path from the repository's top (`schema/policy/src/…`).
+ */
+export function placeOf(url: string): string {
+  return url.replace(/^.*\/node_modules\/(\.pnpm\/[^/]+\/node_modules\/)?/, "").replace(/^file:\/\/.*?\/(schema|subgraphs|packages|gateway|integrations|stack|bench)\//, "$1/");
+}

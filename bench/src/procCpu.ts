@@ -6,14 +6,8 @@ import { readdirSync, readFileSync } from "node:fs";
 
 /** CPU ms of one /proc `stat` file (a process or a thread); 0 when it has gone. */
 export function cpuOfStat(path: string): number {
-  try {
-    const stat = readFileSync(path, "utf8");
-    const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
-    return (Number(fields[11]) + Number(fields[12])) * 10;
-  } catch {
-    // The process or thread ended while it was read.
-    return 0;
-  }
+  const stat = readStat(path);
+  return stat === undefined ? 0 : cpuIn(stat);
 }
 
 /** CPU ms of every postgres process on the box. */
@@ -21,11 +15,23 @@ export function postgresCpu(): number {
   let total = 0;
   for (const pid of readdirSync("/proc")) {
     if (!/^\d+$/.test(pid)) continue;
-    try {
-      if (readFileSync(`/proc/${pid}/stat`, "utf8").includes("(postgres)")) total += cpuOfStat(`/proc/${pid}/stat`);
-    } catch {
-      // The process ended while it was read.
-    }
+    const stat = readStat(`/proc/${pid}/stat`);
+    if (stat?.includes("(postgres)")) total += cpuIn(stat);
   }
   return total;
+}
+
+/** A /proc `stat` file's text; undefined when its process or thread ended while it was read. */
+function readStat(path: string): string | undefined {
+  try {
+    return readFileSync(path, "utf8");
+  } catch {
+    return undefined;
+  }
+}
+
+/** utime + stime of a `stat` text, in ms (fields 14 and 15; the name before them may hold spaces). */
+function cpuIn(stat: string): number {
+  const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+  return (Number(fields[11]) + Number(fields[12])) * 10;
 }

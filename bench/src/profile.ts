@@ -5,7 +5,7 @@ import { createBenchSetup } from "./createBenchSetup.ts";
 import { createSubgraphCall, directFetches } from "./direct.ts";
 import { loadBenchEnv } from "./env.ts";
 import { QUICK, generateDataset } from "./generateDataset.ts";
-import { employerOverview, patientHome, therapistPatients, type Answer } from "./operations.ts";
+import { operationNamed, type Answer } from "./operations.ts";
 import { post, runLoad } from "./runLoad.ts";
 import { mappedToSources } from "./mappedToSources.ts";
 
@@ -21,6 +21,7 @@ const [which = "therapist", variant = "on", out = `/tmp/bench-${which}-${variant
 const heap = process.argv.includes("--heap");
 const survivors = process.argv.includes("--survivors");
 const direct = process.argv.includes("--direct");
+const build = operationNamed(which);
 const env = loadBenchEnv();
 const { enforced, unenforced } = await buildStacks();
 const stackModule = variant === "off" ? unenforced : enforced;
@@ -28,7 +29,7 @@ const { database, gatewayKey, issueToken, stackOptions } = await createBenchSetu
 const stack = await stackModule.createStack(stackOptions);
 const dataset = await generateDataset(database.db, QUICK);
 const { gatewayUrl, subgraphUrls } = await stack.listen({ gatewayPort: 0, subgraphPorts: Object.fromEntries(stack.subgraphs.map((subgraph) => [subgraph.name, 0])) });
-const operation = which === "employer" ? employerOverview(dataset, 50) : which === "patient" ? patientHome(dataset) : therapistPatients(dataset, 50);
+const operation = build(dataset);
 const target = { url: gatewayUrl, token: await issueToken(operation.caller), query: operation.query };
 const forwarding = enforced.createForwarding(gatewayKey);
 const fetches = directFetches(operation, dataset)!;

@@ -1,6 +1,6 @@
 import { writeFileSync } from "node:fs";
 import { Session } from "node:inspector/promises";
-import { mappedToSources } from "./mappedToSources.ts";
+import { mappedToSources, placeOf } from "./mappedToSources.ts";
 import { runLoad } from "./runLoad.ts";
 import { startBothCopies } from "./startBothCopies.ts";
 
@@ -49,7 +49,7 @@ writeFileSync("/tmp/profile-diff.windows.json", JSON.stringify(windows));
 /** Where a frame's time is counted: its function (with place), or the package or part of the repository it runs in. */
 function rowOf(frame: { functionName: string; url: string; lineNumber: number }): string {
   const { url } = frame;
-  const place = url.replace(/^.*\/node_modules\/(\.pnpm\/[^/]+\/node_modules\/)?/, "").replace(/^file:\/\/.*?\/(schema|subgraphs|packages|gateway|integrations|stack)\//, "$1/");
+  const place = placeOf(url);
   if (byFunction) return `${frame.functionName || "(anonymous)"} ${place}${url ? `:${frame.lineNumber + 1}` : ""}`;
   if (!url) return frame.functionName || "(native)";
   if (url.startsWith("node:")) return "node:";

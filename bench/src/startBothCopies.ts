@@ -3,7 +3,7 @@ import { createBenchSetup } from "./createBenchSetup.ts";
 import { createSubgraphCall, directFetches } from "./direct.ts";
 import { loadBenchEnv } from "./env.ts";
 import { QUICK, generateDataset } from "./generateDataset.ts";
-import { employerOverview, patientHome, therapistPatients, type Answer, type Operation } from "./operations.ts";
+import { operationNamed, type Answer, type Operation } from "./operations.ts";
 import { post } from "./runLoad.ts";
 
 /** How one request of the operation is sent, by copy (`on`: as it ships, `off`: without enforcement) and path. */
@@ -20,6 +20,7 @@ export interface Senders {
  * to send on every path. `pnpm bench` itself (main.ts) sets up the same way, for every operation.
  */
 export async function startBothCopies(which: string): Promise<{ operation: Operation; send: Senders; stop: () => Promise<void> }> {
+  const build = operationNamed(which);
   const env = loadBenchEnv();
   const { enforced, unenforced } = await buildStacks();
   const { database, gatewayKey, issueToken, stackOptions } = await createBenchSetup(enforced.createDatabase, env.DATABASE_URL);
@@ -29,7 +30,7 @@ export async function startBothCopies(which: string): Promise<{ operation: Opera
   const off = await unenforced.createStack({ ...stackOptions, seedDemoData: false });
   const ports = { gatewayPort: 0, subgraphPorts: Object.fromEntries(on.subgraphs.map((subgraph) => [subgraph.name, 0])) };
   const listening = { on: await on.listen(ports), off: await off.listen(ports) };
-  const operation = which === "employer" ? employerOverview(dataset, 50) : which === "patient" ? patientHome(dataset) : therapistPatients(dataset, 50);
+  const operation = build(dataset);
   const token = await issueToken(operation.caller);
   const forwarding = enforced.createForwarding(gatewayKey);
   const fetches = directFetches(operation, dataset)!;
