@@ -81,6 +81,34 @@ describe("policy facts are a published, checked contract", () => {
     expect(graph.database.queryCount).toBe(1);
   });
 
+  it("each kind of fact arrives as the rules read it, in one statement, on either database", async () => {
+    // The statement answers one row holding every fact as JSON: each value must come back as the
+    // rules compare it (text ids, a boolean, a list of categories, a case's kind in capitals),
+    // however the view types its column, and a text holding JSON's own characters unchanged.
+    const odd = 'HEALTH "quoted" \\ back, {braced} é';
+    await graph.database.execute(`update consent.processing_instruction set categories = array['HEALTH', 'CONTACT', E'${odd.replace(/\\/g, "\\\\").replace(/'/g, "''")}'] where id = 'fysio-utrecht-sam-anna'`);
+    try {
+      const { lookups } = createPolicyContext(graph.database.db, personas.sam);
+      graph.database.resetQueryCount();
+      const [instructions, cases, care, consents] = await Promise.all([
+        lookups.instructionsFor.load("anna"),
+        lookups.openCasesOf.load("bram"),
+        lookups.careRelationshipsOf.load("anna"),
+        lookups.consentsOf.load("anna"),
+      ]);
+      expect(graph.database.queryCount).toBe(1);
+      expect(instructions).toEqual([{ id: "fysio-utrecht-sam-anna", controllerId: "fysio-utrecht", processorPersonId: "sam", categories: ["HEALTH", "CONTACT", odd] }]);
+      expect(cases).toEqual([{ id: "case-bram-login", kind: "SUPPORT" }]);
+      expect(care).toContainEqual({ therapistPersonId: "tom", practiceId: "fysio-utrecht", active: true });
+      expect(care.every((fact) => typeof fact.active === "boolean")).toBe(true);
+      expect([...consents]).toContain("health-data");
+      const { lookups: evas } = createPolicyContext(graph.database.db, personas.eva);
+      expect(await evas.membershipsOf.load("eva")).toContainEqual({ organisationId: "acme", role: "employer_admin" });
+    } finally {
+      await graph.database.execute(`update consent.processing_instruction set categories = array['HEALTH'] where id = 'fysio-utrecht-sam-anna'`);
+    }
+  });
+
   it("a gateway request's read-only fetches share the facts read for it; the next request, a fetch that may write, and a fetch after it read afresh", async () => {
     const db = graph.database.db;
     const setAnnasHealthConsent = (state: "given" | "withdrawn") =>

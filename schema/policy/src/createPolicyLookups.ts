@@ -92,16 +92,18 @@ const current = (started: string, ended: string) => `${started} <= $2::date and 
  * One branch of the facts statement per kind, over the view its owner publishes. `$1` is the
  * persons, one text[] parameter (`= any(…)` lets each view use its person index; an
  * `in (select … from unnest(…))` made the planner loop over every consent row per person); `$2` is
- * the request's day. Each fact is a JSON array, `[kind, person, …the kind's values]`.
+ * the request's day. Each fact is a JSON array, `[kind, person, …the kind's values]`, every value
+ * cast to the type `FactRow` reads (text, boolean, text[]) whatever type a view gives its column:
+ * an id the view made a number would otherwise arrive as a JSON number and compare unequal.
  */
 const branch = (kind: Kind, person: string, relation: string, values: readonly string[], where = "") =>
-  `select json_build_array('${kind}', ${person}, ${values.join(", ")}) as fact from ${relation} where ${person} = any($1::text[])${where}`;
+  `select json_build_array('${kind}'::text, ${person}::text, ${values.join(", ")}) as fact from ${relation} where ${person} = any($1::text[])${where}`;
 const SELECTS: Record<Kind, string> = {
-  care: branch("care", "patient_id", careRelationships.relation, ["therapist_person_id", "practice_id", `(${current("started_on", "ended_on")})`]),
-  membership: branch("membership", "person_id", memberships.relation, ["organisation_id", "role"], ` and ${current("started_on", "ended_on")}`),
-  consent: branch("consent", "person_id", consents.relation, ["purpose_id"]),
-  instruction: branch("instruction", "person_id", instructions.relation, ["id", "controller_id", "processor_person_id", "categories"]),
-  case: branch("case", "person_id", openCases.relation, ["id", "kind"]),
+  care: branch("care", "patient_id", careRelationships.relation, ["therapist_person_id::text", "practice_id::text", `(${current("started_on", "ended_on")})::boolean`]),
+  membership: branch("membership", "person_id", memberships.relation, ["organisation_id::text", "role::text"], ` and ${current("started_on", "ended_on")}`),
+  consent: branch("consent", "person_id", consents.relation, ["purpose_id::text"]),
+  instruction: branch("instruction", "person_id", instructions.relation, ["id::text", "controller_id::text", "processor_person_id::text", "categories::text[]"]),
+  case: branch("case", "person_id", openCases.relation, ["id::text", "kind::text"]),
 };
 
 /** The kinds whose branch reads the day (`$2`); a statement without one takes the persons alone. */
@@ -113,7 +115,7 @@ const DATED = new Set<Kind>(["care", "membership"]);
  * row, the facts as one JSON array (`json_agg`), not a row per fact: PGlite, the embedded
  * default, runs on the graph's own thread and spends about 7 µs of it on each row it hands back
  * (100 rows, a therapist's 50 patients' care relationships and consents: 0.96 ms a run; one row
- * holding them: 0.44 ms); one `JSON.parse` reads them all, on either database.
+ * holding them: 0.40 ms); one `JSON.parse` reads them all, on either database.
  */
 const statements = new Map<string, { text: string; dated: boolean }>();
 function statementFor(kinds: readonly Kind[]): { text: string; dated: boolean } {
