@@ -129,6 +129,17 @@ function statementFor(kinds: readonly Kind[]): { text: string; dated: boolean } 
   return statement;
 }
 
+/**
+ * The facts of the statement's one row. Both drivers parse a json column; anything else fails the
+ * look-up, and with it the decision, loudly: read as no facts, it would deny every record without
+ * saying why.
+ */
+export function factsIn(answer: readonly { facts: unknown }[]): FactRow[] {
+  const facts = answer[0]?.facts;
+  if (!Array.isArray(facts)) throw new Error("The policy's facts statement did not answer a JSON array.");
+  return facts as FactRow[];
+}
+
 /** What the facts statements of a request read. */
 interface FactStore {
   facts: DataLoader<string, FactsByKind[Kind]>;
@@ -160,9 +171,7 @@ function createFactStore(db: Database, today: string, callerPersonId: string | u
     if (callerPersonId !== undefined && kinds.some((kind) => !known[kind].has(callerPersonId))) about.add(callerPersonId);
     const persons = [...about];
     const statement = statementFor(kinds);
-    const [answer] = await queryPrepared<{ facts: FactRow[] | string }>(db, statement.text, statement.dated ? [textArray(persons), today] : [textArray(persons)]);
-    // Both drivers parse a json column; should one hand back its text, it is parsed here.
-    const rows = typeof answer?.facts === "string" ? (JSON.parse(answer.facts) as FactRow[]) : (answer?.facts ?? []);
+    const rows = factsIn(await queryPrepared<{ facts: unknown }>(db, statement.text, statement.dated ? [textArray(persons), today] : [textArray(persons)]));
     // What was found, by kind and person.
     const found = new Map<Kind, Map<string, Set<string> | unknown[]>>(kinds.map((kind) => [kind, new Map()]));
     for (const row of rows) {
