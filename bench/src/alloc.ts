@@ -1,5 +1,6 @@
 import { createHook } from "node:async_hooks";
 import { GCProfiler, getHeapStatistics, type HeapSpaceStatistics } from "node:v8";
+import { promotedBy } from "./heapSpaces.ts";
 import type { Answer } from "./operations.ts";
 import { startBothCopies } from "./startBothCopies.ts";
 
@@ -42,8 +43,7 @@ for (const [path, send] of Object.entries(paths)) {
   // What the collector spent, and what the scavenges promoted to the old generation: objects
   // that outlive a scavenge are copied, and promoted ones are collected later, at more cost.
   const scavenges = collections.filter((collection) => collection.gcType === "Scavenge");
-  const oldSpace = (spaces: HeapSpaceStatistics[]) => spaces.find((found) => found.spaceName === "old_space")?.spaceUsedSize ?? 0;
-  const promoted = scavenges.reduce((sum, { beforeGC, afterGC }) => sum + oldSpace(afterGC.heapSpaceStatistics) - oldSpace(beforeGC.heapSpaceStatistics), 0);
+  const promoted = scavenges.reduce((sum, scavenge) => sum + promotedBy(scavenge), 0);
   const gcMs = collections.reduce((sum, collection) => sum + collection.cost, 0) / 1000;
   process.stdout.write(
     `${operation.name}, ${path}: ${promises} promises/request, ${(allocated / 2 ** 20 / requests).toFixed(2)} MiB allocated/request, ` +

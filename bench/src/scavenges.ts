@@ -1,4 +1,5 @@
-import { GCProfiler, type HeapSpaceStatistics } from "node:v8";
+import { GCProfiler } from "node:v8";
+import { promotedBy, spaceUsed } from "./heapSpaces.ts";
 import { runLoad } from "./runLoad.ts";
 import { startBothCopies } from "./startBothCopies.ts";
 
@@ -22,7 +23,6 @@ const { operation, send, stop } = await startBothCopies(which);
 const sends = direct ? send.direct : send.gateway;
 for (const variant of ["on", "off"] as const) await runLoad(sends[variant], 4, 2, operation.check);
 
-const spaceUsed = (spaces: HeapSpaceStatistics[], name: string) => spaces.find((space) => space.spaceName === name)?.spaceUsedSize ?? 0;
 const totals = { on: { requests: 0, scavenges: 0, costMs: 0, survived: 0 }, off: { requests: 0, scavenges: 0, costMs: 0, survived: 0 } };
 for (let round = 0; round < rounds; round += 1) {
   for (const variant of round % 2 === 0 ? (["off", "on"] as const) : (["on", "off"] as const)) {
@@ -33,13 +33,11 @@ for (let round = 0; round < rounds; round += 1) {
     const total = totals[variant];
     total.requests += result.requests;
     // The full collection that starts the run, and any other, is not a scavenge: left out.
-    for (const { gcType, cost, beforeGC, afterGC } of collections) {
-      if (gcType !== "Scavenge") continue;
-      const young = spaceUsed(afterGC.heapSpaceStatistics, "new_space");
-      const promoted = spaceUsed(afterGC.heapSpaceStatistics, "old_space") - spaceUsed(beforeGC.heapSpaceStatistics, "old_space");
+    for (const collection of collections) {
+      if (collection.gcType !== "Scavenge") continue;
       total.scavenges += 1;
-      total.costMs += cost / 1000;
-      total.survived += young + Math.max(0, promoted);
+      total.costMs += collection.cost / 1000;
+      total.survived += spaceUsed(collection.afterGC.heapSpaceStatistics, "new_space") + promotedBy(collection);
     }
   }
 }
