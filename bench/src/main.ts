@@ -6,7 +6,7 @@ import { loadBenchEnv } from "./env.ts";
 import { FULL, generateDataset, QUICK } from "./generateDataset.ts";
 import { employerOverview, patientHome, therapistPatients, type Answer, type Operation } from "./operations.ts";
 import { createSubgraphCall, directFetches } from "./direct.ts";
-import { median, percentile, post, runLoad, type LoadResult, type Target } from "./runLoad.ts";
+import { median, medianInterval, percentile, post, runLoad, type LoadResult, type Target } from "./runLoad.ts";
 
 // `pnpm bench` (full) or `pnpm bench --quick` (CI-sized): see docs/performance.md.
 const quick = process.argv.includes("--quick");
@@ -112,9 +112,9 @@ for (const operation of measured) {
     );
   }
   const ratio = roundRatios(results.on, results.off);
-  ratios.push(`policy on/off ${operation.name}: ${ratio.median.toFixed(2)}  (rounds ${ratio.rounds}; all rounds pooled ${(summary("on").rps / summary("off").rps).toFixed(2)}; requests over seconds, drains included, ${(summary("on").counted / summary("off").counted).toFixed(2)})`);
+  ratios.push(`policy on/off ${operation.name}: ${ratio.median.toFixed(2)}  (${ratio.interval}; rounds ${ratio.rounds}; all rounds pooled ${(summary("on").rps / summary("off").rps).toFixed(2)}; requests over seconds, drains included, ${(summary("on").counted / summary("off").counted).toFixed(2)})`);
   const direct = roundRatios(results.on, results.direct);
-  ratios.push(`gateway/direct ${operation.name}: ${direct.median.toFixed(2)}  (rounds ${direct.rounds}; all rounds pooled ${(summary("on").rps / summary("direct").rps).toFixed(2)})`);
+  ratios.push(`gateway/direct ${operation.name}: ${direct.median.toFixed(2)}  (${direct.interval}; rounds ${direct.rounds}; all rounds pooled ${(summary("on").rps / summary("direct").rps).toFixed(2)})`);
   if (ratio.median < 0.9) failed = true;
   print(rows.slice(-variants.length).join("\n"));
 }
@@ -125,7 +125,10 @@ print("# statements per request by list size (policy on)");
 /** Per round, the throughput of `a` over that of `b` (run back to back): their median, and each round's. */
 function roundRatios(a: LoadResult[], b: LoadResult[]) {
   const each = a.map((result, round) => result.perSecond / b[round]!.perSecond);
-  return { median: median(each), rounds: each.map((value) => value.toFixed(2)).join(" ") };
+  const { low, high, coverage } = medianInterval(each);
+  // The interval says how far this run's median could sit from the ratio the box would settle on: a
+  // median near 0.90 with an interval across it may fall on either side in the next run.
+  return { median: median(each), interval: `${Math.round(coverage * 100)} % interval of the median ${low.toFixed(2)}–${high.toFixed(2)}`, rounds: each.map((value) => value.toFixed(2)).join(" ") };
 }
 const scaling: string[] = [];
 for (const [label, build] of [["therapist patients", (n: number) => therapistPatients(dataset, n)], ["employer employees", (n: number) => employerOverview(dataset, n)]] as const) {
