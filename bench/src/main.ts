@@ -122,7 +122,7 @@ for (const operation of measured) {
 print();
 print("# statements per request by list size (policy on)");
 
-/** Per round, the throughput of `a` over that of `b` (run back to back): their median, and each round's. */
+/** Per round, the throughput of `a` over that of `b` (run back to back): their median, an interval that holds the rounds' true median with a stated chance (`medianInterval`), and each round's. */
 function roundRatios(a: LoadResult[], b: LoadResult[]) {
   const each = a.map((result, round) => result.perSecond / b[round]!.perSecond);
   const { low, high, coverage } = medianInterval(each);
