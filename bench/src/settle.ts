@@ -6,13 +6,14 @@ import { startBothCopies } from "./startBothCopies.ts";
 // on/off ratio, measured in rounds shaped as `pnpm bench` shapes them (policy off, on, direct;
 // then direct, on, off)? Each round runs twice, once as the benchmark measures (each run from its
 // full collection) and once settled (the same, then `settle` seconds of load unmeasured): the two
-// protocols alternate in pairs of rounds, so both see every order and the box's drift alike.
+// protocols alternate in pairs of rounds, so that over every four rounds each protocol runs first
+// as often as second, in either order of the paths, and both see the box's drift alike.
 // docs/performance.md, "The collection before every run", says why: the collection drops
 // optimised code, and the climb back is a cost a graph that serves does not pay.
 const [which = "employer", roundsArgument = "8", settleArgument = "0.5", secondsArgument = "1.5"] = process.argv.slice(2);
 const [rounds, settle, seconds] = [Number(roundsArgument), Number(settleArgument), Number(secondsArgument)];
-if (!Number.isInteger(rounds) || rounds < 2 || rounds % 2 !== 0 || !(settle > 0) || !(seconds > 0)) {
-  throw new Error("usage: settle <therapist|employer|patient> [rounds: even, ≥ 2] [settle seconds > 0] [measured seconds > 0]");
+if (!Number.isInteger(rounds) || rounds < 4 || rounds % 4 !== 0 || !(settle > 0) || !(seconds > 0)) {
+  throw new Error("usage: settle <therapist|employer|patient> [rounds: a multiple of 4] [settle seconds > 0] [measured seconds > 0]");
 }
 
 type Path = "on" | "off" | "direct";
