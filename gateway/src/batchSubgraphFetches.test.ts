@@ -83,4 +83,23 @@ describe("batchSubgraphFetches", () => {
     const results = await Promise.allSettled(["query A { a }", "query B { b }"].map((query) => fetcher(URL, { headers: { "x-request-id": "r1" }, body: JSON.stringify({ query }) })));
     expect(results.map((result) => result.status)).toEqual(["rejected", "rejected"]);
   });
+
+  it("hands each answer over parsed, and it reads the same whichever way it is read", async () => {
+    const subgraph = fakeSubgraph();
+    const fetcher = batchSubgraphFetches(subgraph.fetcher);
+    const queries = ["query A { a }", "query B { b }", "query C { c }", "query D { d }", "query E { e }"];
+    const responses = await Promise.all(queries.map((query) => fetcher(URL, { headers: { "x-request-id": "r1" }, body: JSON.stringify({ query }) })));
+    const expected = (index: number) => ({ data: { answered: queries[index] } });
+    for (const response of responses) {
+      expect(response).toBeInstanceOf(Response);
+      expect([response.status, response.ok, response.headers.get("content-type")]).toEqual([200, true, "application/json; charset=utf-8"]);
+    }
+    expect(await responses[0]!.json()).toEqual(expected(0));
+    expect(JSON.parse(await responses[1]!.text())).toEqual(expected(1));
+    expect(JSON.parse(new TextDecoder().decode(await responses[2]!.arrayBuffer()))).toEqual(expected(2));
+    expect(JSON.parse(await (await responses[3]!.blob()).text())).toEqual(expected(3));
+    expect(JSON.parse(await new Response(responses[4]!.body).text())).toEqual(expected(4));
+    const clone = responses[0]!.clone();
+    expect([clone.status, await clone.json()]).toEqual([200, expected(0)]);
+  });
 });
