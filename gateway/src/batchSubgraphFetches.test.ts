@@ -99,7 +99,11 @@ describe("batchSubgraphFetches", () => {
     expect(JSON.parse(new TextDecoder().decode(await responses[2]!.arrayBuffer()))).toEqual(expected(2));
     expect(JSON.parse(await (await responses[3]!.blob()).text())).toEqual(expected(3));
     expect(JSON.parse(await new Response(responses[4]!.body).text())).toEqual(expected(4));
+    // A clone is read on its own, as a real response's is: changing what one answers leaves the other's.
     const clone = responses[0]!.clone();
-    expect([clone.status, await clone.json()]).toEqual([200, expected(0)]);
+    const cloned = (await clone.json()) as { data: { answered: string } };
+    expect([clone.status, cloned]).toEqual([200, expected(0)]);
+    cloned.data.answered = "changed";
+    expect(await responses[0]!.json()).toEqual(expected(0));
   });
 });

@@ -7,23 +7,6 @@ interface Waiting {
 }
 
 /**
- * Sends the fetches one gateway request makes to one subgraph in the same turn of the event
- * loop as one HTTP request, a GraphQL batch (a JSON array of operations, which the subgraphs'
- * Apollo Server accepts with `allowBatchedHttpRequests`).
- *
- * Why: the query planner gives every alias of a root field its own entity fetch (`p0: person`,
- * `p1: person`, … each a `Flatten(Fetch)` in one `Parallel`), and each fetch used to be its own
- * request to the subgraph with its own context, so its own DataLoaders: the look-ups of a list
- * of N aliases cost N statements per kind. In one batch the operations share one context, their
- * DataLoaders batch across them, and a request costs the same statements at 5 and at 500 items.
- * The subgraph still runs and checks every operation of a batch on its own.
- *
- * Only fetches of the same request (request id) with the same forwarded caller meet; mutations
- * are never batched (the planner runs them in sequence anyway, and they keep their own request).
- * A batch holds at most `maxOperations` fetches, what the subgraph accepts: more fetches go as
- * several batches (each with its own context, so the statements then grow with the list).
- */
-/**
  * One operation's answer out of a batch, already parsed: the data source reads it with `json()`
  * as it is, rather than each of a batch's answers being written out as text and parsed again (50
  * a list request; with a body stream each, about three times the batch's own parse). Read another
@@ -52,11 +35,29 @@ class ParsedAnswer extends Response {
       arrayBuffer: { value: function arrayBuffer(this: ParsedAnswer) { return this.#written().arrayBuffer(); } },
       blob: { value: function blob(this: ParsedAnswer) { return this.#written().blob(); } },
       body: { get: function body(this: ParsedAnswer) { return this.#written().body; } },
-      clone: { value: function clone(this: ParsedAnswer) { return new ParsedAnswer(this.#answer, this.#init); } },
+      // A clone answers a copy, as a real response's clone is parsed anew: what one reader changes, the other does not see.
+      clone: { value: function clone(this: ParsedAnswer) { return new ParsedAnswer(structuredClone(this.#answer), this.#init); } },
     });
   }
 }
 
+/**
+ * Sends the fetches one gateway request makes to one subgraph in the same turn of the event
+ * loop as one HTTP request, a GraphQL batch (a JSON array of operations, which the subgraphs'
+ * Apollo Server accepts with `allowBatchedHttpRequests`).
+ *
+ * Why: the query planner gives every alias of a root field its own entity fetch (`p0: person`,
+ * `p1: person`, … each a `Flatten(Fetch)` in one `Parallel`), and each fetch used to be its own
+ * request to the subgraph with its own context, so its own DataLoaders: the look-ups of a list
+ * of N aliases cost N statements per kind. In one batch the operations share one context, their
+ * DataLoaders batch across them, and a request costs the same statements at 5 and at 500 items.
+ * The subgraph still runs and checks every operation of a batch on its own.
+ *
+ * Only fetches of the same request (request id) with the same forwarded caller meet; mutations
+ * are never batched (the planner runs them in sequence anyway, and they keep their own request).
+ * A batch holds at most `maxOperations` fetches, what the subgraph accepts: more fetches go as
+ * several batches (each with its own context, so the statements then grow with the list).
+ */
 export function batchSubgraphFetches(fetcher: typeof fetch, maxOperations = MAX_BATCH_OPERATIONS): typeof fetch {
   const open = new Map<string, { input: Parameters<typeof fetch>[0]; init: RequestInit; waiting: Waiting[] }>();
 
