@@ -95,8 +95,9 @@ export interface PagedList<T extends PgTable> {
 /**
  * Up to `limit` rows of each parent's list, after the row `after`: one query for all the
  * parents, ranking each parent's rows with a window function, plus one to find where `after`
- * stands. A cursor of a row that is gone, or of another parent's list, ends the list: the
- * answer never tells whether such a row exists.
+ * stands. A cursor of a row that is gone, of another parent's list, or of a row the list leaves
+ * out (`filter`: a private trip in the work trips) ends the list: the answer never tells whether
+ * such a row exists, nor where it stands in time.
  */
 export async function selectPage<T extends PgTable>(
   db: Database,
@@ -109,7 +110,7 @@ export async function selectPage<T extends PgTable>(
   if (after !== null) {
     const keys = Object.fromEntries(list.order.map(({ column }, index) => [`k${index}`, column as PgColumn]));
     const cursorQuery = db.select({ parent: list.parent as PgColumn, ...keys }).from(list.table as PgTable).$dynamic();
-    const [cursor] = (await (list.join ? cursorQuery.innerJoin(list.join.table, list.join.on) : cursorQuery).where(eq(list.id, after))) as Record<string, unknown>[];
+    const [cursor] = (await (list.join ? cursorQuery.innerJoin(list.join.table, list.join.on) : cursorQuery).where(and(eq(list.id, after), list.filter))) as Record<string, unknown>[];
     if (!cursor || !parentIds.includes(cursor.parent as string)) return [];
     parentIds = [cursor.parent as string];
     const values = list.order.map((_, index) => cursor[`k${index}`]);

@@ -344,6 +344,24 @@ describe("mobility subgraph", () => {
       }
     });
 
+    it("ends the work trips at the cursor of a private trip, as at one that does not exist: where a private ride stands in time stays hidden", async () => {
+      const [own] = await persons(["anna"], "trips(first: 100) { edges { cursor node { id purpose } } }");
+      const edges = (own?.trips as { edges: { cursor: string; node: { id: string; purpose: string } }[] }).edges;
+      // A private trip with work trips older than it: from its place in time the page would go on.
+      const index = edges.findIndex((edge, at) => edge.node.purpose === "PRIVATE" && edges.slice(at + 1).some((later) => later.node.purpose !== "PRIVATE"));
+      expect(index).toBeGreaterThanOrEqual(0);
+      const privateCursor = edges[index]!.cursor;
+      const missing = Buffer.from("grondslag:v1:no-such-trip").toString("base64url");
+      for (const cursor of [privateCursor, missing]) {
+        const { result, page: current } = await page(`(first: 2, after: "${cursor}")`, evaContext(), "workTrips");
+        expect(result.errors).toBeUndefined();
+        expect(current).toEqual({ edges: [], nodes: [], pageInfo: { hasNextPage: false, endCursor: null } });
+      }
+      // The same private trip's cursor still pages anna's own list of all her trips.
+      const { page: ownPage } = await page(`(first: 1, after: "${privateCursor}")`);
+      expect(ownPage!.nodes).toEqual([edges[index + 1]!.node].map(({ id }) => ({ id })));
+    });
+
     it("pages anna's work trips for her employer, with the policy still applied to every trip on the page", async () => {
       const { result, page: first } = await page("(first: 5)", evaContext(), "workTrips");
       expect(result.errors).toBeUndefined();
