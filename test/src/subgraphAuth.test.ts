@@ -20,6 +20,29 @@ describe("a subgraph called directly", () => {
     expect(body.data?._service).toMatchObject({ sdl: expect.stringContaining("type Person") });
   });
 
+  it("answers `_service` to a request without a caller once only: no alias, in fragments neither, and no long document", async () => {
+    const url = graph.subgraphUrls.mobility!;
+    const named = await postGraphQL(url, `query SubgraphIntrospectQuery { _service { sdl } }`);
+    expect(named.status).toBe(200);
+    expect(named.body.data?._service).toMatchObject({ sdl: expect.stringContaining("type Trip") });
+    const multiplied = [
+      `{ a: _service { sdl } b: _service { sdl } }`,
+      `{ _service { a: sdl b: sdl } }`,
+      `{ ...F } fragment F on Query { a: _service { sdl } b: _service { sdl } }`,
+      `{ _service { ... on _Service { a: sdl } } }`,
+    ];
+    for (const query of multiplied) {
+      const { status, body } = await postGraphQL(url, query);
+      expect(status).toBe(401);
+      expect(body.data).toBeUndefined();
+      expect(body.errors?.[0]?.extensions?.code).toBe("UNAUTHENTICATED");
+    }
+    // Long enough to be anything but `_service` alone: refused before it is parsed.
+    const long = await postGraphQL(url, `{ ${"_service { sdl } ".repeat(100)}}`);
+    expect(long.status).toBe(401);
+    expect(long.body.errors?.[0]?.extensions?.code).toBe("UNAUTHENTICATED");
+  });
+
   it.each(SUBGRAPHS)("%s refuses data to a request without a caller", async (name) => {
     const { status, body } = await postGraphQL(graph.subgraphUrls[name]!, `{ _entities(representations: [{ __typename: "Person", id: "anna" }]) { __typename } }`);
     expect(status).toBe(401);

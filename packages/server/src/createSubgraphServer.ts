@@ -43,15 +43,24 @@ export interface SubgraphServer {
 export const MAX_BATCH_OPERATIONS = 128;
 
 /**
- * A batch is the gateway's (one request's fetches to this subgraph): it carries the gateway's
- * forwarded caller, holds at most `maxBatchOperations` operations, and only queries (the
- * gateway never batches a mutation; a batch's operations share one context and run at once).
- * Anything else is refused whole, before any operation runs: an anonymous batch would turn the
- * `_service` answer into an amplifier.
+ * Before graphql-js sees a request. A batch is the gateway's (one request's fetches to this
+ * subgraph): it carries the gateway's forwarded caller, holds at most `maxBatchOperations`
+ * operations, and only queries (the gateway never batches a mutation; a batch's operations share
+ * one context and run at once). Anything else is refused whole, before any operation runs: an
+ * anonymous batch would turn the `_service` answer into an amplifier. A single operation without
+ * a caller is refused here when it is too long to be `_service` alone (`ANONYMOUS_QUERY_CHARS`).
  */
-function screenBatch(req: IncomingMessage, body: unknown, maxOperations: number, queriesOnly: (query: string) => boolean): { body: unknown } | { answer: HttpAnswer } {
-  if (!Array.isArray(body)) return { body };
+function screenRequest(req: IncomingMessage, body: unknown, maxOperations: number, queriesOnly: (query: string) => boolean): { body: unknown } | { answer: HttpAnswer } {
   const refuse = (status: number, code: string, message: string) => ({ answer: { status, json: { errors: [{ message, extensions: { code } }] } } });
+  if (!Array.isArray(body)) {
+    // Without a caller only `{ _service { sdl } }` is answered (`requireCaller`): a long document
+    // cannot be that, and is refused before graphql-js parses and validates it.
+    const query = (body as { query?: unknown } | null)?.query;
+    if (!req.headers.authorization && typeof query === "string" && query.length > ANONYMOUS_QUERY_CHARS) {
+      return refuse(401, "UNAUTHENTICATED", "This subgraph answers only callers forwarded by the gateway.");
+    }
+    return { body };
+  }
   if (!req.headers.authorization) return refuse(401, "UNAUTHENTICATED", "A batch carries the gateway's forwarded caller.");
   if (body.length === 0 || body.length > maxOperations) return refuse(400, "BATCH_TOO_LARGE", `A batch holds 1 to ${maxOperations} operations.`);
   const allQueries = body.every((operation) => {
@@ -61,6 +70,9 @@ function screenBatch(req: IncomingMessage, body: unknown, maxOperations: number,
   if (!allQueries) return refuse(400, "BATCH_NOT_QUERIES", "A batch holds queries only: send a mutation on its own.");
   return { body };
 }
+
+/** The longest document a request without a caller may send: `{ _service { sdl } }`, named and spaced as tools send it, fits many times over. */
+export const ANONYMOUS_QUERY_CHARS = 1_024;
 
 /** Whether a document holds queries only (no mutation, no subscription); one that does not parse does not. */
 function isQueriesOnly(query: string): boolean {
@@ -170,7 +182,7 @@ export function createSubgraphServer(subgraph: Subgraph, options: SubgraphServer
     service: subgraph.name,
     log,
     metrics,
-    screen: async (req, body) => screenBatch(req, body, options.maxBatchOperations ?? MAX_BATCH_OPERATIONS, queriesOnly),
+    screen: async (req, body) => screenRequest(req, body, options.maxBatchOperations ?? MAX_BATCH_OPERATIONS, queriesOnly),
     ...(options.metricsToken !== undefined ? { metricsToken: options.metricsToken } : {}),
     ...(options.ready ? { ready: options.ready } : {}),
   });

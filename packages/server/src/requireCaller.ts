@@ -6,8 +6,9 @@ import type { Subgraph, SubgraphContext } from "./Subgraph.ts";
 const ANONYMOUS_ROOT_FIELDS = new Set(["_service", "__typename"]);
 
 /**
- * A subgraph called without a caller it can verify answers only `_service`, so composition
- * tooling still works while every field that could carry data is refused before execution.
+ * A subgraph called without a caller it can verify answers only `_service`, once (no alias), so
+ * composition tooling still works while every field that could carry data is refused before
+ * execution, and the one open answer cannot be multiplied.
  *
  * With `prepareExecution` (`Subgraph.prepareExecution`), the same listener then runs it before
  * each operation executes, once every check of the operation has passed, and execution waits for
@@ -32,12 +33,30 @@ export function requireCaller(prepareExecution?: Subgraph["prepareExecution"]): 
             if (definition.kind === Kind.FRAGMENT_DEFINITION) fragments.set(definition.name.value, definition);
           }
           const isAnonymousSafe =
-            operation?.operation === "query" && rootFieldNames(operation.selectionSet, fragments).every((name) => ANONYMOUS_ROOT_FIELDS.has(name));
+            operation?.operation === "query" &&
+            rootFieldNames(operation.selectionSet, fragments).every((name) => ANONYMOUS_ROOT_FIELDS.has(name)) &&
+            !hasAlias(operation.selectionSet, fragments, new Set());
           if (!isAnonymousSafe) throw unauthenticated("This subgraph answers only callers forwarded by the gateway.");
         },
       };
     },
   };
+}
+
+/**
+ * Whether a selection (its fragments followed, each once) gives any field an alias. Without a
+ * caller, an alias is the only way to have `_service { sdl }` answered more than once in one
+ * answer: four thousand of them made one 95-KB request a 77-MB answer.
+ */
+function hasAlias(selectionSet: SelectionSetNode, fragments: Map<string, FragmentDefinitionNode>, followed: Set<string>): boolean {
+  return selectionSet.selections.some((selection) => {
+    if (selection.kind === Kind.FIELD) return selection.alias !== undefined || (selection.selectionSet !== undefined && hasAlias(selection.selectionSet, fragments, followed));
+    if (selection.kind === Kind.INLINE_FRAGMENT) return hasAlias(selection.selectionSet, fragments, followed);
+    const fragment = fragments.get(selection.name.value);
+    if (!fragment || followed.has(selection.name.value)) return false;
+    followed.add(selection.name.value);
+    return hasAlias(fragment.selectionSet, fragments, followed);
+  });
 }
 
 function rootFieldNames(selectionSet: SelectionSetNode, fragments: Map<string, FragmentDefinitionNode>): string[] {
