@@ -20,7 +20,10 @@ export interface OperationMeasure {
   rootFields: number;
   /** Every field the operation selects, with each fragment spread counted as often as it is spread. */
   selections: number;
-  /** Estimated resolver work: each field 1, a list field's subselection times its list size. */
+  /**
+   * Estimated resolver work: each field 1, a list field's subselection times its list size: its
+   * own `first`, or, for the lists of a page (a connection's `nodes` and `edges`), the page's.
+   */
   cost: number;
 }
 
@@ -54,24 +57,27 @@ export function measureOperation(
   for (const definition of document.definitions) {
     if (definition.kind === Kind.FRAGMENT_DEFINITION) fragments.set(definition.name.value, definition);
   }
+  // By fragment and the page size its lists take (`pageSize`): a fragment spread in pages of
+  // different sizes costs differently; a text holds few sizes, so counting stays linear.
   const memo = new Map<string, { selections: number; cost: number; rootFields: number }>();
   const inProgress = new Set<string>();
 
-  function measureSet(set: SelectionSetNode, parentType: GraphQLNamedType | undefined): { selections: number; cost: number; rootFields: number } {
+  /** `pageSize`: how many items the set's list fields hold when they have no `first` of their own (the set is a page's). */
+  function measureSet(set: SelectionSetNode, parentType: GraphQLNamedType | undefined, pageSize?: number): { selections: number; cost: number; rootFields: number } {
     let selections = 0;
     let cost = 0;
     let rootFields = 0;
     for (const selection of set.selections) {
       if (selection.kind === Kind.FIELD) {
-        const field = measureField(selection, parentType);
+        const field = measureField(selection, parentType, pageSize);
         selections += field.selections;
         cost += field.cost;
         if (selection.name.value !== "__typename") rootFields += 1;
       } else {
         const inner =
           selection.kind === Kind.INLINE_FRAGMENT
-            ? measureSet(selection.selectionSet, selection.typeCondition ? schema.getType(selection.typeCondition.name.value) ?? undefined : parentType)
-            : measureFragment(selection.name.value);
+            ? measureSet(selection.selectionSet, selection.typeCondition ? schema.getType(selection.typeCondition.name.value) ?? undefined : parentType, pageSize)
+            : measureFragment(selection.name.value, pageSize);
         selections += inner.selections;
         cost += inner.cost;
         rootFields += inner.rootFields;
@@ -80,30 +86,39 @@ export function measureOperation(
     return { selections: Math.min(selections, CEILING), cost: Math.min(cost, CEILING), rootFields: Math.min(rootFields, CEILING) };
   }
 
-  function measureFragment(name: string): { selections: number; cost: number; rootFields: number } {
-    const known = memo.get(name);
+  function measureFragment(name: string, pageSize: number | undefined): { selections: number; cost: number; rootFields: number } {
+    const key = `${name}|${pageSize ?? ""}`;
+    const known = memo.get(key);
     if (known) return known;
     const fragment = fragments.get(name);
     if (!fragment || inProgress.has(name)) return { selections: 0, cost: 0, rootFields: 0 };
     inProgress.add(name);
-    const measured = measureSet(fragment.selectionSet, schema.getType(fragment.typeCondition.name.value) ?? undefined);
+    const measured = measureSet(fragment.selectionSet, schema.getType(fragment.typeCondition.name.value) ?? undefined, pageSize);
     inProgress.delete(name);
-    memo.set(name, measured);
+    memo.set(key, measured);
     return measured;
   }
 
-  function measureField(node: FieldNode, parentType: GraphQLNamedType | undefined): { selections: number; cost: number } {
+  function measureField(node: FieldNode, parentType: GraphQLNamedType | undefined, pageSize: number | undefined): { selections: number; cost: number } {
     const definition = isObjectType(parentType) || isInterfaceType(parentType) ? parentType.getFields()[node.name.value] : undefined;
     if (!node.selectionSet) return { selections: 1, cost: 1 };
-    const inner = measureSet(node.selectionSet, definition ? getNamedType(definition.type) : undefined);
-    const multiplier = definition && isListType(getNullableType(definition.type)) ? listSize(node) : 1;
+    const isList = !!definition && isListType(getNullableType(definition.type));
+    // A page (a connection: one object, paged by `first`) holds its lists' items: `nodes` and
+    // `edges` are `first` long (or the default), not the default whatever `first` says.
+    const isPage = !!definition && !isList && definition.args.some((argument) => argument.name === "first");
+    // Without `first`, the size the schema gives it by default (`trips(first: Int = 20)`).
+    const declared = definition?.args.find((argument) => argument.name === "first")?.defaultValue;
+    const byDefault = typeof declared === "number" && declared >= 0 ? declared : undefined;
+    const inner = measureSet(node.selectionSet, definition ? getNamedType(definition.type) : undefined, isPage ? listSize(node, byDefault) : undefined);
+    const multiplier = isList ? listSize(node, byDefault ?? pageSize) : 1;
     return { selections: 1 + inner.selections, cost: 1 + multiplier * inner.cost };
   }
 
-  function listSize(node: FieldNode): number {
+  /** The field's own `first`; else `fallback` (its declared default, or its page's size); else the default. */
+  function listSize(node: FieldNode, fallback: number | undefined): number {
     const first = node.arguments?.find((argument) => argument.name.value === "first");
     const value = first ? readInt(first.value) : undefined;
-    return value !== undefined && value >= 0 ? value : defaultListSize;
+    return value !== undefined && value >= 0 ? value : (fallback ?? defaultListSize);
   }
 
   function readInt(value: ValueNode): number | undefined {

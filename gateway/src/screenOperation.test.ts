@@ -85,6 +85,27 @@ describe("the operation limits", () => {
   });
 });
 
+describe("the cost of pages", () => {
+  // Care relationships (20 by default) × their practice's therapists (20) × a page of each one's trips.
+  const pages = `query($n: Int) { me { careRelationships { therapist { practice { therapists { person { trips(first: $n) { nodes { id startPlace endPlace distanceKm mode purpose costCents } } } } } } } } }`;
+
+  it("reads a page's size from its `first`: its nodes and edges are that long, not the default", () => {
+    expect(code(pages, { n: 1 })).toBeUndefined();
+    expect(code(pages, { n: 100 })).toBe("QUERY_TOO_COSTLY");
+    // Without `first`, a page holds the default size (20), as a list does.
+    const byDefault = screenOperation(schema, pages.replace("(first: $n)", ""), {}, { maxCost: 1e9 });
+    expect(byDefault).toBeUndefined();
+    expect(code(pages.replace("(first: $n)", ""))).toBe("QUERY_TOO_COSTLY");
+  });
+
+  it("gives a page's size to its lists through fragments too, each page its own", () => {
+    const spread = `query($n: Int, $m: Int) { me { careRelationships { therapist { practice { therapists { person { small: trips(first: $n) { ...T } large: trips(first: $m) { ...T } } } } } } } } fragment T on TripConnection { nodes { id startPlace endPlace distanceKm mode purpose costCents } edges { cursor } }`;
+    expect(code(spread, { n: 1, m: 1 })).toBeUndefined();
+    expect(code(spread, { n: 1, m: 100 })).toBe("QUERY_TOO_COSTLY");
+    expect(code(spread, { n: 100, m: 1 })).toBe("QUERY_TOO_COSTLY");
+  });
+});
+
 // The gateway keeps what depends on an operation's text alone; each request's variables are still
 // measured, and every refusal is the same the second time as the first.
 describe("createOperationScreen", () => {
