@@ -57,6 +57,14 @@ const CASES: Case[] = [
     argument: "performedOn",
     code: "BAD_USER_INPUT",
   },
+  ...[{ a: 1 }, 20261101, ["2026-11-01"]].map((day) => ({
+    name: `a day sent as ${JSON.stringify(day)}, as a variable`,
+    subgraph: "therapy",
+    query: `mutation ($day: Date!) { recordCompliance(exerciseId: "anna-knee-squat", performedOn: $day, done: true) { id } }`,
+    variables: { day },
+    argument: "performedOn",
+    code: "BAD_USER_INPUT",
+  })),
   {
     name: "an over-long string, as a variable",
     subgraph: "identity",

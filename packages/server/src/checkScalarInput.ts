@@ -46,8 +46,8 @@ function checkText(value: string, maxLength: number): string | null {
 
 /**
  * Why `value`, sent for the scalar named `typeName`, is refused; null when it is acceptable
- * here. Types graphql-js checks itself (Int, Float, Boolean, enums) and values of the wrong JS
- * type are left to graphql-js, which refuses them with its own clear message.
+ * here. Types graphql-js checks itself (Int, Float, Boolean, enums, and a built-in scalar sent
+ * with the wrong JS type) are left to graphql-js, which refuses them with its own clear message.
  */
 export function checkScalarInput(typeName: string, value: unknown): string | null {
   switch (typeName) {
@@ -58,10 +58,12 @@ export function checkScalarInput(typeName: string, value: unknown): string | nul
       return checkText(value, MAX_ID_LENGTH);
     case "String":
       return typeof value === "string" ? checkText(value, MAX_STRING_LENGTH) : null;
+    // Custom scalars: the gateway's copy of the schema takes any JSON for them (only the subgraph
+    // knows their rules), so a number or an object is refused here, not left to graphql-js.
     case "Date":
-      return typeof value === "string" && !isCalendarDay(value) ? "is not a calendar day YYYY-MM-DD (years 0001 to 9999)" : null;
+      return typeof value !== "string" || !isCalendarDay(value) ? "is not a calendar day YYYY-MM-DD (years 0001 to 9999)" : null;
     case "DateTime":
-      return typeof value === "string" && !isIsoInstant(value) ? "is not an ISO 8601 date and time with an offset, such as 2026-11-01T14:05:00Z" : null;
+      return typeof value !== "string" || !isIsoInstant(value) ? "is not an ISO 8601 date and time with an offset, such as 2026-11-01T14:05:00Z" : null;
     case "_Any":
       // Federation's entity representations: keys such as an id, reaching a loader as they are.
       return checkDeep(value, 0);

@@ -344,10 +344,13 @@ describe("therapy subgraph", () => {
   });
 
   describe("recordCompliance", () => {
+    // The day the reports are sent, in Amsterdam: the days reported below are up to it.
+    const TODAY = "2026-11-23";
     const record = (caller: Caller, exerciseId: string, performedOn: string, rest = "done: true, painScore: 1, effortScore: 3") =>
       run(
         `mutation { recordCompliance(exerciseId: "${exerciseId}", performedOn: "${performedOn}", ${rest}) { id performedOn done painScore effortScore exercise { id } } }`,
         caller,
+        TODAY,
       );
     const rowsOf = (exerciseId: string, performedOn: string) =>
       database.db
@@ -396,10 +399,13 @@ describe("therapy subgraph", () => {
       expect(result.errors?.[0]?.extensions).toMatchObject({ code: "UNAUTHORIZED_FIELD_OR_TYPE", field: "ComplianceEntry.done" });
     });
 
-    it("rejects scores outside 0 to 10 with BAD_USER_INPUT and days that do not exist as input, and records nothing", async () => {
+    it("rejects scores outside 0 to 10 and days still to come with BAD_USER_INPUT, days that do not exist as input, and records nothing", async () => {
+      const tomorrow = "2026-11-24";
       for (const [day, rest] of [
         ["2026-11-23", "done: true, painScore: 11"],
         ["2026-11-23", "done: true, effortScore: -1"],
+        [tomorrow, "done: true"],
+        ["9999-12-31", "done: true"],
       ] as const) {
         const result = await record(anna, "anna-knee-squat", day, rest);
         expect(result.data).toEqual({ recordCompliance: null });
@@ -411,6 +417,8 @@ describe("therapy subgraph", () => {
       expect(impossible.data).toBeUndefined();
       expect(impossible.errors?.[0]?.message).toMatch(/Date must be a calendar day/);
       expect(await rowsOf("anna-knee-squat", "2026-11-23")).toEqual([]);
+      expect(await rowsOf("anna-knee-squat", tomorrow)).toEqual([]);
+      expect(await rowsOf("anna-knee-squat", "9999-12-31")).toEqual([]);
     });
   });
 

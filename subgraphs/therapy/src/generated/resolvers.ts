@@ -155,7 +155,8 @@ export type Mutation = {
   __typename?: 'Mutation';
   /**
    * The patient's report of one exercise on one day. A second report for the same exercise and
-   * day replaces the first. Scores are 0 to 10; a score left out is recorded as not reported.
+   * day replaces the first. Scores are 0 to 10; a score left out is recorded as not reported. A
+   * day after today (in Amsterdam) is refused: a report is of an exercise done.
    */
   recordCompliance?: Maybe<ComplianceEntry>;
 };

@@ -32,6 +32,8 @@ export function createMutation(db: Database) {
       const parsed = complianceReport.safeParse(args);
       if (!parsed.success) throw badInput(parsed.error.issues.map((issue) => issue.message).join("; "));
       const { exerciseId, performedOn, done, painScore = null, effortScore = null } = parsed.data;
+      // A report is of an exercise done: never of a day still to come (in the Netherlands and Belgium).
+      if (performedOn > context.today) throw badInput("performedOn must not be after today");
       const { loaders } = context;
 
       const exercise = await loaders.exercise.load(exerciseId);
