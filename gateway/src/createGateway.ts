@@ -133,7 +133,7 @@ export function createGateway(options: GatewayOptions): Gateway {
     includeStacktraceInErrorResponses: false,
     introspection: options.introspection ?? !production,
     // Apollo's landing pages load from its CDN; the explorer is served here (serveExplorer.ts).
-    plugins: [input.plugin, capabilityScope(countRefusal), ApolloServerPluginLandingPageDisabled(), createRequestObserver(metrics)],
+    plugins: [operationResolved(countRefusal), input.plugin, capabilityScope(countRefusal), ApolloServerPluginLandingPageDisabled(), createRequestObserver(metrics)],
     // The process owns shutdown (stack/src/main.ts); Apollo's own signal handler would race it.
     stopOnTerminationSignals: false,
   });
@@ -224,6 +224,32 @@ export function createGateway(options: GatewayOptions): Gateway {
     ...(options.ready ? { ready: options.ready } : {}),
   });
   return { apollo, http, metrics, ...serveApollo(apollo, http, options.shutdownGraceMs) };
+}
+
+/**
+ * The operation to run must be one the document holds, and a query or a mutation: several
+ * operations without an `operationName`, a name the document does not hold, or a subscription
+ * (not served) are the caller's mistake, answered 400 before the gateway plans anything. Left to
+ * the gateway's planner they came back as 500 with federation's `INVALID_GRAPHQL`.
+ */
+function operationResolved(countRefusal: (code: string) => void): ApolloServerPlugin<GatewayContext> {
+  const refuse = (message: string) => {
+    countRefusal("OPERATION_RESOLUTION_FAILURE");
+    return new GraphQLError(message, { extensions: { code: "OPERATION_RESOLUTION_FAILURE", http: { status: 400 } } });
+  };
+  return {
+    async requestDidStart() {
+      return {
+        async didResolveOperation({ operation, request, document }) {
+          if (operation?.operation === "subscription") throw refuse("Subscriptions are not served: send a query or a mutation.");
+          if (operation) return;
+          const named = typeof request.operationName === "string" && request.operationName !== "";
+          const count = document.definitions.filter((definition) => definition.kind === Kind.OPERATION_DEFINITION).length;
+          throw refuse(named ? "The document holds no operation of that `operationName`." : `The document holds ${count} operations: name the one to run in \`operationName\`.`);
+        },
+      };
+    },
+  };
 }
 
 /**

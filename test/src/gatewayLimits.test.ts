@@ -84,6 +84,23 @@ const hostile: { name: string; body: unknown; status: number; code: string }[] =
   { name: "a 1 MiB body", body: { query: SIMPLE, variables: { padding: "x".repeat(1024 * 1024) } }, status: 413, code: "REQUEST_TOO_LARGE" },
 ];
 
+describe("an operation the document does not name clearly is the caller's mistake", () => {
+  const unresolvable = [
+    { name: "two operations and no operationName", body: { query: "query A { me { id } } query B { me { givenName } }" } },
+    { name: "an operationName the document does not hold", body: { query: "query A { me { id } }", operationName: "B" } },
+    { name: "a subscription", body: { query: "subscription { me { id } }" } },
+  ];
+  it.each(unresolvable)("refuses $name with 400 and OPERATION_RESOLUTION_FAILURE", async ({ body }) => {
+    const answer = await post(graph.gatewayUrl, body);
+    expect({ status: answer.status, code: codeOf(answer), data: answer.body.data }).toEqual({ status: 400, code: "OPERATION_RESOLUTION_FAILURE", data: undefined });
+  });
+
+  it("runs the named one of several", async () => {
+    const answer = await post(graph.gatewayUrl, { query: "query A { me { id } } query B { me { givenName } }", operationName: "B" });
+    expect(answer.body).toEqual({ data: { me: { givenName: "Anna" } } });
+  });
+});
+
 describe("hostile operations are refused before planning", () => {
   it.each(hostile)("refuses $name in under a second with $code", async ({ body, status, code }) => {
     const answer = await post(graph.gatewayUrl, body);

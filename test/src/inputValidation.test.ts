@@ -57,7 +57,7 @@ const CASES: Case[] = [
     argument: "performedOn",
     code: "BAD_USER_INPUT",
   },
-  ...[{ a: 1 }, 20261101, ["2026-11-01"]].map((day) => ({
+  ...[{ a: 1 }, 20261101, ["2026-11-01"]].map((day): Case => ({
     name: `a day sent as ${JSON.stringify(day)}, as a variable`,
     subgraph: "therapy",
     query: `mutation ($day: Date!) { recordCompliance(exerciseId: "anna-knee-squat", performedOn: $day, done: true) { id } }`,
