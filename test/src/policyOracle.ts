@@ -150,6 +150,8 @@ function holds(name: string, input: OracleInput): boolean {
       return caller.authMethods?.includes("otp") ?? false;
     case "work-trip":
       return record?.purpose === "BUSINESS" || record?.purpose === "COMMUTE";
+    case "open-case":
+      return record != null && record.closedAt == null;
     default:
       throw new Error(`The conformance oracle does not know requirement "${name}": state its facts in policyOracle.ts`);
   }

@@ -13,6 +13,7 @@ import { Disclosure } from "./resolvers/Disclosure.ts";
 import { InstructedRead } from "./resolvers/InstructedRead.ts";
 import { personOfCase } from "./resolvers/createSupportCaseMutation.ts";
 import { SupportCase } from "./resolvers/SupportCase.ts";
+import { conditions } from "./conditions.ts";
 import { createMutation } from "./resolvers/Mutation.ts";
 import { Person } from "./resolvers/Person.ts";
 import { createQuery } from "./resolvers/Query.ts";
@@ -65,6 +66,7 @@ export function createSubgraph({ database, log, supergraphSdl, partnerFields, no
         "Mutation.recordPartnerStatus", "Mutation.openSupportCase", "Mutation.closeSupportCase",
       ].map((type) => [type, () => [PLATFORM_CONTROLLER]]),
     ),
+    conditions,
     log,
   });
   return {

@@ -64,8 +64,10 @@ export async function seedDemoData(db: Database): Promise<void> {
     .onConflictDoNothing();
 
   // fysio-utrecht, which treats anna and bram, lets sam look into their support tickets: for anna
-  // it covers fysio-utrecht's records only (not oefen-amersfoort's); for bram it stays open
-  // after his consent was withdrawn, and must open nothing.
+  // it covers fysio-utrecht's records only (not oefen-amersfoort's); for bram it stays open after
+  // his health-data consent was withdrawn, and opens nothing that consent covered (his programs,
+  // exercises and reports): only what fysio-utrecht holds on its treatment contract, his care
+  // relationship, which tom, the controller's own staff, still reads too.
   await db
     .insert(processingInstructions)
     .values([

@@ -388,11 +388,15 @@ export type StaffAccessMode =
 
 /**
  * A contact of the person with customer service, or a data-subject request (GDPR Art. 15-22).
- * Customer-service contacts are kept one year (DESIGN.md §6). Staff read a case only while one of
- * the person's cases is open.
+ * Customer-service contacts are kept one year (DESIGN.md §6). Staff read a case only while that
+ * case is open (`open-case`): a closed case is the person's history, not staff's work, and what
+ * the person wrote in it (`topic`) may say more than contact data (their back pain, say). Its
+ * `closedAt` alone stays readable to staff, so that whoever closes a case reads back that it closed;
+ * a closed case is left out of every list staff read, its `id` being no longer theirs.
  */
 export type SupportCase = {
   __typename?: 'SupportCase';
+  /** When it was closed; staff read it on the case they close (the mutation's answer), and on no other closed case (see the type). */
   closedAt?: Maybe<Scalars['DateTime']['output']>;
   /** When a data-subject request must be answered (GDPR Art. 12(3)); null for a support case. */
   dueAt?: Maybe<Scalars['DateTime']['output']>;

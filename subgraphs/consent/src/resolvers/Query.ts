@@ -17,6 +17,7 @@ const policyRequirements = [
   { name: "consent:<purpose>", description: "the person has given, and not withdrawn or let expire, consent for that ConsentPurpose" },
   { name: "partner:<name>", description: "the caller is that partner adapter; the field is in its declared field set" },
   { name: "work-trip", description: "the trip's purpose is business or commute (mobility)" },
+  { name: "open-case", description: "the support case or data-subject request is still open (consent)" },
 ];
 
 export function createQuery(db: Database, fieldPolicies: FieldPolicyEntry[]) {
