@@ -27,9 +27,15 @@ export function allowOrigin(req: IncomingMessage, res: ServerResponse, options: 
     return { status: 403, code: "ORIGIN_NOT_ALLOWED", message: `The origin ${origin} may not call this graph.` };
   }
   res.setHeader("access-control-allow-origin", origin);
-  if (req.method !== "OPTIONS") return false;
+  if (req.method !== "OPTIONS") {
+    // What a browser app may read of an answer beyond the CORS-safelisted headers: how long to wait
+    // after a 429, and the request id support asks for.
+    res.setHeader("access-control-expose-headers", "retry-after, x-request-id");
+    return false;
+  }
   res.setHeader("access-control-allow-methods", "POST, OPTIONS");
-  res.setHeader("access-control-allow-headers", "authorization, content-type, apollo-require-preflight, x-apollo-operation-name");
+  // Apollo Client sends its name and version when it is given them (`name`, `version`).
+  res.setHeader("access-control-allow-headers", "authorization, content-type, apollo-require-preflight, x-apollo-operation-name, apollographql-client-name, apollographql-client-version");
   res.setHeader("access-control-max-age", "600");
   res.statusCode = 204;
   res.end();

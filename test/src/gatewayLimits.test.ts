@@ -237,6 +237,13 @@ describe("the gateway's edge", () => {
       origin: "https://app.grondslag.example",
       headers: expect.stringContaining("authorization"),
     });
+    // What Apollo Client sends when it is named, allowed too.
+    for (const header of ["apollographql-client-name", "apollographql-client-version", "apollo-require-preflight", "x-apollo-operation-name"]) {
+      expect(allowed.headers.get("access-control-allow-headers")?.split(", ")).toContain(header);
+    }
+    // An answer to an allowed origin lets its script read `Retry-After` and the request id.
+    const answered = await fetch(gatewayUrl, { method: "POST", headers: { origin: "https://app.grondslag.example", "content-type": "application/json" }, body: JSON.stringify({ query: SIMPLE }) });
+    expect(answered.headers.get("access-control-expose-headers")?.split(", ")).toEqual(["retry-after", "x-request-id"]);
     expect((await preflight(gatewayUrl, "https://evil.example")).status).toBe(403);
     expect((await preflight(gatewayUrl, "http://localhost:5173")).status).toBe(403); // production: no localhost
     expect((await preflight(graph.gatewayUrl, "http://localhost:5173")).status).toBe(204); // development

@@ -226,7 +226,11 @@ export type LawfulBasis =
 
 export type Mutation = {
   __typename?: 'Mutation';
-  /** Closes a case: by the person, or by the support staff handling it. Staff's access ends with it. */
+  /**
+   * Closes a case: by the person, or by the support staff handling it. Staff's access ends with it:
+   * of the closed case they read back `closedAt` alone (select `closedAt`, not `id`, which is no
+   * longer theirs to read: a selection holding `id` comes back null with the policy's error).
+   */
   closeSupportCase?: Maybe<SupportCase>;
   /**
    * Gives consent for a purpose under its current privacy notice; answers the active consent
