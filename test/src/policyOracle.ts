@@ -103,10 +103,12 @@ function holds(name: string, input: OracleInput): boolean {
 
   const consent = /^consent:(.+)$/.exec(name)?.[1];
   if (consent) return has(demoFacts.consents, subject, consent);
-  // A partner holds a capability for one person: its declared fields open on records about that person only.
+  // A partner holds a capability for one person: its declared fields open on records about that person only, while their basis holds.
   const partner = /^partner:(.+)$/.exec(name)?.[1];
   if (partner) {
-    return caller.role === name && caller.capability !== undefined && caller.capability.personId === subject && (demoFacts.partnerFields[partner] ?? []).includes(input.coordinate);
+    return (
+      caller.role === name && caller.capability !== undefined && caller.capability.personId === subject && (demoFacts.partnerFields[partner] ?? []).includes(input.coordinate) && basisHolds()
+    );
   }
   switch (name) {
     case "authenticated":

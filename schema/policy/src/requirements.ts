@@ -237,7 +237,9 @@ const hasSupportCase = (kinds: string[] | null): Requirement => async ({ policy,
  * A partner holds a capability for one declared operation about one person (the gateway checks
  * the operation and its variables). Here, in each subgraph, the record must also be about that
  * person: a capability for anna unlocks anna's declared fields, and nobody else's, whatever the
- * operation reaches. A record about nobody (or nobody known) is not the partner's.
+ * operation reaches. A record about nobody (or nobody known) is not the partner's. (Its basis is
+ * checked beside it, in `partner:<name>`: a partner is a processor, and a withdrawn consent or a
+ * restriction stops it as it stops the controller.)
  */
 const isPartnerFor = (role: string): Requirement => ({ policy, subject }) => {
   const bound = policy.caller?.role === role ? policy.caller.capability?.personId : undefined;
@@ -347,8 +349,8 @@ export function findRequirement(name: string, conditions: Record<string, { descr
     // select (`integrations/registry`), so a stray grant opens nothing; and only on records
     // about the one person the partner's capability names.
     return {
-      description: `the caller is the ${partner[1]} partner adapter with a capability for one of its declared field sets, a declared ${partner[1]} operation selects this field, and the record is about the person that capability names`,
-      evaluate: (input) => (input.partnerFields.get(partner[1]!)?.has(input.field.coordinate) ?? false) && isPartnerFor(name)(input),
+      description: `the caller is the ${partner[1]} partner adapter with a capability for one of its declared field sets, a declared ${partner[1]} operation selects this field, the record is about the person that capability names, and the record's basis still holds (its consent given, no restriction of processing): a processor is stopped with the controller`,
+      evaluate: (input) => (input.partnerFields.get(partner[1]!)?.has(input.field.coordinate) ?? false) && andBasisHolds(input, isPartnerFor(name)(input)),
       perField: true,
     };
   }

@@ -15,7 +15,7 @@ const WHOLE_LOG = { ...DISCLOSURES, parent: sql<string>`'log'::text` };
 const policyRequirements = [
   ...Object.entries(builtInRequirements).map(([name, { description }]) => ({ name, description })),
   { name: "consent:<purpose>", description: "the person has given, and not withdrawn or let expire, consent for that ConsentPurpose" },
-  { name: "partner:<name>", description: "the caller is that partner adapter; the field is in its declared field set" },
+  { name: "partner:<name>", description: "the caller is that partner adapter with a capability for the record's person; the field is in its declared field set; the record's basis still holds" },
   { name: "work-trip", description: "the trip's purpose is business or commute (mobility)" },
   { name: "open-case", description: "the support case or data-subject request is still open (consent)" },
 ];
