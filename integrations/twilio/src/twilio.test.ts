@@ -9,6 +9,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { createSendGridMailAdapter } from "./createSendGridMailAdapter.ts";
 import { createTwilioSmsAdapter } from "./createTwilioSmsAdapter.ts";
 import { createTwilioStatusWebhook } from "./verifyWebhook.ts";
+import { sendGridClient } from "./twilioPartner.ts";
 
 const ACCOUNT = "ACtest00000000000000000000000000";
 const TOKEN = "test-auth-token";
@@ -162,6 +163,16 @@ describe("Twilio SMS reconciliation", () => {
 });
 
 describe("SendGrid mail adapter", () => {
+  it("gives up on a call that takes longer than the client's time limit, as one that may have gone out", async () => {
+    nock("https://api.sendgrid.com").post("/v3/mail/send").delay(2_000).reply(202, "", { "x-message-id": "sg-late" });
+    const adapter = createSendGridMailAdapter({ client: sendGridClient("SG.test", 300), from: "no-reply@grondslag.example" });
+    const started = Date.now();
+    const sent = adapter.send(adapter.toRequest({ person: { mailRecipient: "anna@example.nl" } }, { text: CODE_TEXT }), { idempotencyKey: "k-late" });
+    await expect(sent).rejects.toMatchObject({ code: "PARTNER_UNAVAILABLE", retryable: false });
+    expect(Date.now() - started).toBeLessThan(1_500);
+    nock.abortPendingRequests();
+  });
+
   it("sends the address and the text, nothing else", async () => {
     let sent: Record<string, unknown> = {};
     nock("https://api.sendgrid.com")

@@ -35,6 +35,21 @@ const env = z.object({
   SENDGRID_FROM: z.string().email().optional(),
 });
 
+/**
+ * How long one call to Twilio or SendGrid may take: well under the runner's hold on a send (60 s),
+ * so that a slow call ends as "may have gone out" in the request that made it, before a worker
+ * could take the same send up (a call with no time limit was still out when the hold ran out).
+ */
+export const PARTNER_CALL_TIMEOUT_MS = 10_000;
+
+/** SendGrid's client as the platform uses it: its key, and a time limit on every call. */
+export function sendGridClient(apiKey: string, timeoutMs = PARTNER_CALL_TIMEOUT_MS): MailService {
+  const client = new MailService();
+  client.setApiKey(apiKey);
+  client.setTimeout(timeoutMs);
+  return client;
+}
+
 /** Twilio as the platform registers it (`integrations/registry`): SMS and mail one-time codes, and the status webhook. */
 export const twilioPartner = definePartnerPackage<TwilioConfig>({
   partner: "twilio",
@@ -47,16 +62,14 @@ export const twilioPartner = definePartnerPackage<TwilioConfig>({
     const config: TwilioConfig = {};
     if (settings.TWILIO_ACCOUNT_SID && settings.TWILIO_AUTH_TOKEN && settings.TWILIO_MESSAGING_SERVICE_SID) {
       config.sms = {
-        client: twilio(settings.TWILIO_ACCOUNT_SID, settings.TWILIO_AUTH_TOKEN, { httpClient: new twilio.RequestClient({ timeout: 10_000 }) }),
+        client: twilio(settings.TWILIO_ACCOUNT_SID, settings.TWILIO_AUTH_TOKEN, { httpClient: new twilio.RequestClient({ timeout: PARTNER_CALL_TIMEOUT_MS }) }),
         messagingServiceSid: settings.TWILIO_MESSAGING_SERVICE_SID,
         authToken: settings.TWILIO_AUTH_TOKEN,
         statusCallbackUrl: `${publicUrl}${TWILIO_STATUS_PATH}`,
       };
     }
     if (settings.SENDGRID_API_KEY && settings.SENDGRID_FROM) {
-      const client = new MailService();
-      client.setApiKey(settings.SENDGRID_API_KEY);
-      config.mail = { client, from: settings.SENDGRID_FROM };
+      config.mail = { client: sendGridClient(settings.SENDGRID_API_KEY), from: settings.SENDGRID_FROM };
     }
     return config.sms || config.mail ? config : undefined;
   },
