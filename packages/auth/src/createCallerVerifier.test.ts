@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { capabilityFor } from "./capability.ts";
 import { createPlatformTokenSigner } from "./createPlatformTokenSigner.ts";
 import { createTokenSigner } from "./createTokenSigner.ts";
 import { createCallerVerifier } from "./createTokenVerifier.ts";
@@ -35,5 +36,20 @@ describe("createCallerVerifier", () => {
     // The gateway forwards the caller it verified: the forwarded token gets its own id.
     const forwarded = await verify(await sign(first));
     expect(forwarded.tokenId).not.toBe(first.tokenId);
+  });
+
+  it("refuses a capability that would live longer than a minute, or was signed ahead of now, though its signature verifies", async () => {
+    const [peopleKey, platformKey] = await Promise.all([createKeyPair(), createKeyPair()]);
+    const people = { issuer: "https://login.example.test/", audience: "grondslag" };
+    const platform = { issuer: "grondslag-platform", audience: "grondslag-gateway" };
+    const verify = createCallerVerifier({ people: { keys: peopleKey.publicKey, ...people }, platform: { keys: platformKey.publicKey, ...platform } });
+    const twilio = { subject: "twilio", role: "partner:twilio", capability: capabilityFor("query Q { me { id } }", {}, "anna") } as const;
+
+    // As the platform signs it: a minute.
+    const minted = await verify(await createPlatformTokenSigner({ key: platformKey, ...platform })(twilio));
+    expect(minted.capability?.personId).toBe("anna");
+    // Signed with the same key, but for a year: refused.
+    await expect(verify(await createTokenSigner({ key: platformKey, ...platform, ttlSeconds: 365 * 86_400 })(twilio))).rejects.toMatchObject({ reason: "bad-claims" });
+    await expect(verify(await createTokenSigner({ key: platformKey, ...platform, ttlSeconds: 61 })(twilio))).rejects.toMatchObject({ reason: "bad-claims" });
   });
 });

@@ -1,5 +1,5 @@
 import { decodeJwt, errors, jwtVerify, type CryptoKey, type JWTVerifyGetKey } from "jose";
-import { CapabilityRefusedError } from "./capability.ts";
+import { CAPABILITY_TTL_SECONDS, CapabilityRefusedError } from "./capability.ts";
 import { callerClaimsSchema, callerFromClaims, isPartnerRole, isPeopleRole, type Caller } from "./Caller.ts";
 import { SIGNING_ALGORITHM } from "./keyPair.ts";
 
@@ -99,6 +99,12 @@ export function createCallerVerifier(options: CallerVerifierOptions): TokenVerif
       if (isPartnerRole(caller.role) !== (caller.capability !== undefined)) {
         throw new InvalidTokenError("bad-claims", "A partner acts only with a capability for one operation and one person.");
       }
+      // A capability lives a minute from when it was signed, whatever else it says: checked here
+      // too, not only by the signer, so that a capability made with the key some other way (a
+      // one-year `exp`, an `iat` in the future) is refused.
+      if (caller.capability !== undefined && !withinCapabilityLifetime(decodeJwt(token), options.platform.clockToleranceSeconds ?? 5)) {
+        throw new InvalidTokenError("bad-claims", `A capability lives at most ${CAPABILITY_TTL_SECONDS} seconds from when it was signed.`);
+      }
       return caller;
     }
     const caller = await people(token);
@@ -110,6 +116,12 @@ export function createCallerVerifier(options: CallerVerifierOptions): TokenVerif
     const { authMethods: _notOurs, ...person } = caller;
     return person;
   };
+}
+
+/** `iat` given and not ahead of now (beyond the tolerance), and `exp` at most the capability's lifetime after it. */
+function withinCapabilityLifetime({ iat, exp }: { iat?: number; exp?: number }, toleranceSeconds: number): boolean {
+  const now = Math.floor(Date.now() / 1000);
+  return typeof iat === "number" && typeof exp === "number" && iat <= now + toleranceSeconds && exp - iat <= CAPABILITY_TTL_SECONDS;
 }
 
 function explain(error: unknown): InvalidTokenError {
