@@ -35,6 +35,9 @@ export function indexPartnerFields(grants: readonly PartnerFieldGrant[]): Readon
  * read more than its purpose needs), or a declared field the schema does not grant (the send
  * would fail). Empty when they agree.
  */
+/** The bases that rest on the person's consent (GDPR Art. 6(1)(a), 9(2)(a)). */
+const CONSENT_BASES = new Set(["CONSENT", "EXPLICIT_CONSENT"]);
+
 export function comparePartnerGrants(policies: readonly GraphFieldPolicy[], declared: readonly PartnerFieldGrant[]): string[] {
   const byPartner = indexPartnerFields(declared);
   const granted = new Map<string, Set<string>>();
@@ -56,6 +59,18 @@ export function comparePartnerGrants(policies: readonly GraphFieldPolicy[], decl
       if (!byPartner.get(partner)?.has(coordinate)) {
         problems.push(`${coordinate} grants partner:${partner}, but no declared ${partner} operation selects it: remove the grant, or declare the field set that needs it.`);
       }
+    }
+  }
+  // Data held on a consent is disclosed on that consent: a declaration naming another basis for it
+  // would be logged as a disclosure on that basis (`partner:<name>` still stops it once the consent
+  // is withdrawn, as it stops every reader).
+  const byCoordinate = new Map(policies.map((policy) => [policy.coordinate, policy]));
+  for (const grant of declared) {
+    const field = byCoordinate.get(grant.coordinate);
+    if (field?.basis && CONSENT_BASES.has(field.basis) && grant.basis !== field.basis) {
+      problems.push(
+        `${grant.coordinate} is held on ${field.basis} (${field.purpose ?? "no purpose"}), but the ${grant.partner} operation ${grant.operation} that selects it declares ${grant.basis}: a partner receives consent-based data on that consent only.`,
+      );
     }
   }
   for (const [partner, coordinates] of byPartner) {

@@ -79,6 +79,14 @@ describe("partner grants against the partners' declarations", () => {
     expect(problems).toEqual([expect.stringMatching(/^Person\.mailRecipient is selected by a declared twilio operation, but its read policy does not grant partner:twilio/)]);
   });
 
+  it("fail on a declaration that names another basis than the consent the field it selects is held on", () => {
+    const declaration = { partner: "acme-care", legalRole: "processor", purpose: "reminders", basis: "CONTRACT", fieldSet: `query AcmeCare($personId: ID!) { person(id: $personId) { carePrograms { title } } }` } as const;
+    const problems = checkPartnerGrants(loadSupergraphSdl(), [...partnerPackages, { partner: "acme-care", declarations: [declaration] }]);
+    expect(problems).toContainEqual(expect.stringMatching(/^ExerciseProgram\.title is held on EXPLICIT_CONSENT \(health-data\), but the acme-care operation AcmeCare that selects it declares CONTRACT/));
+    // Twilio's fields are held on the contract it declares: nothing of the kind in the committed graph.
+    expect(checkPartnerGrants(loadSupergraphSdl()).filter((problem) => problem.includes(" is held on "))).toEqual([]);
+  });
+
   it("fail on a declaration of a throwaway partner whose grant is missing", () => {
     const declaration = { partner: "acme-post", legalRole: "processor", purpose: "mailing", basis: "CONTRACT", fieldSet: `query AcmePost($personId: ID!) { person(id: $personId) { address { city } } }` } as const;
     const problems = checkPartnerGrants(loadSupergraphSdl(), [...partnerPackages, { partner: "acme-post", declarations: [declaration] }]);
