@@ -91,6 +91,18 @@ export function createLoaders(db: Database) {
         (row) => row.patientId,
       ),
     ),
+    // A therapist's own care relationships (by the therapist's person id, at any of their
+    // practices); the practice of each is primed, so deciding whose record it is costs no query.
+    careRelationshipsOfTherapistPerson: new DataLoader<string, CareRelationshipRow[]>(async (personIds) => {
+      const rows = await db
+        .select({ relationship: careRelationships, personId: therapists.personId, practiceId: therapists.practiceId })
+        .from(careRelationships)
+        .innerJoin(therapists, eq(therapists.id, careRelationships.therapistId))
+        .where(inArray(therapists.personId, [...personIds]))
+        .orderBy(careRelationships.startedOn, careRelationships.id);
+      for (const row of rows) practiceOfRelationship.prime(row.relationship.id, [row.practiceId]);
+      return groupByKey(personIds, rows, (row) => row.personId).map((found) => found.map((row) => row.relationship));
+    }),
     // The programs it returns are primed, so finding whom their exercises are about costs no
     // query; so is the practice each belongs to (whose record it is: controllersOf.ts), read by
     // the same statement through the program's care relationship.

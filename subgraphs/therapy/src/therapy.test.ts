@@ -205,6 +205,28 @@ describe("therapy subgraph", () => {
     expect(await own("eva")).toEqual({ _entities: [{ id: "eva", careRelationships: [] }] });
   });
 
+  it("lists a therapist's own patients for the therapist alone, each still checked as the patient's health data", async () => {
+    const treating = `{ id treating { id patient { id } active } }`;
+    expect((await run(entities("Person", ["tom"], treating), tom)).data).toEqual({
+      // Oldest first: bram has been tom's patient longer.
+      _entities: [{ id: "tom", treating: [{ id: "tom-bram", patient: { id: "bram" }, active: true }, { id: "tom-anna", patient: { id: "anna" }, active: true }] }],
+    });
+    expect((await run(entities("Person", ["noor"], treating), noor)).data).toEqual({ _entities: [{ id: "noor", treating: [{ id: "noor-anna", patient: { id: "anna" }, active: true }] }] });
+    // A patient treats nobody.
+    expect((await run(entities("Person", ["anna"], treating), anna)).data).toEqual({ _entities: [{ id: "anna", treating: [] }] });
+    // Another therapist, a patient of tom's, and support staff read nobody's list but their own.
+    for (const caller of [noor, anna, sam]) {
+      const denied = await run(entities("Person", ["tom"], treating), caller);
+      expect(denied.data).toEqual({ _entities: [{ id: "tom", treating: null }] });
+      expect(denied.errors?.map((error) => error.extensions)).toEqual([{ code: "UNAUTHORIZED_FIELD_OR_TYPE", field: "Person.treating", policy: "read: self" }]);
+      expect(JSON.stringify(denied.errors)).not.toMatch(/tom-anna|tom-bram|bram/);
+    }
+    // Under a restriction of processing, bram's relationship is left out of tom's list, without an error.
+    const restricted = await run(entities("Person", ["tom"], treating), tom, undefined, { ...demoFacts(), openCases: { bram: [{ id: "case-bram-restriction", kind: "RESTRICTION" }] } });
+    expect(restricted.errors).toBeUndefined();
+    expect(restricted.data).toEqual({ _entities: [{ id: "tom", treating: [{ id: "tom-anna", patient: { id: "anna" }, active: true }] }] });
+  });
+
   it("denies support staff without an instruction every health field, naming the policy and no value", async () => {
     const result = await run(
       entities("Person", ["anna"], `{ id carePrograms { id title exercises { name } compliance(first: 100) { nodes { painScore } } } careRelationships { id therapist { id } } }`),

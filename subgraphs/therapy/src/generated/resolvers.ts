@@ -198,6 +198,14 @@ export type Person = {
   careRelationships?: Maybe<Array<CareRelationship>>;
   /** The platform's key for the person; every subgraph joins on it. */
   id: Scalars['ID']['output'];
+  /**
+   * Care relationships in which this person is the therapist, oldest first: a therapist's own list
+   * of patients (`me { treating { patient { id } active } }`), where a dashboard finds whom to ask
+   * about. Only the therapist reads it (`self`, narrower than the care team: a colleague's patient
+   * list is not theirs), and each relationship in it is still checked as the patient's health data
+   * (`CareRelationship.id`): one under a restriction of processing is left out.
+   */
+  treating?: Maybe<Array<CareRelationship>>;
 };
 
 /** A care practice; its id is the practice's Organisation id in identity. Reference data, not personal. */
@@ -487,6 +495,7 @@ export type PersonResolvers<ContextType = TherapyContext, ParentType extends Res
   carePrograms?: Resolver<Maybe<Array<ResolversTypes['ExerciseProgram']>>, ParentType, ContextType>;
   careRelationships?: Resolver<Maybe<Array<ResolversTypes['CareRelationship']>>, ParentType, ContextType>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  treating?: Resolver<Maybe<Array<ResolversTypes['CareRelationship']>>, ParentType, ContextType>;
 };
 
 export type PracticeResolvers<ContextType = TherapyContext, ParentType extends ResolversParentTypes['Practice'] = ResolversParentTypes['Practice'], FederationReferenceType extends FederationReferenceTypes['Practice'] = FederationReferenceTypes['Practice']> = {
