@@ -152,6 +152,23 @@ describe("controllers: each practice's records are its own", () => {
   });
 });
 
+describe("a patient and the therapists treating them", () => {
+  it("anna reads the names of tom and noor, who treat her, and not their initials; a therapist not hers stays closed", async () => {
+    const own = await as("anna", `{ me { careRelationships { therapist { person { givenName familyName } } } } }`);
+    expect(own.errors).toBeUndefined();
+    const names = (own.data?.me as { careRelationships: { therapist: { person: { givenName: string } } }[] }).careRelationships.map((care) => care.therapist.person.givenName);
+    expect(names.sort()).toEqual(["Noor", "Tom"]);
+
+    const initials = await as("anna", `{ me { careRelationships { therapist { person { initials } } } } }`);
+    expect(denials(initials)).toMatchObject({ "me.careRelationships.0.therapist.person.initials": "read: self | therapist-of | support-case" });
+
+    // bram is treated by tom only: noor's name is not his to read, however he reaches her.
+    const other = await as("bram", `{ person(id: "noor") { givenName } }`);
+    expect(other.data?.person ?? null).toBeNull();
+    expect(JSON.stringify(other)).not.toMatch(/Noor/);
+  });
+});
+
 describe("support staff: a case of the person's, never a role alone", () => {
   it("sam reads bram's email while bram's support case is open, the read is logged, and after it closes the same query is a policy error", async () => {
     const query = `{ person(id: "bram") { email phone carePrograms { title } mobilityCards { id } } }`;

@@ -119,6 +119,8 @@ function holds(name: string, input: OracleInput): boolean {
       return me !== undefined && me === subject;
     case "therapist-of":
       return is("therapist") && demoFacts.care.some((c) => c.patient === subject && c.therapist === me) && !restricted;
+    case "patient-of":
+      return me !== undefined && demoFacts.care.some((c) => c.patient === me && c.therapist === subject) && !restricted;
     case "treating-therapist":
       return is("therapist") && treats();
     case "care-team":

@@ -173,6 +173,15 @@ function treatedBy(cares: readonly CareFact[], me: string): boolean {
   return false;
 }
 
+/** The caller is a patient of the record's person: one of the caller's own active care relationships names them as therapist. */
+const isPatientOf: Requirement = (input) => {
+  const me = input.policy.caller?.personId;
+  return !!me && withSubject(input, me, treatsMe);
+};
+function treatsMe(input: RequirementInput, therapist: string, me: string): Maybe<boolean> {
+  return afterWith(getFact(input.policy.lookups.careRelationshipsOf, me), therapist, treatedBy);
+}
+
 /** The organisations an admin administers, from their memberships as this request read them: found once per request. */
 const administeredBy = oncePerFacts((memberships: readonly MembershipFact[]): ReadonlySet<string> =>
   new Set(memberships.filter((membership) => membership.role === "employer_admin").map((membership) => membership.organisationId)),
@@ -271,6 +280,13 @@ export const builtInRequirements: Record<string, RequirementDefinition> = {
     reads: "subject",
     declaration: ["basis", "purpose"],
     role: "therapist",
+  },
+  "patient-of": {
+    description:
+      "the caller has an active care relationship in which the person is their therapist, and no restriction of processing is in force: a patient reads the name of whoever treats them (a therapist's professional identity is public in the BIG and RIZIV/INAMI registers), and no other therapist's",
+    evaluate: (input) => andBasisHolds(input, isPatientOf(input)),
+    reads: "subject",
+    declaration: ["basis", "purpose"],
   },
   "treating-therapist": {
     description:

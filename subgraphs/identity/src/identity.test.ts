@@ -89,7 +89,7 @@ describe("identity subgraph", () => {
     });
     expect(result.errors).toHaveLength(2);
     expect(result.errors?.map((error) => ({ path: error.path, ...error.extensions }))).toEqual(expect.arrayContaining([
-      { path: ["_entities", 1, "givenName"], code: "UNAUTHORIZED_FIELD_OR_TYPE", field: "Person.givenName", policy: "read: self | therapist-of | support-case" },
+      { path: ["_entities", 1, "givenName"], code: "UNAUTHORIZED_FIELD_OR_TYPE", field: "Person.givenName", policy: "read: self | therapist-of | patient-of | support-case" },
       { path: ["_entities", 1, "email"], code: "UNAUTHORIZED_FIELD_OR_TYPE", field: "Person.email", policy: "read: self | therapist-of | support-case" },
     ]));
     // The refusal names the field and the policy, never the record's values.

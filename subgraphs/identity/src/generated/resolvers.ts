@@ -166,7 +166,9 @@ export type Person = {
   familyName?: Maybe<Scalars['String']['output']>;
   /**
    * The employer is not given names: it knows its employees by employee number (DESIGN.md §5),
-   * and names come from its own records, not from the platform.
+   * and names come from its own records, not from the platform. A patient reads the names of the
+   * therapists treating them (`patient-of`: a therapist's professional identity is public), and no
+   * other therapist's; their initials, contact data and the rest stay theirs.
    */
   givenName?: Maybe<Scalars['String']['output']>;
   /** The platform's key for the person; every subgraph joins on it. */
