@@ -353,6 +353,32 @@ describe("support cases and data-subject requests", () => {
     expect(again.errors?.[0]?.extensions?.code).toBe("UNAUTHORIZED_FIELD_OR_TYPE");
   });
 
+  it("lets only the person lift a restriction of processing, and tells staff of a closed case what it tells of none", async () => {
+    const opened = await run(`mutation { openSupportCase(personId: "anna", kind: RESTRICTION, topic: "Beperk de verwerking") { id } }`);
+    const caseId = (opened.data?.openSupportCase as { id: string }).id;
+    // Staff hold an open case of anna's (this one), yet may not close it: it would open her data to them again.
+    const byStaff = await run(`mutation { closeSupportCase(caseId: "${caseId}") { closedAt } }`, sam);
+    expect(byStaff.data).toEqual({ closeSupportCase: null });
+    expect(byStaff.errors?.[0]?.extensions).toEqual({ code: "UNAUTHORIZED_FIELD_OR_TYPE", field: "SupportCase.closedAt", policy: "write: self" });
+    expect(JSON.stringify(byStaff.errors)).not.toMatch(/Beperk/);
+    expect((await database.db.select().from(tables.supportCases).where(eq(tables.supportCases.id, caseId)))[0]?.closedAt).toBeNull();
+
+    // anna lifts it herself.
+    expect((await run(`mutation { closeSupportCase(caseId: "${caseId}") { closedAt } }`)).errors).toBeUndefined();
+
+    // With another case of anna's open, staff closing her closed one, or one that does not exist, are told alike.
+    const support = await run(`mutation { openSupportCase(personId: "anna", kind: SUPPORT, topic: "Inloggen lukt niet") { id } }`);
+    const supportId = (support.data?.openSupportCase as { id: string }).id;
+    const closed = await run(`mutation { closeSupportCase(caseId: "${caseId}") { closedAt } }`, sam);
+    const missing = await run(`mutation { closeSupportCase(caseId: "no-such-case") { closedAt } }`, sam);
+    expect(closed.errors?.[0]?.extensions).toEqual(missing.errors?.[0]?.extensions);
+    expect(closed.errors?.[0]?.message).toBe(missing.errors?.[0]?.message);
+    expect(closed.errors?.[0]?.extensions?.code).toBe("UNAUTHORIZED_FIELD_OR_TYPE");
+    // The person is told plainly.
+    expect((await run(`mutation { closeSupportCase(caseId: "${caseId}") { closedAt } }`)).errors?.[0]?.extensions?.code).toBe("BAD_USER_INPUT");
+    expect((await run(`mutation { closeSupportCase(caseId: "${supportId}") { closedAt } }`, sam)).errors).toBeUndefined();
+  });
+
   it("refuses to close someone else's case, or one that does not exist, alike", async () => {
     const others = await run(`mutation { closeSupportCase(caseId: "case-bram-login") { id } }`, anna);
     const missing = await run(`mutation { closeSupportCase(caseId: "no-such-case") { id } }`, anna);
