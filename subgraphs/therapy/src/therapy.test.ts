@@ -421,13 +421,16 @@ describe("therapy subgraph", () => {
       expect(result.errors?.[0]?.extensions).toMatchObject({ code: "UNAUTHORIZED_FIELD_OR_TYPE", field: "ComplianceEntry.done" });
     });
 
-    it("rejects scores outside 0 to 10 and days still to come with BAD_USER_INPUT, days that do not exist as input, and records nothing", async () => {
+    it("rejects scores outside 0 to 10, days still to come and days before the program with BAD_USER_INPUT, days that do not exist as input, and records nothing", async () => {
       const tomorrow = "2026-11-24";
       for (const [day, rest] of [
         ["2026-11-23", "done: true, painScore: 11"],
         ["2026-11-23", "done: true, effortScore: -1"],
         [tomorrow, "done: true"],
         ["9999-12-31", "done: true"],
+        // anna-knee began on 2026-11-02.
+        ["2026-11-01", "done: true"],
+        ["2020-01-01", "done: true"],
       ] as const) {
         const result = await record(anna, "anna-knee-squat", day, rest);
         expect(result.data).toEqual({ recordCompliance: null });
@@ -441,6 +444,7 @@ describe("therapy subgraph", () => {
       expect(await rowsOf("anna-knee-squat", "2026-11-23")).toEqual([]);
       expect(await rowsOf("anna-knee-squat", tomorrow)).toEqual([]);
       expect(await rowsOf("anna-knee-squat", "9999-12-31")).toEqual([]);
+      expect(await rowsOf("anna-knee-squat", "2026-11-01")).toEqual([]);
     });
   });
 

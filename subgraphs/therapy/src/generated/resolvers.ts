@@ -156,7 +156,8 @@ export type Mutation = {
   /**
    * The patient's report of one exercise on one day. A second report for the same exercise and
    * day replaces the first. Scores are 0 to 10; a score left out is recorded as not reported. A
-   * day after today (in Amsterdam) is refused: a report is of an exercise done.
+   * day after today (in Amsterdam) is refused, as is one before the program began: a report is of
+   * an exercise done.
    */
   recordCompliance?: Maybe<ComplianceEntry>;
 };

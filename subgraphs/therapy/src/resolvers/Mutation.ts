@@ -39,6 +39,8 @@ export function createMutation(db: Database) {
       const exercise = await loaders.exercise.load(exerciseId);
       const program = exercise ? await loaders.program.load(exercise.programId) : undefined;
       if (!exercise || !program) throw badInput("No exercise with that id.");
+      // Nor of a day before the program began: it would sit at the head of the therapist's oldest-first list.
+      if (performedOn < program.startedOn) throw badInput("performedOn must not be before the program started");
 
       // One report per exercise per day: a second report replaces the first, scores included.
       const [entry] = await db
