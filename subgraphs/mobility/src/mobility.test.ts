@@ -241,7 +241,7 @@ describe("mobility subgraph", () => {
     // As if workTrips' filter were broken: hand the employer all of anna's trips. The policy
     // leaves the private ones out of the list (Trip.id's read policy), so not even their number shows.
     const context = evaContext();
-    context.loaders.workTripsOfPerson = context.loaders.tripsOfPerson;
+    context.loaders.workTripsOfPerson = () => context.loaders.tripsOfPerson;
     const result = await run(entities(["anna"], "workTrips(first: 100) { nodes { id startedAt purpose distanceKm } edges { node { id } } }"), context);
     const { nodes: listed, edges } = (result.data?._entities as { workTrips: { nodes: Record<string, unknown>[]; edges: unknown[] } }[])[0]!.workTrips;
     expect(result.errors).toBeUndefined();
@@ -368,10 +368,27 @@ describe("mobility subgraph", () => {
       expect(first!.nodes.map((trip) => trip.id)).toEqual(["anna-trip-2026-11-20-pm", "anna-trip-2026-11-20-am", "anna-trip-2026-11-19-pm", "anna-trip-2026-11-19-am", "anna-trip-2026-11-17-pm"]);
       // As if workTrips' filter were broken: the private ride on the page is left out by the policy, without a trace.
       const context = evaContext();
-      context.loaders.workTripsOfPerson = context.loaders.tripsOfPerson;
+      context.loaders.workTripsOfPerson = () => context.loaders.tripsOfPerson;
       const { result: leaky, page: leakyPage } = await page("(first: 2)", context, "workTrips");
       expect(leakyPage!.nodes).toEqual([{ id: "anna-trip-2026-11-20-pm" }]);
       expect(leaky.errors).toBeUndefined();
+    });
+
+    it("gives an employer one range of days of work trips (a month's report), days read in Amsterdam time", async () => {
+      const { page: day } = await page('(first: 10, startedFrom: "2026-11-19", startedBefore: "2026-11-20")', evaContext(), "workTrips");
+      expect(day!.nodes).toEqual([{ id: "anna-trip-2026-11-19-pm" }, { id: "anna-trip-2026-11-19-am" }]);
+      // October: the commutes of 26 to 30 October, none of November's, the private rides left out as ever.
+      const { page: october } = await page('(first: 100, startedFrom: "2026-10-01", startedBefore: "2026-11-01")', evaContext(), "workTrips");
+      expect(october!.nodes.map((trip) => trip.id).sort()).toEqual(
+        ["2026-10-26", "2026-10-27", "2026-10-29", "2026-10-30"].flatMap((date) => [`anna-trip-${date}-am`, `anna-trip-${date}-pm`]).sort(),
+      );
+      // Paged within the range: the cursor goes on in it, and ends it.
+      const { page: first } = await page('(first: 1, startedFrom: "2026-11-19", startedBefore: "2026-11-20")', evaContext(), "workTrips");
+      const { page: next } = await page(`(first: 5, after: "${first!.pageInfo.endCursor}", startedFrom: "2026-11-19", startedBefore: "2026-11-20")`, evaContext(), "workTrips");
+      expect(next).toMatchObject({ nodes: [{ id: "anna-trip-2026-11-19-am" }], pageInfo: { hasNextPage: false } });
+      // A range the wrong way round is the caller's mistake, named.
+      const { result } = await page('(startedFrom: "2026-11-20", startedBefore: "2026-11-19")', evaContext(), "workTrips");
+      expect(errorsOf(result)).toEqual([expect.objectContaining({ code: "BAD_USER_INPUT", argument: "startedBefore" })]);
     });
 
     it("loads one page of several persons' work trips in one query, and in two after a cursor", async () => {

@@ -114,6 +114,9 @@ export type Person = {
    * platform as its processor). Private trips are never in this list. Read by an admin of a
    * current employer of the person; a person with two employers has both see these trips, as no
    * trip records which employer it was made for. A page at a time: at most 100 trips per page.
+   * A month's report: `workTrips(startedFrom: "2026-11-01", startedBefore: "2026-12-01")`, days in
+   * Amsterdam time (the trips started on or after the first day, before the second); a cursor
+   * belongs to the range it was given in.
    */
   workTrips?: Maybe<TripConnection>;
 };
@@ -128,6 +131,8 @@ export type PersonTripsArgs = {
 export type PersonWorkTripsArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
   first?: InputMaybe<Scalars['Int']['input']>;
+  startedBefore?: InputMaybe<Scalars['Date']['input']>;
+  startedFrom?: InputMaybe<Scalars['Date']['input']>;
 };
 
 export type RetentionEvent =

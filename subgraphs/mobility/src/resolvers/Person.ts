@@ -2,8 +2,19 @@ import { readPageArgs, toConnection, type PageArgs } from "@grondslag/server";
 import type { MobilityContext } from "../context.ts";
 import type { PersonResolvers } from "../generated/resolvers.ts";
 import type { TripRow } from "../db/tables.ts";
+import type { TripRange } from "../createLoaders.ts";
+import { startOfDayInAmsterdam } from "../startOfDay.ts";
+import { GraphQLError } from "graphql";
 
 const tripId = (trip: TripRow) => trip.id;
+
+/** The range of start times asked for, its days (checked by the Date scalar) read in Amsterdam time. */
+function tripRange({ startedFrom, startedBefore }: { startedFrom?: string | null; startedBefore?: string | null }): TripRange {
+  if (startedFrom && startedBefore && startedFrom >= startedBefore) {
+    throw new GraphQLError("startedBefore must be a later day than startedFrom.", { extensions: { code: "BAD_USER_INPUT", argument: "startedBefore" } });
+  }
+  return { ...(startedFrom ? { from: startOfDayInAmsterdam(startedFrom) } : {}), ...(startedBefore ? { before: startOfDayInAmsterdam(startedBefore) } : {}) };
+}
 
 /** Identity owns Person; here a reference is all we need, so resolving one costs no query. */
 export const Person = {
@@ -12,6 +23,6 @@ export const Person = {
   trips: async (person: { id: string }, args: PageArgs, { loaders }: MobilityContext) =>
     toConnection(await loaders.tripsOfPerson.load({ parentId: person.id, ...readPageArgs(args) }), tripId),
   // A subset by meaning (business and commute), the same for every caller.
-  workTrips: async (person: { id: string }, args: PageArgs, { loaders }: MobilityContext) =>
-    toConnection(await loaders.workTripsOfPerson.load({ parentId: person.id, ...readPageArgs(args) }), tripId),
+  workTrips: async (person: { id: string }, args: PageArgs & { startedFrom?: string | null; startedBefore?: string | null }, { loaders }: MobilityContext) =>
+    toConnection(await loaders.workTripsOfPerson(tripRange(args)).load({ parentId: person.id, ...readPageArgs(args) }), tripId),
 } satisfies PersonResolvers;

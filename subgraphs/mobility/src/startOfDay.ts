@@ -1,0 +1,17 @@
+/** The offset of Europe/Amsterdam (the Netherlands' and Belgium's clock) at an instant, as `GMT+1` or `GMT+2`. */
+const amsterdamOffset = new Intl.DateTimeFormat("en-US", { timeZone: "Europe/Amsterdam", timeZoneName: "shortOffset" });
+
+/**
+ * The instant a calendar day (YYYY-MM-DD, already checked by the Date scalar) begins in
+ * Amsterdam. Its offset is read at the day's UTC midnight, which in Amsterdam is 01:00 or 02:00
+ * of the same day: before the clocks change (02:00 in March, 03:00 in October), so it is the
+ * offset at the day's own midnight.
+ */
+export function startOfDayInAmsterdam(day: string): Date {
+  const utcMidnight = new Date(`${day}T00:00:00Z`);
+  const name = amsterdamOffset.formatToParts(utcMidnight).find((part) => part.type === "timeZoneName")?.value ?? "GMT";
+  const match = /^GMT(?:([+-])(\d{1,2})(?::(\d{2}))?)?$/.exec(name);
+  if (!match) throw new Error(`Unexpected time zone offset "${name}" for Europe/Amsterdam.`);
+  const minutes = match[1] ? (match[1] === "-" ? -1 : 1) * (Number(match[2]) * 60 + Number(match[3] ?? 0)) : 0;
+  return new Date(utcMidnight.getTime() - minutes * 60_000);
+}
