@@ -273,8 +273,13 @@ describe("consent subgraph", () => {
     const stored = await database.db.select().from(tables.consentRecords).where(eq(tables.consentRecords.purposeId, "research"));
     expect(stored.filter((row) => row.personId === "anna")).toEqual([expect.objectContaining({ id: record.id, state: "withdrawn", withdrawnAt: NOW })]);
 
-    // Nothing left to withdraw.
-    const nothing = await run(`mutation { withdrawConsent(personId: "anna", purposeId: "research") { id } }`);
+    // Withdrawing again (a retry) answers the same record, unchanged; nothing is written.
+    const retried = await run(`mutation { withdrawConsent(personId: "anna", purposeId: "research") { id state withdrawnAt } }`);
+    expect(retried).toEqual({ data: { withdrawConsent: { id: record.id, state: "WITHDRAWN", withdrawnAt: NOW.toISOString() } } });
+    expect(await database.db.select().from(tables.consentRecords).where(eq(tables.consentRecords.purposeId, "research"))).toEqual(stored);
+
+    // Never given: nothing to withdraw.
+    const nothing = await run(`mutation { withdrawConsent(personId: "bram", purposeId: "research") { id } }`, bram);
     expect(nothing.data).toEqual({ withdrawConsent: null });
     expect(nothing.errors?.[0]?.message).toBe("no active consent for that purpose");
     expect(nothing.errors?.[0]?.extensions?.code).toBe("BAD_USER_INPUT");

@@ -252,7 +252,11 @@ export type Mutation = {
    * event but does not overwrite it. NOT_FOUND when no disclosure to that partner has that reference.
    */
   recordPartnerStatus?: Maybe<Disclosure>;
-  /** Withdraws the active consent for a purpose (GDPR Art. 7(3)); the record is kept as proof. */
+  /**
+   * Withdraws the active consent for a purpose (GDPR Art. 7(3)); the record is kept as proof.
+   * Withdrawing again answers the withdrawn record, unchanged (a retry is safe); with no consent
+   * given, or only an expired one, there is nothing to withdraw (BAD_USER_INPUT).
+   */
   withdrawConsent?: Maybe<ConsentRecord>;
 };
 

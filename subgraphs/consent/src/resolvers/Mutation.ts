@@ -65,8 +65,15 @@ export function createMutation(db: Database) {
       const record = await db.transaction(async (tx) => {
         const [purpose] = await tx.select({ id: purposes.id }).from(purposes).where(eq(purposes.id, purposeId));
         if (!purpose) throw badInput("unknown purpose");
-        const active = (await lockConsents(tx, personId, purposeId)).filter((row) => getConsentState(row, now) === "given");
-        if (active.length === 0) throw badInput("no active consent for that purpose");
+        const all = await lockConsents(tx, personId, purposeId);
+        const active = all.filter((row) => getConsentState(row, now) === "given");
+        if (active.length === 0) {
+          // Withdrawn already (a retry, or a second tap): answered with that record, unchanged, as
+          // giving twice answers the given one. Never given, or expired: nothing to withdraw.
+          const latest = all.at(-1);
+          if (latest && latest.state === "withdrawn") return latest;
+          throw badInput("no active consent for that purpose");
+        }
         const withdrawn = await tx
           .update(consentRecords)
           .set({ state: "withdrawn", withdrawnAt: now })
