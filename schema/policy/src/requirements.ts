@@ -243,6 +243,24 @@ const hasSupportCase = (kinds: string[] | null): Requirement => async ({ policy,
 };
 
 /**
+ * Support staff closing a case (the mutation's `caseId`): one of the person's open cases, and not
+ * a restriction of processing, which stops staff too and which the person lifts (GDPR Art.
+ * 18(3)): closing it would open the person's data to the staff member again. A closed case, or
+ * one that does not exist, is refused alike. Recorded as a write under the case.
+ */
+const closesOpenCase: Requirement = async ({ policy, subject, field, args, mode }) => {
+  const me = personIn(policy, "support");
+  const person = me && (await subject());
+  const caseId = (args as { caseId?: unknown }).caseId;
+  if (!me || !person || typeof caseId !== "string") return false;
+  const closing = (await policy.lookups.openCasesOf.load(person)).find((candidate) => candidate.id === caseId);
+  if (!closing || closing.kind === "RESTRICTION") return false;
+  if (!field.personal || !SUPPORT_CATEGORIES.has(field.personal.category) || field.personal.controller !== "PLATFORM") return false;
+  await policy.lookups.recordStaffAccess.load({ instructionId: null, caseId: closing.id, readerId: me, personId: person, field: field.coordinate, access: mode });
+  return true;
+};
+
+/**
  * A partner holds a capability for one declared operation about one person (the gateway checks
  * the operation and its variables). Here, in each subgraph, the record must also be about that
  * person: a capability for anna unlocks anna's declared fields, and nobody else's, whatever the
@@ -335,6 +353,12 @@ export const builtInRequirements: Record<string, RequirementDefinition> = {
     description:
       "the caller is support staff and the person has an open rectification request (GDPR Art. 16); identity and contact data of records the platform controls only; every write is recorded",
     evaluate: hasSupportCase(["RECTIFICATION"]),
+    recordsAccess: true,
+  },
+  "closes-open-case": {
+    description:
+      "the caller is support staff closing one of the person's open cases (the mutation's caseId) that is not a restriction of processing, which the person alone lifts (GDPR Art. 18(3)); contact data of records the platform controls only; every write is recorded",
+    evaluate: closesOpenCase,
     recordsAccess: true,
   },
   "internal-service": { description: "the caller is one of the platform's own jobs (partners' webhooks recording a send's delivery status, retention)", evaluate: hasRole("service"), reads: "caller", declaration: [] },

@@ -227,8 +227,9 @@ export type LawfulBasis =
 export type Mutation = {
   __typename?: 'Mutation';
   /**
-   * Closes a case: by the person, or by the support staff handling it; a restriction of processing
-   * (RESTRICTION) by the person alone, since it stops staff too (GDPR Art. 18(3)). Staff's access ends with it:
+   * Closes a case: by the person, or by the support staff handling it (`closes-open-case`); a
+   * restriction of processing (RESTRICTION) by the person alone, since it stops staff too (GDPR Art.
+   * 18(3)). Staff's access ends with it:
    * of the closed case they read back `closedAt` alone (select `closedAt`, not `id`, which is no
    * longer theirs to read: a selection holding `id` comes back null with the policy's error).
    */
