@@ -1,3 +1,4 @@
+import { CONSENT_BASES } from "./readFieldPolicies.ts";
 import type { GraphFieldPolicy } from "./readGraphPolicy.ts";
 
 /**
@@ -35,9 +36,6 @@ export function indexPartnerFields(grants: readonly PartnerFieldGrant[]): Readon
  * read more than its purpose needs), or a declared field the schema does not grant (the send
  * would fail). Empty when they agree.
  */
-/** The bases that rest on the person's consent (GDPR Art. 6(1)(a), 9(2)(a)). */
-const CONSENT_BASES = new Set(["CONSENT", "EXPLICIT_CONSENT"]);
-
 export function comparePartnerGrants(policies: readonly GraphFieldPolicy[], declared: readonly PartnerFieldGrant[]): string[] {
   const byPartner = indexPartnerFields(declared);
   const granted = new Map<string, Set<string>>();
