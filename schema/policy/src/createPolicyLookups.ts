@@ -194,6 +194,11 @@ function createFactStore(db: Database, today: string, callerPersonId: string | u
       const byPerson = found.get(kind)!;
       for (const person of persons) if (!kept.has(person)) kept.set(person, (byPerson.get(person) as FactsByKind[Kind] | undefined) ?? NONE[kind]);
     }
+    // From here `known` answers every key of this batch (`load` asks it first): the loader's own
+    // cache only joins the loads made while the statement runs. Emptied now, it does not keep a
+    // promise per key for as long as the store is shared (`SHARED_FACTS_MS`): kept, those made the
+    // enforced graph's young-generation collections copy about a sixth more (bench `scavenges`).
+    facts.clearAll();
     return asked.map(([kind, person]) => known[kind].get(person)!);
   });
   return { facts, known };

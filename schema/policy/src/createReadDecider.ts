@@ -870,14 +870,17 @@ interface RequestMemo {
   /** The request's policy context, except that recording an access is refused (see `requestMemo`). */
   unrecording: PolicyContext;
 }
-const requestMemos = new WeakMap<PolicyContext, RequestMemo>();
-// The last request's memo: a list's fields ask for the same one thousands of times in a row.
-let lastMemo: { policy: PolicyContext; memo: RequestMemo } | undefined;
+/**
+ * Where a request's memo is kept: on its policy context itself, under a symbol of this module's,
+ * not enumerable (a copy of the context, such as `unrecording`, does not take it along). It goes
+ * when its context goes; before, a module-level "last memo" (to spare a WeakMap look-up per field)
+ * held the last request's memo, and the rows its reads were kept for, until another request asked,
+ * and made an object each time two requests in flight took turns.
+ */
+const MEMO = Symbol("request memo");
+type Memoised = PolicyContext & { [MEMO]?: RequestMemo };
 function memoOf(policy: PolicyContext): RequestMemo | undefined {
-  if (lastMemo?.policy === policy) return lastMemo.memo;
-  const memo = requestMemos.get(policy);
-  if (memo) lastMemo = { policy, memo };
-  return memo;
+  return (policy as Memoised)[MEMO];
 }
 
 /**
@@ -912,7 +915,7 @@ function requestMemo(policy: PolicyContext): RequestMemo {
         },
       },
     };
-    requestMemos.set(policy, memo);
+    Object.defineProperty(policy, MEMO, { value: memo, enumerable: false, writable: false, configurable: false });
   }
   return memo;
 }
