@@ -220,6 +220,10 @@ export function createGateway(options: GatewayOptions): Gateway {
     metrics,
     ...(options.metricsToken !== undefined ? { metricsToken: options.metricsToken } : {}),
     onRefusal: countRefusal,
+    // A body too large or not JSON counts against the client's address like any refusal before
+    // authentication: past the address's rate it is answered 429, so oversized bodies cannot be
+    // sent without limit.
+    refuse: refuseBeforeAuth,
     ...(options.routes ? { routes: options.routes } : {}),
     ...(options.ready ? { ready: options.ready } : {}),
   });

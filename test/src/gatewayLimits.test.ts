@@ -1,4 +1,4 @@
-import { createServer, type Server } from "node:http";
+import { createServer, request, type Server } from "node:http";
 import { createLocalJWKSet, createTokenVerifier } from "@grondslag/auth";
 import { createGateway, loadPersistedQueryManifest, sha256, type Gateway, type GatewayEdgeOptions } from "@grondslag/gateway";
 import { createLogger } from "@grondslag/server";
@@ -190,6 +190,77 @@ describe("the gateway's edge", () => {
     expect({ status: limited.status, code: codeOf(limited), retryAfter: limited.headers.get("retry-after") }).toEqual({ status: 429, code: "RATE_LIMITED", retryAfter: "2" });
     const bram = await post(gatewayUrl, { query: "{ me { id } }" }, { authorization: `Bearer ${await graph.tokenFor("bram")}` });
     expect(bram.body.data).toEqual({ me: { id: "bram" } });
+  });
+
+  /**
+   * Sends a body declaring `declared` bytes, `send` of them (all it can, once the server reads no
+   * more, when `send` is the whole), and never ends it: what the server answers, and whether it
+   * closed the connection within 10 s.
+   */
+  async function sendUnendingBody(declared: number, send: number) {
+    const url = new URL(graph.gatewayUrl);
+    return await new Promise<{ status: number; code: unknown; sent: number; closedByServer: boolean }>((resolve) => {
+      let sent = 0;
+      let status = 0;
+      let body = "";
+      const finish = (closedByServer: boolean) => {
+        let code: unknown;
+        try {
+          code = (JSON.parse(body) as Answer["body"]).errors?.[0]?.extensions?.code;
+        } catch {
+          code = undefined;
+        }
+        resolve({ status, code, sent, closedByServer });
+      };
+      const req = request({ host: url.hostname, port: url.port, path: url.pathname, method: "POST", headers: { "content-type": "application/json", "content-length": String(declared), authorization: `Bearer ${anna}` } });
+      const giveUp = setTimeout(() => {
+        req.destroy();
+        finish(false);
+      }, 10_000);
+      req.on("response", (res) => {
+        status = res.statusCode ?? 0;
+        res.setEncoding("utf8");
+        res.on("data", (text: string) => (body += text));
+      });
+      req.on("error", () => {}); // the server closing the connection under the writes
+      req.on("close", () => {
+        clearTimeout(giveUp);
+        finish(true);
+      });
+      const chunk = Buffer.alloc(64 * 1024, 0x20);
+      const pump = () => {
+        if (req.destroyed || sent + chunk.length > send) return;
+        sent += chunk.length;
+        if (req.write(chunk)) setImmediate(pump);
+        else req.once("drain", pump);
+      };
+      pump();
+    });
+  }
+
+  it("answers a body too large that never ends with 413 within seconds, and closes the connection", async () => {
+    // Found probing as an attacker: a 60-MB body was read to its end before the 413 (1.5 s of
+    // reading), and a body that never ended was never answered.
+    const stalled = await sendUnendingBody(64 * 1024 * 1024, 1024 * 1024);
+    expect(stalled).toEqual({ status: 413, code: "REQUEST_TOO_LARGE", sent: 1024 * 1024, closedByServer: true });
+    // One that keeps coming is cut off after a bounded read, long before its declared 64 MiB.
+    const flooding = await sendUnendingBody(64 * 1024 * 1024, 64 * 1024 * 1024);
+    expect(flooding.closedByServer).toBe(true);
+    expect(flooding.sent).toBeLessThan(64 * 1024 * 1024);
+  });
+
+  it("counts bodies too large against the client's address, as any refusal before authentication", async () => {
+    const gatewayUrl = await startGateway({ refusalRateLimit: { burst: 2, perSecond: 0.1 } });
+    const oversized = { query: SIMPLE, variables: { padding: "x".repeat(300 * 1024) } };
+    const answers = [];
+    for (let i = 0; i < 3; i++) answers.push(await post(gatewayUrl, oversized));
+    expect(answers.map((answer) => `${answer.status} ${codeOf(answer)}`)).toEqual(["413 REQUEST_TOO_LARGE", "413 REQUEST_TOO_LARGE", "429 RATE_LIMITED"]);
+    expect(Number(answers[2]!.headers.get("retry-after"))).toBeGreaterThan(0);
+  });
+
+  it("answers a path it does not serve with 404 and a code", async () => {
+    const response = await fetch(new URL("/nope", graph.gatewayUrl));
+    expect({ status: response.status, code: ((await response.json()) as Answer["body"]).errors?.[0]?.extensions?.code }).toEqual({ status: 404, code: "NOT_FOUND" });
   });
 
   it("counts refusals before authentication against the client's address", async () => {

@@ -38,8 +38,23 @@ export interface HttpServerOptions<TContext extends BaseContext> {
    * who can reach the port. Production requires it (METRICS_TOKEN).
    */
   metricsToken?: string;
-  /** Told the code of each request this server refuses itself (too large, malformed). */
+  /** Told the code of each request this server refuses itself (too large, malformed, a head it cannot parse). */
   onRefusal?: (code: string) => void;
+  /**
+   * Sees each request this server refuses itself with its request at hand (a body too large, or
+   * not JSON) and says how to answer it: the gateway counts it against the client's address and,
+   * past that address's rate, answers 429 instead. When set, it counts these refusals itself
+   * (`onRefusal` is not told of them). Default: answered as refused.
+   */
+  refuse?: (req: IncomingMessage, refusal: HttpRefusal) => HttpRefusal;
+}
+
+/** A request refused before GraphQL: its status, code and message, and any headers (Retry-After). */
+export interface HttpRefusal {
+  status: number;
+  code: string;
+  message: string;
+  headers?: Record<string, string>;
 }
 
 /** A JSON answer given without Apollo. */
@@ -66,7 +81,18 @@ export function createHttpServer<TContext extends BaseContext>(
   options: HttpServerOptions<TContext>,
 ): Server {
   const maxBodyBytes = options.maxBodyBytes ?? 1024 * 1024;
-  const tooLarge = { errors: [{ message: `Request body larger than ${maxBodyBytes} bytes`, extensions: { code: "REQUEST_TOO_LARGE" } }] };
+  const tooLarge: HttpRefusal = { status: 413, code: "REQUEST_TOO_LARGE", message: `Request body larger than ${maxBodyBytes} bytes` };
+  /** Answers a refusal of this server's own, as `refuse` decides (else as it is), counted once. */
+  const refuseRequest = (req: IncomingMessage, res: ServerResponse, refusal: HttpRefusal) => {
+    const answer = options.refuse ? options.refuse(req, refusal) : (options.onRefusal?.(refusal.code), refusal);
+    for (const [key, value] of Object.entries(answer.headers ?? {})) res.setHeader(key, value);
+    sendJson(res, answer.status, { errors: [{ message: answer.message, extensions: { code: answer.code } }] });
+  };
+  /** A body over the limit (`readBody`): refused; the connection closes after the answer when the body was not read to its end. */
+  const refuseTooLarge = (req: IncomingMessage, res: ServerResponse, body: TooLarge) => {
+    if (!body.whole) res.setHeader("connection", "close");
+    refuseRequest(req, res, tooLarge);
+  };
   const server = createServer({ ...(options.maxHeaderBytes ? { maxHeaderSize: options.maxHeaderBytes } : {}) }, (req, res) => {
     // Every later step (the context, the subgraph fetches, the log lines) reads the id from here.
     const requestId = acceptRequestId(req.headers[REQUEST_ID_HEADER]) ?? randomUUID();
@@ -122,13 +148,13 @@ export function createHttpServer<TContext extends BaseContext>(
     const route = options.routes?.[url.pathname];
     if (route) {
       if (req.method !== "POST") {
-        sendJson(res, 405, { errors: [{ message: "Use POST" }] });
+        res.setHeader("allow", "POST");
+        sendJson(res, 405, { errors: [{ message: "Use POST", extensions: { code: "METHOD_NOT_ALLOWED" } }] });
         return;
       }
       const raw = await readBody(req, maxBodyBytes);
-      if (raw === undefined) {
-        options.onRefusal?.("REQUEST_TOO_LARGE");
-        sendJson(res, 413, tooLarge);
+      if (typeof raw !== "string") {
+        refuseTooLarge(req, res, raw);
         return;
       }
       const answer = await route(req.headers, raw);
@@ -138,7 +164,7 @@ export function createHttpServer<TContext extends BaseContext>(
       return;
     }
     if (url.pathname !== "/graphql") {
-      sendJson(res, 404, { errors: [{ message: "Not found: GraphQL is served at /graphql" }] });
+      sendJson(res, 404, { errors: [{ message: "Not found: GraphQL is served at /graphql", extensions: { code: "NOT_FOUND" } }] });
       return;
     }
 
@@ -147,9 +173,8 @@ export function createHttpServer<TContext extends BaseContext>(
       if (value !== undefined) headers.set(key, Array.isArray(value) ? value.join(", ") : value);
     }
     const raw = await readBody(req, maxBodyBytes);
-    if (raw === undefined) {
-      options.onRefusal?.("REQUEST_TOO_LARGE");
-      sendJson(res, 413, tooLarge);
+    if (typeof raw !== "string") {
+      refuseTooLarge(req, res, raw);
       return;
     }
     let body: unknown = raw;
@@ -157,8 +182,7 @@ export function createHttpServer<TContext extends BaseContext>(
       try {
         body = JSON.parse(raw);
       } catch {
-        options.onRefusal?.("BAD_REQUEST");
-        sendJson(res, 400, { errors: [{ message: "The request body is not valid JSON", extensions: { code: "BAD_REQUEST" } }] });
+        refuseRequest(req, res, { status: 400, code: "BAD_REQUEST", message: "The request body is not valid JSON" });
         return;
       }
     }
@@ -203,18 +227,57 @@ export function requestIdOf(req: IncomingMessage): string {
   return typeof value === "string" ? value : "unknown";
 }
 
-function readBody(req: IncomingMessage, limit: number): Promise<string | undefined> {
+/** A body over the limit: `whole` when it was read to its end (else the connection must close). */
+interface TooLarge {
+  whole: boolean;
+}
+
+/** How long, and how much, of a body over the limit is read and dropped before it is answered, at most. */
+const DISCARD_MS = 1_000;
+const DISCARD_BYTES = 8 * 1024 * 1024;
+
+/**
+ * The body as text, or `TooLarge` when it exceeds `limit` (as declared, or as read). Nothing past
+ * the limit is kept. The rest of a body over the limit is read and dropped, so that the client,
+ * done sending, reads the 413 rather than meeting a closed connection, but only up to
+ * `DISCARD_BYTES` and `DISCARD_MS` from the moment it is known too large: a 60-MB body used to be
+ * read to its end, and one that never ended was never answered. Past either bound the answer goes
+ * at once, and the connection closes after it (`whole: false`).
+ */
+function readBody(req: IncomingMessage, limit: number): Promise<string | TooLarge> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     let size = 0;
-    let tooLarge = false;
-    req.on("data", (chunk: Buffer) => {
+    let dropped = 0;
+    let timer: NodeJS.Timeout | undefined;
+    const settle = (value: string | TooLarge) => {
+      if (timer) clearTimeout(timer);
+      req.off("data", onData);
+      req.off("end", onEnd);
+      resolve(value);
+    };
+    const overLimit = () => {
+      if (timer) return;
+      chunks.length = 0;
+      timer = setTimeout(() => settle({ whole: false }), DISCARD_MS);
+      timer.unref();
+    };
+    const onData = (chunk: Buffer) => {
       size += chunk.length;
-      if (size > limit) tooLarge = true;
-      else chunks.push(chunk);
-    });
-    req.on("end", () => resolve(tooLarge ? undefined : Buffer.concat(chunks).toString("utf8")));
+      if (size <= limit) {
+        chunks.push(chunk);
+        return;
+      }
+      overLimit();
+      dropped += chunk.length;
+      if (dropped > DISCARD_BYTES) settle({ whole: false });
+    };
+    const onEnd = () => settle(timer ? { whole: true } : Buffer.concat(chunks).toString("utf8"));
+    req.on("data", onData);
+    req.on("end", onEnd);
     req.on("error", reject);
+    const declared = Number(req.headers["content-length"]);
+    if (Number.isFinite(declared) && declared > limit) overLimit();
   });
 }
 

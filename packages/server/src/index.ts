@@ -1,5 +1,5 @@
 export { createHttpServer, listen, close, serveApollo, requestIdOf, REQUEST_ID_HEADER } from "./createHttpServer.ts";
-export type { HttpAnswer, HttpServerOptions, Readiness, RouteHandler } from "./createHttpServer.ts";
+export type { HttpAnswer, HttpRefusal, HttpServerOptions, Readiness, RouteHandler } from "./createHttpServer.ts";
 export { createLogger, serializeError } from "./createLogger.ts";
 export type { Logger, LoggerOptions } from "./createLogger.ts";
 export { createMetrics } from "./createMetrics.ts";
