@@ -103,9 +103,9 @@ describe("controllers: each practice's records are its own", () => {
     expect((body.data?.person as { carePrograms: { id: string }[] }).carePrograms.map((program) => program.id)).toEqual(["anna-knee"]);
     expect(JSON.stringify(body)).not.toMatch(/anna-posture|Houding/);
 
-    const log = await as("audrey", `{ instructedReads { field readerId instructionId caseId access } }`);
+    const log = await as("audrey", `{ instructedReads(first: 100) { nodes { field readerId instructionId caseId access } } }`);
     expect(log.errors).toBeUndefined();
-    const reads = log.data?.instructedReads as { field: string; readerId: string; instructionId: string }[];
+    const reads = (log.data?.instructedReads as { nodes: { field: string; readerId: string; instructionId: string }[] }).nodes;
     expect(reads).toEqual(
       expect.arrayContaining([
         { field: "Person.carePrograms", readerId: "sam", instructionId: "fysio-utrecht-sam-anna", caseId: null, access: "READ" },
@@ -117,8 +117,8 @@ describe("controllers: each practice's records are its own", () => {
     expect(reads.filter((read) => read.field === "ComplianceEntry.painScore")).toHaveLength(1);
 
     // anna can see who read her data under an instruction.
-    const own = await as("anna", `{ me { instructedReads { field readerId } } }`);
-    expect(own.data?.me).toMatchObject({ instructedReads: expect.arrayContaining([{ field: "ExerciseProgram.title", readerId: "sam" }]) });
+    const own = await as("anna", `{ me { instructedReads(first: 100) { nodes { field readerId } } } }`);
+    expect(own.data?.me).toMatchObject({ instructedReads: { nodes: expect.arrayContaining([{ field: "ExerciseProgram.title", readerId: "sam" }]) } });
   });
 
   it("bram's instruction opens nothing: his health-data consent is withdrawn, so the processor is stopped with the controller", async () => {
@@ -176,11 +176,11 @@ describe("support staff: a case of the person's, never a role alone", () => {
     expect(open.data).toEqual({ person: { email: "bram@example.nl", phone: "+31687654321", carePrograms: null, mobilityCards: null } });
     expect(denials(open)).toEqual({ "person.carePrograms": "read: self | care-team | processor-on-instruction", "person.mobilityCards": "read: self" });
 
-    const log = (await as("audrey", `{ instructedReads { field readerId caseId access } }`)).data?.instructedReads as unknown[];
+    const log = ((await as("audrey", `{ instructedReads(first: 100) { nodes { field readerId caseId access } } }`)).data?.instructedReads as { nodes: unknown[] }).nodes;
     expect(log).toEqual(expect.arrayContaining([{ field: "Person.email", readerId: "sam", caseId: "case-bram-login", access: "READ" }]));
     // bram sees it too.
-    const own = await as("bram", `{ me { instructedReads { field caseId } } }`);
-    expect(own.data?.me).toMatchObject({ instructedReads: expect.arrayContaining([{ field: "Person.email", caseId: "case-bram-login" }]) });
+    const own = await as("bram", `{ me { instructedReads(first: 100) { nodes { field caseId } } } }`);
+    expect(own.data?.me).toMatchObject({ instructedReads: { nodes: expect.arrayContaining([{ field: "Person.email", caseId: "case-bram-login" }]) } });
 
     expect((await as("sam", `mutation { closeSupportCase(caseId: "case-bram-login") { closedAt } }`)).errors).toBeUndefined();
     // fysio-utrecht's instruction about bram still lets sam reach him, for his health data only (which his withdrawal closes).

@@ -124,16 +124,16 @@ describe("consent subgraph", () => {
 
   it("lets a person read their own consents and who read their data under an instruction", async () => {
     await recordFixtureRead();
-    const result = await run(personsWith(["anna"], "consents { id state } instructedReads { id field readerId readAt instructionId }"));
+    const result = await run(personsWith(["anna"], "consents { id state } instructedReads { nodes { id field readerId readAt instructionId } }"));
     expect(result).toEqual({
       data: {
         _entities: [
           {
             id: "anna",
             consents: [{ id: "anna-health-data", state: "GIVEN" }, { id: "anna-gps-tracking", state: "GIVEN" }],
-            instructedReads: [
-              { id: "read-anna-1", field: "Program.title", readerId: "sam", readAt: "2026-11-21T09:30:00.000Z", instructionId: "fysio-utrecht-sam-anna" },
-            ],
+            instructedReads: {
+              nodes: [{ id: "read-anna-1", field: "Program.title", readerId: "sam", readAt: "2026-11-21T09:30:00.000Z", instructionId: "fysio-utrecht-sam-anna" }],
+            },
           },
         ],
       },
@@ -199,17 +199,42 @@ describe("consent subgraph", () => {
 
   it("gives an auditor the log of instructed reads: ids and field names, never values", async () => {
     await recordFixtureRead();
-    const result = await run(/* GraphQL */ `{ instructedReads { id field readerId readAt instructionId } }`, audrey);
+    const result = await run(/* GraphQL */ `{ instructedReads { nodes { id field readerId readAt instructionId } } }`, audrey);
     expect(result).toEqual({
       data: {
-        instructedReads: [
-          { id: "read-anna-1", field: "Program.title", readerId: "sam", readAt: "2026-11-21T09:30:00.000Z", instructionId: "fysio-utrecht-sam-anna" },
-        ],
+        instructedReads: {
+          nodes: [{ id: "read-anna-1", field: "Program.title", readerId: "sam", readAt: "2026-11-21T09:30:00.000Z", instructionId: "fysio-utrecht-sam-anna" }],
+        },
       },
     });
-    const denied = await run(`{ instructedReads { id } }`, sam);
+    const denied = await run(`{ instructedReads { nodes { id } } }`, sam);
     expect(denied.data).toEqual({ instructedReads: null });
     expect(denied.errors?.[0]?.extensions).toEqual({ code: "UNAUTHORIZED_FIELD_OR_TYPE", field: "Query.instructedReads", policy: "read: auditor" });
+  });
+
+  it("gives the log of staff reads a page at a time, newest first, at most 100 to a page", async () => {
+    // Every field staff read adds a row: the log was one unbounded list.
+    const read = (id: string, readAt: string) => ({ id, instructionId: "fysio-utrecht-sam-anna", readerId: "sam", personId: "paging-fixture", field: "Program.title", readAt: new Date(readAt) });
+    await database.db
+      .insert(tables.instructedReads)
+      .values([read("paging-1", "2026-11-01T08:00:00Z"), read("paging-2", "2026-11-02T08:00:00Z"), read("paging-3", "2026-11-03T08:00:00Z")])
+      .onConflictDoNothing();
+    type Page = { nodes: { id: string }[]; pageInfo: { hasNextPage: boolean; endCursor: string | null } };
+    const pageOf = async (args: string) => {
+      const result = await run(personsWith(["paging-fixture"], `instructedReads${args} { nodes { id } pageInfo { hasNextPage endCursor } }`), audrey);
+      expect(result.errors).toBeUndefined();
+      return (result.data?._entities as { instructedReads: Page }[])[0]!.instructedReads;
+    };
+    const first = await pageOf("(first: 2)");
+    expect(first.nodes.map((node) => node.id)).toEqual(["paging-3", "paging-2"]);
+    expect(first.pageInfo.hasNextPage).toBe(true);
+    const second = await pageOf(`(first: 2, after: "${first.pageInfo.endCursor}")`);
+    expect({ ids: second.nodes.map((node) => node.id), hasNextPage: second.pageInfo.hasNextPage }).toEqual({ ids: ["paging-1"], hasNextPage: false });
+
+    const tooMany = await run(personsWith(["paging-fixture"], "instructedReads(first: 101) { nodes { id } }"), audrey);
+    expect(tooMany.errors?.map((error) => error.extensions)).toEqual([expect.objectContaining({ code: "BAD_USER_INPUT", argument: "first" })]);
+    const wholeLog = await run(`{ instructedReads(first: 101) { nodes { id } } }`, audrey);
+    expect(wholeLog.errors?.map((error) => error.extensions)).toEqual([expect.objectContaining({ code: "BAD_USER_INPUT", argument: "first" })]);
   });
 
   it("denies an auditor a person's consents with null and an error that carries none of their values", async () => {

@@ -30,16 +30,9 @@ export function createLoaders(db: Database) {
         (row) => row.personId,
       ),
     ),
-    instructedReadsOfPerson: new DataLoader<string, InstructedReadRow[]>(async (personIds) =>
-      groupByKey(
-        personIds,
-        await db
-          .select()
-          .from(instructedReads)
-          .where(inArray(instructedReads.personId, [...personIds]))
-          .orderBy(instructedReads.readAt, instructedReads.id),
-        (row) => row.personId,
-      ),
+    instructedReadsOfPerson: new DataLoader<PageKey, Page<InstructedReadRow>, string>(
+      (keys) => loadPages(keys, (ids, limit, after) => selectPage(db, INSTRUCTED_READS, ids, limit, after)),
+      { cacheKeyFn: (key) => JSON.stringify([key.parentId, key.first, key.after]) },
     ),
     supportCase: new DataLoader<string, SupportCaseRow | undefined>(async (ids) =>
       byKey(ids, await db.select().from(supportCases).where(inArray(supportCases.id, [...ids])), (row) => row.id),
@@ -93,5 +86,19 @@ export const DISCLOSURES = {
     { column: disclosures.id, direction: "desc" },
   ],
 } satisfies PagedList<typeof disclosures>;
+
+/**
+ * Staff reads and writes of one person, newest first: the log grows with every field staff read
+ * (one row per field, person and request), so it is read a page at a time.
+ */
+export const INSTRUCTED_READS = {
+  table: instructedReads,
+  parent: instructedReads.personId,
+  id: instructedReads.id,
+  order: [
+    { column: instructedReads.readAt, direction: "desc" },
+    { column: instructedReads.id, direction: "desc" },
+  ],
+} satisfies PagedList<typeof instructedReads>;
 
 export type Loaders = ReturnType<typeof createLoaders>;

@@ -210,6 +210,21 @@ export type InstructedRead = {
   readerId?: Maybe<Scalars['ID']['output']>;
 };
 
+export type InstructedReadConnection = {
+  __typename?: 'InstructedReadConnection';
+  edges: Array<InstructedReadEdge>;
+  /** The reads of `edges`, without their cursors. */
+  nodes: Array<InstructedRead>;
+  pageInfo: PageInfo;
+};
+
+export type InstructedReadEdge = {
+  __typename?: 'InstructedReadEdge';
+  /** Opaque: pass it as `after` for the reads that follow this one. */
+  cursor: Scalars['String']['output'];
+  node: InstructedRead;
+};
+
 export type LawfulBasis =
   /** GDPR Art. 6(1)(a). */
   | 'CONSENT'
@@ -326,14 +341,20 @@ export type Person = {
   disclosures?: Maybe<DisclosureConnection>;
   /** The platform's key for the person; every subgraph joins on it. */
   id: Scalars['ID']['output'];
-  /** Who read this person's data: reads and writes by platform staff under a controller's instruction or the person's case, oldest first. */
-  instructedReads?: Maybe<Array<InstructedRead>>;
+  /** Who read this person's data: reads and writes by platform staff under a controller's instruction or the person's case, newest first, a page at a time (at most 100). */
+  instructedReads?: Maybe<InstructedReadConnection>;
   /** The person's support cases and data-subject requests, open and closed, oldest first; staff see the open ones. */
   supportCases?: Maybe<Array<SupportCase>>;
 };
 
 
 export type PersonDisclosuresArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+export type PersonInstructedReadsArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
   first?: InputMaybe<Scalars['Int']['input']>;
 };
@@ -362,16 +383,22 @@ export type Query = {
   fieldPolicies?: Maybe<Array<FieldPolicy>>;
   /**
    * Every read (and write) of personal data made by platform staff, under a controller's
-   * instruction or a person's open case, oldest first: the log holds ids and field names, never
-   * the values read.
+   * instruction or a person's open case, newest first, a page at a time (at most 100): the log
+   * holds ids and field names, never the values read.
    */
-  instructedReads?: Maybe<Array<InstructedRead>>;
+  instructedReads?: Maybe<InstructedReadConnection>;
   /** The requirements `@access` names, with when each holds: the legend of `fieldPolicies`. */
   policyRequirements?: Maybe<Array<PolicyRequirement>>;
 };
 
 
 export type QueryDisclosuresArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+export type QueryInstructedReadsArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
   first?: InputMaybe<Scalars['Int']['input']>;
 };
@@ -539,6 +566,8 @@ export type ResolversTypes = {
   DisclosureOutcome: DisclosureOutcome;
   FieldPolicy: ResolverTypeWrapper<FieldPolicyEntryMapper>;
   InstructedRead: ResolverTypeWrapper<InstructedReadRowMapper>;
+  InstructedReadConnection: ResolverTypeWrapper<Omit<InstructedReadConnection, 'edges' | 'nodes'> & { edges: Array<ResolversTypes['InstructedReadEdge']>, nodes: Array<ResolversTypes['InstructedRead']> }>;
+  InstructedReadEdge: ResolverTypeWrapper<Omit<InstructedReadEdge, 'node'> & { node: ResolversTypes['InstructedRead'] }>;
   LawfulBasis: LawfulBasis;
   Mutation: ResolverTypeWrapper<Record<PropertyKey, never>>;
   PageInfo: ResolverTypeWrapper<PageInfo>;
@@ -567,6 +596,8 @@ export type ResolversParentTypes = {
   DisclosureEdge: Omit<DisclosureEdge, 'node'> & { node: ResolversParentTypes['Disclosure'] };
   FieldPolicy: FieldPolicyEntryMapper;
   InstructedRead: InstructedReadRowMapper;
+  InstructedReadConnection: Omit<InstructedReadConnection, 'edges' | 'nodes'> & { edges: Array<ResolversParentTypes['InstructedReadEdge']>, nodes: Array<ResolversParentTypes['InstructedRead']> };
+  InstructedReadEdge: Omit<InstructedReadEdge, 'node'> & { node: ResolversParentTypes['InstructedRead'] };
   Mutation: Record<PropertyKey, never>;
   PageInfo: PageInfo;
   PartnerFieldUse: PartnerFieldUse;
@@ -686,6 +717,17 @@ export type InstructedReadResolvers<ContextType = ConsentContext, ParentType ext
   readerId?: Resolver<Maybe<ResolversTypes['ID']>, ParentType, ContextType>;
 };
 
+export type InstructedReadConnectionResolvers<ContextType = ConsentContext, ParentType extends ResolversParentTypes['InstructedReadConnection'] = ResolversParentTypes['InstructedReadConnection']> = {
+  edges?: Resolver<Array<ResolversTypes['InstructedReadEdge']>, ParentType, ContextType>;
+  nodes?: Resolver<Array<ResolversTypes['InstructedRead']>, ParentType, ContextType>;
+  pageInfo?: Resolver<ResolversTypes['PageInfo'], ParentType, ContextType>;
+};
+
+export type InstructedReadEdgeResolvers<ContextType = ConsentContext, ParentType extends ResolversParentTypes['InstructedReadEdge'] = ResolversParentTypes['InstructedReadEdge']> = {
+  cursor?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  node?: Resolver<ResolversTypes['InstructedRead'], ParentType, ContextType>;
+};
+
 export type MutationResolvers<ContextType = ConsentContext, ParentType extends ResolversParentTypes['Mutation'] = ResolversParentTypes['Mutation']> = {
   closeSupportCase?: Resolver<Maybe<ResolversTypes['SupportCase']>, ParentType, ContextType, RequireFields<MutationCloseSupportCaseArgs, 'caseId'>>;
   giveConsent?: Resolver<Maybe<ResolversTypes['ConsentRecord']>, ParentType, ContextType, RequireFields<MutationGiveConsentArgs, 'personId' | 'purposeId'>>;
@@ -712,7 +754,7 @@ export type PersonResolvers<ContextType = ConsentContext, ParentType extends Res
   consents?: Resolver<Maybe<Array<ResolversTypes['ConsentRecord']>>, ParentType, ContextType>;
   disclosures?: Resolver<Maybe<ResolversTypes['DisclosureConnection']>, ParentType, ContextType, RequireFields<PersonDisclosuresArgs, 'first'>>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
-  instructedReads?: Resolver<Maybe<Array<ResolversTypes['InstructedRead']>>, ParentType, ContextType>;
+  instructedReads?: Resolver<Maybe<ResolversTypes['InstructedReadConnection']>, ParentType, ContextType, RequireFields<PersonInstructedReadsArgs, 'first'>>;
   supportCases?: Resolver<Maybe<Array<ResolversTypes['SupportCase']>>, ParentType, ContextType>;
 };
 
@@ -725,7 +767,7 @@ export type QueryResolvers<ContextType = ConsentContext, ParentType extends Reso
   consentPurposes?: Resolver<Maybe<Array<ResolversTypes['ConsentPurpose']>>, ParentType, ContextType>;
   disclosures?: Resolver<Maybe<ResolversTypes['DisclosureConnection']>, ParentType, ContextType, RequireFields<QueryDisclosuresArgs, 'first'>>;
   fieldPolicies?: Resolver<Maybe<Array<ResolversTypes['FieldPolicy']>>, ParentType, ContextType>;
-  instructedReads?: Resolver<Maybe<Array<ResolversTypes['InstructedRead']>>, ParentType, ContextType>;
+  instructedReads?: Resolver<Maybe<ResolversTypes['InstructedReadConnection']>, ParentType, ContextType, RequireFields<QueryInstructedReadsArgs, 'first'>>;
   policyRequirements?: Resolver<Maybe<Array<ResolversTypes['PolicyRequirement']>>, ParentType, ContextType>;
 };
 
@@ -748,6 +790,8 @@ export type Resolvers<ContextType = ConsentContext> = {
   DisclosureEdge?: DisclosureEdgeResolvers<ContextType>;
   FieldPolicy?: FieldPolicyResolvers<ContextType>;
   InstructedRead?: InstructedReadResolvers<ContextType>;
+  InstructedReadConnection?: InstructedReadConnectionResolvers<ContextType>;
+  InstructedReadEdge?: InstructedReadEdgeResolvers<ContextType>;
   Mutation?: MutationResolvers<ContextType>;
   PageInfo?: PageInfoResolvers<ContextType>;
   PartnerFieldUse?: PartnerFieldUseResolvers<ContextType>;

@@ -6,7 +6,8 @@ export const Person = {
   // identity owns the person; consent only needs the id to look its records up.
   __resolveReference: (reference: { id: string }) => ({ id: reference.id }),
   consents: (person: { id: string }, _: unknown, { loaders }: ConsentContext) => loaders.consentsOfPerson.load(person.id),
-  instructedReads: (person: { id: string }, _: unknown, { loaders }: ConsentContext) => loaders.instructedReadsOfPerson.load(person.id),
+  instructedReads: async (person: { id: string }, args: PageArgs, { loaders }: ConsentContext) =>
+    toConnection(await loaders.instructedReadsOfPerson.load({ parentId: person.id, ...readPageArgs(args) }), (read) => read.id),
   supportCases: (person: { id: string }, _: unknown, { loaders }: ConsentContext) => loaders.supportCasesOfPerson.load(person.id),
   disclosures: async (person: { id: string }, args: PageArgs, { loaders }: ConsentContext) =>
     toConnection(await loaders.disclosuresOfPerson.load({ parentId: person.id, ...readPageArgs(args) }), (disclosure) => disclosure.id),

@@ -2,14 +2,14 @@ import { loadPages, selectPage, type Database } from "@grondslag/db";
 import { readPageArgs, toConnection, type PageArgs } from "@grondslag/server";
 import { sql } from "drizzle-orm";
 import type { ConsentContext } from "../context.ts";
-import { DISCLOSURES } from "../createLoaders.ts";
-import { instructedReads } from "../db/tables.ts";
+import { DISCLOSURES, INSTRUCTED_READS } from "../createLoaders.ts";
 import type { QueryResolvers } from "../generated/resolvers.ts";
 import type { FieldPolicyEntry } from "../readFieldPolicyRegister.ts";
 import { builtInRequirements } from "@grondslag/policy";
 
-/** The whole log is one list: every row has the same parent. */
+/** Each whole log is one list: every row has the same parent. */
 const WHOLE_LOG = { ...DISCLOSURES, parent: sql<string>`'log'::text` };
+const ALL_STAFF_READS = { ...INSTRUCTED_READS, parent: sql<string>`'log'::text` };
 
 /** The legend of the register: built-in requirements, then the parameterised ones, then the graph's record conditions. */
 const policyRequirements = [
@@ -23,7 +23,10 @@ const policyRequirements = [
 export function createQuery(db: Database, fieldPolicies: FieldPolicyEntry[]) {
   return {
     consentPurposes: (_: unknown, __: unknown, { loaders }: ConsentContext) => loaders.purposeCatalogue(),
-    instructedReads: () => db.select().from(instructedReads).orderBy(instructedReads.readAt, instructedReads.id),
+    instructedReads: async (_: unknown, args: PageArgs) => {
+      const [page] = await loadPages([{ parentId: "log", ...readPageArgs(args) }], (ids, limit, after) => selectPage(db, ALL_STAFF_READS, ids, limit, after));
+      return toConnection(page!, (read) => read.id);
+    },
     fieldPolicies: () => fieldPolicies,
     policyRequirements: () => policyRequirements,
     disclosures: async (_: unknown, args: PageArgs) => {
