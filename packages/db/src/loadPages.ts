@@ -12,6 +12,8 @@ export interface PageKey {
 export interface Page<R> {
   nodes: R[];
   hasNextPage: boolean;
+  /** Asked for after a cursor, and not empty: the cursor's own row comes before these (`PageInfo.hasPreviousPage`). */
+  hasPreviousPage: boolean;
 }
 
 /** A list's order: columns, each ascending or descending, ending with a unique one (the id). */
@@ -41,7 +43,8 @@ export async function loadPages<R>(
       for (const { parentId, row } of rows) byParent.set(parentId, [...(byParent.get(parentId) ?? []), row]);
       for (const key of group) {
         const own = byParent.get(key.parentId) ?? [];
-        pages.set(key, { nodes: own.slice(0, first), hasNextPage: own.length > first });
+        const nodes = own.slice(0, first);
+        pages.set(key, { nodes, hasNextPage: own.length > first, hasPreviousPage: after !== null && nodes.length > 0 });
       }
     }),
   );

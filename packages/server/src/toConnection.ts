@@ -45,11 +45,15 @@ export function readPageArgs(args: PageArgs): { first: number; after: string | n
 export interface Connection<R> {
   edges: { cursor: string; node: R }[];
   nodes: R[];
-  pageInfo: { hasNextPage: boolean; endCursor: string | null };
+  pageInfo: { hasNextPage: boolean; endCursor: string | null; hasPreviousPage: boolean; startCursor: string | null };
 }
 
 /** A Relay-style connection over one page. */
-export function toConnection<R>(page: { nodes: R[]; hasNextPage: boolean }, idOf: (node: R) => string): Connection<R> {
+export function toConnection<R>(page: { nodes: R[]; hasNextPage: boolean; hasPreviousPage: boolean }, idOf: (node: R) => string): Connection<R> {
   const edges = page.nodes.map((node) => ({ cursor: encodeCursor(idOf(node)), node }));
-  return { edges, nodes: page.nodes, pageInfo: { hasNextPage: page.hasNextPage, endCursor: edges.at(-1)?.cursor ?? null } };
+  return {
+    edges,
+    nodes: page.nodes,
+    pageInfo: { hasNextPage: page.hasNextPage, endCursor: edges.at(-1)?.cursor ?? null, hasPreviousPage: page.hasPreviousPage, startCursor: edges[0]?.cursor ?? null },
+  };
 }

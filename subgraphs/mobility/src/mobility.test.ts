@@ -290,9 +290,9 @@ describe("mobility subgraph", () => {
   });
 
   describe("pages of trips", () => {
-    type TripPage = { edges: { cursor: string; node: { id: string } }[]; nodes: { id: string }[]; pageInfo: { hasNextPage: boolean; endCursor: string | null } };
+    type TripPage = { edges: { cursor: string; node: { id: string } }[]; nodes: { id: string }[]; pageInfo: { hasNextPage: boolean; endCursor: string | null; hasPreviousPage: boolean; startCursor: string | null } };
     const page = async (args: string, caller: Caller | Context = anna, field = "trips") => {
-      const result = await run(entities(["anna"], `${field}${args} { edges { cursor node { id } } nodes { id } pageInfo { hasNextPage endCursor } }`), caller);
+      const result = await run(entities(["anna"], `${field}${args} { edges { cursor node { id } } nodes { id } pageInfo { hasNextPage endCursor hasPreviousPage startCursor } }`), caller);
       return { result, page: (result.data?._entities as Record<string, TripPage | null>[] | undefined)?.[0]?.[field] };
     };
 
@@ -306,6 +306,8 @@ describe("mobility subgraph", () => {
         expect(result.errors).toBeUndefined();
         expect(current!.nodes).toEqual(current!.edges.map((edge) => edge.node));
         expect(current!.pageInfo.endCursor).toBe(current!.edges.at(-1)!.cursor);
+        expect(current!.pageInfo.startCursor).toBe(current!.edges[0]!.cursor);
+        expect(current!.pageInfo.hasPreviousPage).toBe(pageNumber > 1);
         seen.push(...current!.nodes.map((trip) => trip.id));
         expect(current!.pageInfo.hasNextPage).toBe(pageNumber < 4);
         if (!current!.pageInfo.hasNextPage) break;
@@ -340,7 +342,7 @@ describe("mobility subgraph", () => {
       for (const cursor of [bramsCursor, missing]) {
         const { result, page: current } = await page(`(after: "${cursor}")`);
         expect(result.errors).toBeUndefined();
-        expect(current).toEqual({ edges: [], nodes: [], pageInfo: { hasNextPage: false, endCursor: null } });
+        expect(current).toEqual({ edges: [], nodes: [], pageInfo: { hasNextPage: false, endCursor: null, hasPreviousPage: false, startCursor: null } });
       }
     });
 
@@ -355,7 +357,7 @@ describe("mobility subgraph", () => {
       for (const cursor of [privateCursor, missing]) {
         const { result, page: current } = await page(`(first: 2, after: "${cursor}")`, evaContext(), "workTrips");
         expect(result.errors).toBeUndefined();
-        expect(current).toEqual({ edges: [], nodes: [], pageInfo: { hasNextPage: false, endCursor: null } });
+        expect(current).toEqual({ edges: [], nodes: [], pageInfo: { hasNextPage: false, endCursor: null, hasPreviousPage: false, startCursor: null } });
       }
       // The same private trip's cursor still pages anna's own list of all her trips.
       const { page: ownPage } = await page(`(first: 1, after: "${privateCursor}")`);

@@ -149,12 +149,20 @@ export type Money = {
   currency?: Maybe<Scalars['String']['output']>;
 };
 
-/** Where a page ends (Relay's PageInfo); the same in every subgraph. */
+/** Where a page starts and ends (Relay's PageInfo); the same in every subgraph. Lists page forward only (`first`, `after`). */
 export type PageInfo = {
   __typename?: 'PageInfo';
   /** Pass it as `after` for the next page; null on an empty page. */
   endCursor?: Maybe<Scalars['String']['output']>;
   hasNextPage: Scalars['Boolean']['output'];
+  /**
+   * True when the page was asked for `after` a cursor and holds items (the cursor's own item comes
+   * before them); false on a first page and on an empty one, whatever cursor was sent, so it tells
+   * nothing of a cursor that is not of this list.
+   */
+  hasPreviousPage: Scalars['Boolean']['output'];
+  /** The first item's cursor; null on an empty page. */
+  startCursor?: Maybe<Scalars['String']['output']>;
 };
 
 export type Person = {
@@ -416,6 +424,8 @@ export type MoneyResolvers<ContextType = BillingContext, ParentType extends Reso
 export type PageInfoResolvers<ContextType = BillingContext, ParentType extends ResolversParentTypes['PageInfo'] = ResolversParentTypes['PageInfo']> = {
   endCursor?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   hasNextPage?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  hasPreviousPage?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  startCursor?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
 };
 
 export type PersonResolvers<ContextType = BillingContext, ParentType extends ResolversParentTypes['Person'] = ResolversParentTypes['Person'], FederationReferenceType extends FederationReferenceTypes['Person'] = FederationReferenceTypes['Person']> = {

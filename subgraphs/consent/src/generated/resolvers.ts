@@ -307,12 +307,20 @@ export type MutationWithdrawConsentArgs = {
   purposeId: Scalars['ID']['input'];
 };
 
-/** Where a page ends (Relay's PageInfo); the same in every subgraph. */
+/** Where a page starts and ends (Relay's PageInfo); the same in every subgraph. Lists page forward only (`first`, `after`). */
 export type PageInfo = {
   __typename?: 'PageInfo';
   /** Pass it as `after` for the next page; null on an empty page. */
   endCursor?: Maybe<Scalars['String']['output']>;
   hasNextPage: Scalars['Boolean']['output'];
+  /**
+   * True when the page was asked for `after` a cursor and holds items (the cursor's own item comes
+   * before them); false on a first page and on an empty one, whatever cursor was sent, so it tells
+   * nothing of a cursor that is not of this list.
+   */
+  hasPreviousPage: Scalars['Boolean']['output'];
+  /** The first item's cursor; null on an empty page. */
+  startCursor?: Maybe<Scalars['String']['output']>;
 };
 
 /** A partner's declared purpose that receives a field (integrations/<partner>/src/declaration.ts). */
@@ -739,6 +747,8 @@ export type MutationResolvers<ContextType = ConsentContext, ParentType extends R
 export type PageInfoResolvers<ContextType = ConsentContext, ParentType extends ResolversParentTypes['PageInfo'] = ResolversParentTypes['PageInfo']> = {
   endCursor?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   hasNextPage?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  hasPreviousPage?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  startCursor?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
 };
 
 export type PartnerFieldUseResolvers<ContextType = ConsentContext, ParentType extends ResolversParentTypes['PartnerFieldUse'] = ResolversParentTypes['PartnerFieldUse']> = {
