@@ -111,6 +111,14 @@ describe("identity subgraph", () => {
     expect(await write(anna, "anna")).toEqual({ data: { updateContactDetails: { phone: "+31611112222" } } });
     const invalid = await run(`mutation { updateContactDetails(personId: "anna", phone: "0612") { phone } }`);
     expect(invalid.errors?.[0]?.extensions?.code).toBe("BAD_USER_INPUT");
+    // `phone: null` removes the number (an empty string is not a number, and was the only try).
+    expect(await run(`mutation { updateContactDetails(personId: "anna", phone: null) { phone } }`)).toEqual({ data: { updateContactDetails: { phone: null } } });
+    expect((await run(`mutation { updateContactDetails(personId: "anna", phone: "") { phone } }`)).errors?.[0]?.extensions?.code).toBe("BAD_USER_INPUT");
+    // The email address can be corrected, not removed.
+    const noEmail = await run(`mutation { updateContactDetails(personId: "anna", email: null) { email } }`);
+    expect(noEmail.errors?.[0]?.extensions).toMatchObject({ code: "BAD_USER_INPUT", argument: "email" });
+    expect((await run(`{ _entities(representations: [{ __typename: "Person", id: "anna" }]) { ... on Person { email } } }`)).data).toEqual({ _entities: [{ email: "anna@example.nl" }] });
+    expect(await write(anna, "anna")).toEqual({ data: { updateContactDetails: { phone: "+31611112222" } } });
   });
 
   it("lets staff correct contact details only under the person's open rectification request, and records the write", async () => {

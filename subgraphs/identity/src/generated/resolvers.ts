@@ -106,7 +106,9 @@ export type Mutation = {
   startSecondFactorLogin?: Maybe<SecondFactorChallenge>;
   /**
    * Rectification (GDPR Art. 16) of a person's email address and phone number: by the person, or
-   * by support staff while the person's rectification request is open (each write recorded).
+   * by support staff while the person's rectification request is open (each write recorded). An
+   * argument left out is left as it is; `phone: null` removes the phone number (the second-factor
+   * phone is enrolled apart and stays); the email address can be corrected, not removed.
    */
   updateContactDetails?: Maybe<Person>;
 };

@@ -8,14 +8,19 @@ import type { MutationResolvers } from "../generated/resolvers.ts";
 
 const contactDetails = z.object({
   personId: z.string().min(1),
+  // The account's address: corrected, never removed (sign-in codes may go to it).
   email: z.email("email must be an email address").optional(),
-  phone: z.string().regex(/^\+[1-9]\d{7,14}$/, "phone must be in international format, e.g. +31612345678").optional(),
+  // `null` removes the number: a phone is optional contact data the person may take back.
+  phone: z.string().regex(/^\+[1-9]\d{7,14}$/, "phone must be in international format, e.g. +31612345678, or null to remove it").nullable().optional(),
 });
 
 export function createMutation(db: Database) {
   return {
     // Access was decided before this runs, from the `write` policies of Person.email and Person.phone.
     updateContactDetails: async (_: unknown, args: unknown, { loaders }: IdentityContext) => {
+      if ((args as { email?: unknown }).email === null) {
+        throw new GraphQLError("email can be corrected, not removed: give the new address.", { extensions: { code: "BAD_USER_INPUT", argument: "email" } });
+      }
       const parsed = contactDetails.safeParse(args);
       if (!parsed.success) {
         throw new GraphQLError(parsed.error.issues.map((issue) => issue.message).join("; "), { extensions: { code: "BAD_USER_INPUT" } });
