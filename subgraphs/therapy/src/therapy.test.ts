@@ -408,10 +408,19 @@ describe("therapy subgraph", () => {
       for (const day of ["2026-11-20", "2026-11-23"]) {
         const denied = await record(bram, "anna-knee-squat", day, "done: false, painScore: 9, effortScore: 9");
         expect(denied.data).toEqual({ recordCompliance: null });
-        expect(denied.errors?.[0]?.extensions).toEqual({ code: "UNAUTHORIZED_FIELD_OR_TYPE", field: "ComplianceEntry.done", policy: "write: self" });
+        expect(denied.errors?.[0]?.extensions).toEqual({ code: "UNAUTHORIZED_FIELD_OR_TYPE", field: "ComplianceEntry.done", policy: "write: self & consent:health-data" });
       }
       expect(await rowsOf("anna-knee-squat", "2026-11-20")).toEqual(before);
       expect(before).toMatchObject([{ done: true, painScore: 2, effortScore: 4 }]);
+      expect(await rowsOf("anna-knee-squat", "2026-11-23")).toEqual([]);
+    });
+
+    it("refuses anna a report once her health-data consent is withdrawn, and stores nothing: it would be health data without its basis", async () => {
+      // Found probing as a frontend team: the report was stored, and the practice read it once consent was given again.
+      const withdrawn = { ...demoFacts(), consents: { anna: ["gps-tracking"] } };
+      const refused = await run(`mutation { recordCompliance(exerciseId: "anna-knee-squat", performedOn: "2026-11-23", done: true, painScore: 3) { id } }`, anna, TODAY, withdrawn);
+      expect(refused.data).toEqual({ recordCompliance: null });
+      expect(refused.errors?.[0]?.extensions).toEqual({ code: "UNAUTHORIZED_FIELD_OR_TYPE", field: "ComplianceEntry.done", policy: "write: self & consent:health-data" });
       expect(await rowsOf("anna-knee-squat", "2026-11-23")).toEqual([]);
     });
 

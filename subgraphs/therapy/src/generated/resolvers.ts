@@ -39,7 +39,12 @@ export type CareRelationship = {
 /** The patient's own report of one exercise on one day. */
 export type ComplianceEntry = {
   __typename?: 'ComplianceEntry';
-  /** False when the patient reports the exercise as skipped. */
+  /**
+   * False when the patient reports the exercise as skipped. Written by the patient only while their
+   * health-data consent holds (as are the scores): a report is health data stored under that
+   * explicit consent, so after a withdrawal nothing new is stored, and the practice does not find
+   * it when consent is given again.
+   */
   done?: Maybe<Scalars['Boolean']['output']>;
   /** Effort felt, 0 (none) to 10 (maximal); null when not reported. */
   effortScore?: Maybe<Scalars['Int']['output']>;
