@@ -1,5 +1,7 @@
 export { createHttpServer, listen, close, serveApollo, requestIdOf, REQUEST_ID_HEADER } from "./createHttpServer.ts";
 export type { HttpAnswer, HttpRefusal, HttpServerOptions, Readiness, RouteHandler } from "./createHttpServer.ts";
+export { badUserInput, parseArguments } from "./badUserInput.ts";
+export type { ArgumentsSchema } from "./badUserInput.ts";
 export { createLogger, serializeError } from "./createLogger.ts";
 export type { Logger, LoggerOptions } from "./createLogger.ts";
 export { createMetrics } from "./createMetrics.ts";

@@ -1,4 +1,5 @@
-import { GraphQLError } from "graphql";
+import type { GraphQLError } from "graphql";
+import { badUserInput } from "./badUserInput.ts";
 import { checkScalarInput } from "./checkScalarInput.ts";
 
 /** Page size when the caller names none, and the most one page may hold. */
@@ -21,9 +22,7 @@ export function encodeCursor(id: string): string {
   return Buffer.from(`${CURSOR_PREFIX}${id}`, "utf8").toString("base64url");
 }
 
-function badInput(argument: string, message: string): GraphQLError {
-  return new GraphQLError(message, { extensions: { code: "BAD_USER_INPUT", argument } });
-}
+const badInput = (argument: string, message: string): GraphQLError => badUserInput(message, argument);
 
 /** The id a cursor holds; a cursor this server did not make is the caller's error. */
 export function decodeCursor(cursor: string): string {

@@ -432,18 +432,19 @@ describe("therapy subgraph", () => {
 
     it("rejects scores outside 0 to 10, days still to come and days before the program with BAD_USER_INPUT, days that do not exist as input, and records nothing", async () => {
       const tomorrow = "2026-11-24";
-      for (const [day, rest] of [
-        ["2026-11-23", "done: true, painScore: 11"],
-        ["2026-11-23", "done: true, effortScore: -1"],
-        [tomorrow, "done: true"],
-        ["9999-12-31", "done: true"],
+      for (const [day, rest, argument] of [
+        ["2026-11-23", "done: true, painScore: 11", "painScore"],
+        ["2026-11-23", "done: true, effortScore: -1", "effortScore"],
+        [tomorrow, "done: true", "performedOn"],
+        ["9999-12-31", "done: true", "performedOn"],
         // anna-knee began on 2026-11-02.
-        ["2026-11-01", "done: true"],
-        ["2020-01-01", "done: true"],
+        ["2026-11-01", "done: true", "performedOn"],
+        ["2020-01-01", "done: true", "performedOn"],
       ] as const) {
         const result = await record(anna, "anna-knee-squat", day, rest);
         expect(result.data).toEqual({ recordCompliance: null });
-        expect(result.errors?.[0]?.extensions?.code).toBe("BAD_USER_INPUT");
+        // Each names the argument at fault, so a form can put the message beside its field.
+        expect(result.errors?.[0]?.extensions).toEqual({ code: "BAD_USER_INPUT", argument });
       }
       // A day that does not exist is refused by the Date scalar itself, before anything runs
       // (over HTTP: GRAPHQL_VALIDATION_FAILED naming the argument, test/src/inputValidation.test.ts).

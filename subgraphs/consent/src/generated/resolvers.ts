@@ -247,11 +247,15 @@ export type Mutation = {
    * 18(3)). Staff's access ends with it:
    * of the closed case they read back `closedAt` alone (select `closedAt`, not `id`, which is no
    * longer theirs to read: a selection holding `id` comes back null with the policy's error).
+   * Closing a case its person has closed already answers it as it stands, the first close's
+   * `closedAt` unchanged and nothing written: a retry is safe.
    */
   closeSupportCase?: Maybe<SupportCase>;
   /**
    * Gives consent for a purpose under its current privacy notice; answers the active consent
-   * unchanged when there already is one.
+   * unchanged when there already is one. `method` is how the person gave it, as their proof of
+   * consent records it: IN_APP (the default) or WEB. PAPER and GUARDIAN are refused: those are
+   * recorded by the platform from the signed form, not given through the graph.
    */
   giveConsent?: Maybe<ConsentRecord>;
   /**
@@ -283,6 +287,7 @@ export type MutationCloseSupportCaseArgs = {
 
 
 export type MutationGiveConsentArgs = {
+  method?: InputMaybe<ConsentMethod>;
   personId: Scalars['ID']['input'];
   purposeId: Scalars['ID']['input'];
 };
@@ -738,7 +743,7 @@ export type InstructedReadEdgeResolvers<ContextType = ConsentContext, ParentType
 
 export type MutationResolvers<ContextType = ConsentContext, ParentType extends ResolversParentTypes['Mutation'] = ResolversParentTypes['Mutation']> = {
   closeSupportCase?: Resolver<Maybe<ResolversTypes['SupportCase']>, ParentType, ContextType, RequireFields<MutationCloseSupportCaseArgs, 'caseId'>>;
-  giveConsent?: Resolver<Maybe<ResolversTypes['ConsentRecord']>, ParentType, ContextType, RequireFields<MutationGiveConsentArgs, 'personId' | 'purposeId'>>;
+  giveConsent?: Resolver<Maybe<ResolversTypes['ConsentRecord']>, ParentType, ContextType, RequireFields<MutationGiveConsentArgs, 'method' | 'personId' | 'purposeId'>>;
   openSupportCase?: Resolver<Maybe<ResolversTypes['SupportCase']>, ParentType, ContextType, RequireFields<MutationOpenSupportCaseArgs, 'kind' | 'personId' | 'topic'>>;
   recordPartnerStatus?: Resolver<Maybe<ResolversTypes['Disclosure']>, ParentType, ContextType, RequireFields<MutationRecordPartnerStatusArgs, 'partner' | 'reference' | 'status'>>;
   withdrawConsent?: Resolver<Maybe<ResolversTypes['ConsentRecord']>, ParentType, ContextType, RequireFields<MutationWithdrawConsentArgs, 'personId' | 'purposeId'>>;

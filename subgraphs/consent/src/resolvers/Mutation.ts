@@ -1,6 +1,6 @@
 import type { Database } from "@grondslag/db";
 import { and, eq, inArray, sql } from "drizzle-orm";
-import { GraphQLError } from "graphql";
+import { badUserInput, parseArguments } from "@grondslag/server";
 import { z } from "zod";
 import type { ConsentContext } from "../context.ts";
 import { consentRecords, purposes, type ConsentRecordRow } from "../db/tables.ts";
@@ -13,14 +13,13 @@ const consentArgs = z.object({
   personId: z.string().trim().min(1, "personId must not be empty").max(200, "personId is too long"),
   purposeId: z.string().regex(/^[a-z][a-z0-9-]{0,63}$/, "purposeId must be a purpose slug such as 'health-data'"),
 });
-
-const badInput = (message: string) => new GraphQLError(message, { extensions: { code: "BAD_USER_INPUT" } });
-
-function parseArgs(args: unknown) {
-  const parsed = consentArgs.safeParse(args);
-  if (!parsed.success) throw badInput(parsed.error.issues.map((issue) => issue.message).join("; "));
-  return parsed.data;
-}
+/**
+ * How the person gave it: in the app or on the web, as the client says. Paper and a guardian's
+ * consent are recorded by the platform from the signed form, not given through the graph.
+ */
+const giveArgs = consentArgs.extend({
+  method: z.enum(["IN_APP", "WEB"], "method must be IN_APP or WEB: paper and a guardian's consent are not given through the graph").default("IN_APP"),
+});
 
 type Transaction = Parameters<Parameters<Database["transaction"]>[0]>[0];
 
@@ -41,17 +40,17 @@ export function createMutation(db: Database) {
   // Access was decided before these run, from the `write` policy of ConsentRecord.state for args.personId.
   return {
     giveConsent: async (_: unknown, args: unknown, { loaders, now }: ConsentContext) => {
-      const { personId, purposeId } = parseArgs(args);
+      const { personId, purposeId, method } = parseArguments(giveArgs, args);
       const record = await db.transaction(async (tx) => {
         const [purpose] = await tx.select().from(purposes).where(eq(purposes.id, purposeId));
-        if (!purpose) throw badInput("unknown purpose");
+        if (!purpose) throw badUserInput("unknown purpose", "purposeId");
         const active = (await lockConsents(tx, personId, purposeId)).filter((row) => getConsentState(row, now) === "given");
         if (active.length > 0) return active[active.length - 1]!;
         const [created] = await tx
           .insert(consentRecords)
           .values({
             id: crypto.randomUUID(), personId, purposeId, lawfulBasis: purpose.lawfulBasis, noticeVersion: purpose.noticeVersion,
-            state: "given", givenAt: now, method: "in_app",
+            state: "given", givenAt: now, method: method === "WEB" ? "web" : "in_app",
           })
           .returning();
         return created!;
@@ -61,10 +60,10 @@ export function createMutation(db: Database) {
     },
 
     withdrawConsent: async (_: unknown, args: unknown, { loaders, now }: ConsentContext) => {
-      const { personId, purposeId } = parseArgs(args);
+      const { personId, purposeId } = parseArguments(consentArgs, args);
       const record = await db.transaction(async (tx) => {
         const [purpose] = await tx.select({ id: purposes.id }).from(purposes).where(eq(purposes.id, purposeId));
-        if (!purpose) throw badInput("unknown purpose");
+        if (!purpose) throw badUserInput("unknown purpose", "purposeId");
         const all = await lockConsents(tx, personId, purposeId);
         const active = all.filter((row) => getConsentState(row, now) === "given");
         if (active.length === 0) {
@@ -72,7 +71,7 @@ export function createMutation(db: Database) {
           // giving twice answers the given one. Never given, or expired: nothing to withdraw.
           const latest = all.at(-1);
           if (latest && latest.state === "withdrawn") return latest;
-          throw badInput("no active consent for that purpose");
+          throw badUserInput("no active consent for that purpose", "purposeId");
         }
         const withdrawn = await tx
           .update(consentRecords)

@@ -1,4 +1,5 @@
 import type { Database } from "@grondslag/db";
+import { parseArguments } from "@grondslag/server";
 import { and, desc, eq } from "drizzle-orm";
 import { GraphQLError } from "graphql";
 import { z } from "zod";
@@ -20,13 +21,6 @@ const partnerStatusArgs = z.object({
     .regex(/^[a-z][a-z0-9_-]{0,31}$/, "status must be a partner's status such as 'delivered'"),
 });
 
-const badInput = (message: string) => new GraphQLError(message, { extensions: { code: "BAD_USER_INPUT" } });
-
-function parse<T>(schema: z.ZodType<T>, value: unknown): T {
-  const parsed = schema.safeParse(value);
-  if (!parsed.success) throw badInput(parsed.error.issues.map((issue) => issue.message).join("; "));
-  return parsed.data;
-}
 
 /**
  * The disclosure log's writer in the graph: the partners' webhooks (role `service`). A send itself
@@ -37,7 +31,7 @@ export function createDisclosureMutation(db: Database) {
   // Access was decided before this runs, from the `write` policy of Disclosure.deliveryStatus: internal-service.
   return {
     recordPartnerStatus: async (_: unknown, args: unknown, { loaders, now }: ConsentContext): Promise<DisclosureRow> => {
-      const { partner, reference, status } = parse(partnerStatusArgs, args);
+      const { partner, reference, status } = parseArguments(partnerStatusArgs, args);
       const answer = await db.transaction(async (tx) => {
         // Locks the send's disclosures, so two webhooks for it apply one after the other.
         const rows = await tx

@@ -1,4 +1,5 @@
 import type { Database } from "@grondslag/db";
+import { parseArguments } from "@grondslag/server";
 import { and, eq, isNull } from "drizzle-orm";
 import { GraphQLError } from "graphql";
 import { z } from "zod";
@@ -15,13 +16,6 @@ const openArgs = z.object({
 });
 const closeArgs = z.object({ caseId: z.string().trim().min(1, "caseId must not be empty").max(200, "caseId is too long") });
 
-const badInput = (message: string) => new GraphQLError(message, { extensions: { code: "BAD_USER_INPUT" } });
-
-function parse<T>(schema: z.ZodType<T>, args: unknown): T {
-  const parsed = schema.safeParse(args);
-  if (!parsed.success) throw badInput(parsed.error.issues.map((issue) => issue.message).join("; "));
-  return parsed.data;
-}
 
 /** The case's person: whose `self` opens and closes it, and whose open case lets staff in. */
 export async function personOfCase(caseId: unknown, { loaders }: ConsentContext): Promise<string | null> {
@@ -32,7 +26,7 @@ export function createSupportCaseMutation(db: Database) {
   // Access was decided before these run, from the `write` policies of SupportCase.openedAt and .closedAt.
   return {
     openSupportCase: async (_: unknown, args: unknown, { loaders, now }: ConsentContext) => {
-      const { personId, kind, topic } = parse(openArgs, args);
+      const { personId, kind, topic } = parseArguments(openArgs, args);
       const dueAt = kind === "support" ? null : new Date(now.getTime() + DATA_SUBJECT_REQUEST_DAYS * 86_400_000);
       const [created] = await db.insert(supportCases).values({ id: crypto.randomUUID(), personId, kind, topic, openedAt: now, dueAt }).returning();
       loaders.supportCasesOfPerson.clear(personId);
@@ -40,15 +34,19 @@ export function createSupportCaseMutation(db: Database) {
     },
     // Who may close which case (staff: an open one, not a restriction) is `SupportCase.closedAt`'s write policy.
     closeSupportCase: async (_: unknown, args: unknown, { caller, loaders, now }: ConsentContext) => {
-      const { caseId } = parse(closeArgs, args);
+      const { caseId } = parseArguments(closeArgs, args);
       const [closed] = await db
         .update(supportCases)
         .set({ closedAt: now, closedBy: caller?.personId ?? caller?.subject ?? null })
         .where(and(eq(supportCases.id, caseId), isNull(supportCases.closedAt)))
         .returning();
-      if (!closed) throw badInput("the case is already closed");
       loaders.supportCase.clear(caseId);
-      return closed;
+      if (closed) return closed;
+      // Closed already (the person retrying, or a close that raced this one): answered as it
+      // stands, with the first close's time, and nothing written, as withdrawing a withdrawn consent is.
+      const existing = await loaders.supportCase.load(caseId);
+      if (!existing) throw new GraphQLError("No support case with that id.", { extensions: { code: "NOT_FOUND" } });
+      return existing;
     },
   } satisfies MutationResolvers;
 }

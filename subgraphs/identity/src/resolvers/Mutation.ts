@@ -1,5 +1,6 @@
 import type { Database } from "@grondslag/db";
 import { eq } from "drizzle-orm";
+import { badUserInput, parseArguments } from "@grondslag/server";
 import { GraphQLError } from "graphql";
 import { z } from "zod";
 import type { IdentityContext } from "../context.ts";
@@ -18,17 +19,11 @@ export function createMutation(db: Database) {
   return {
     // Access was decided before this runs, from the `write` policies of Person.email and Person.phone.
     updateContactDetails: async (_: unknown, args: unknown, { loaders }: IdentityContext) => {
-      if ((args as { email?: unknown }).email === null) {
-        throw new GraphQLError("email can be corrected, not removed: give the new address.", { extensions: { code: "BAD_USER_INPUT", argument: "email" } });
-      }
-      const parsed = contactDetails.safeParse(args);
-      if (!parsed.success) {
-        throw new GraphQLError(parsed.error.issues.map((issue) => issue.message).join("; "), { extensions: { code: "BAD_USER_INPUT" } });
-      }
-      const { personId, email, phone } = parsed.data;
+      if ((args as { email?: unknown }).email === null) throw badUserInput("email can be corrected, not removed: give the new address.", "email");
+      const { personId, email, phone } = parseArguments(contactDetails, args);
       const changes = { ...(email !== undefined ? { email } : {}), ...(phone !== undefined ? { phone } : {}) };
       if (Object.keys(changes).length === 0) {
-        throw new GraphQLError("Give an email address, a phone number, or both.", { extensions: { code: "BAD_USER_INPUT" } });
+        throw badUserInput("Give an email address, a phone number, or both.");
       }
       const updated = await db.update(persons).set(changes).where(eq(persons.id, personId)).returning({ id: persons.id });
       if (updated.length === 0) throw new GraphQLError("No person with that id.", { extensions: { code: "NOT_FOUND" } });

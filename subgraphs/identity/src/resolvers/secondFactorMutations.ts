@@ -1,3 +1,4 @@
+import { parseArguments } from "@grondslag/server";
 import { eq } from "drizzle-orm";
 import { GraphQLError } from "graphql";
 import { z } from "zod";
@@ -22,11 +23,6 @@ const codeArgs = z.object({
   code: z.string().max(64).transform((code) => code.replace(/\s/g, "")),
 });
 
-function parse<T>(schema: z.ZodType<T>, args: unknown, message?: string): T {
-  const parsed = schema.safeParse(args);
-  if (!parsed.success) throw badInput(message ?? parsed.error.issues.map((issue) => issue.message).join("; "));
-  return parsed.data;
-}
 
 /** Every second-factor mutation acts on the caller; the `write` policies (`self`) have already held. */
 function callerPersonId({ caller }: IdentityContext): string {
@@ -39,7 +35,7 @@ export function createSecondFactorMutation(deps: SecondFactorDeps) {
   return {
     startPhoneEnrolment: async (_: unknown, args: unknown, context: IdentityContext) => {
       const personId = callerPersonId(context);
-      const { phone } = parse(enrolmentArgs, args);
+      const { phone } = parseArguments(enrolmentArgs, args);
       const challenge = await startChallenge(deps, { personId, purpose: "enrol_phone", channel: "sms", phone }, { requestId: context.requestId });
       context.loaders.secondFactor.clear(personId);
       return toSecondFactorChallenge(challenge);
@@ -47,7 +43,7 @@ export function createSecondFactorMutation(deps: SecondFactorDeps) {
 
     confirmPhoneEnrolment: async (_: unknown, args: unknown, context: IdentityContext) => {
       const personId = callerPersonId(context);
-      const { challengeId, code } = parse(codeArgs, args, "No such challenge.");
+      const { challengeId, code } = parseArguments(codeArgs, args, "No such challenge.");
       const otpKey = requireOtpKey(services);
       const at = now();
       const outcome = await db.transaction(async (tx) => {
@@ -76,7 +72,7 @@ export function createSecondFactorMutation(deps: SecondFactorDeps) {
 
     completeSecondFactorLogin: async (_: unknown, args: unknown, context: IdentityContext) => {
       const personId = callerPersonId(context);
-      const { challengeId, code } = parse(codeArgs, args, "No such challenge.");
+      const { challengeId, code } = parseArguments(codeArgs, args, "No such challenge.");
       const otpKey = requireOtpKey(services);
       const issueSessionToken = services?.issueSessionToken;
       if (!issueSessionToken) throw notConfigured("issuing session tokens");

@@ -1,5 +1,5 @@
 import type { Database } from "@grondslag/db";
-import { GraphQLError } from "graphql";
+import { badUserInput, parseArguments } from "@grondslag/server";
 import { z } from "zod";
 import type { TherapyContext } from "../context.ts";
 import { complianceEntries } from "../db/tables.ts";
@@ -16,7 +16,6 @@ const complianceReport = z.object({
   effortScore: score("effortScore"),
 });
 
-const badInput = (message: string) => new GraphQLError(message, { extensions: { code: "BAD_USER_INPUT" } });
 
 /** The patient of the program an exercise belongs to; null when there is no such exercise. */
 export async function patientOfExercise(exerciseId: string, { loaders }: TherapyContext): Promise<string | null> {
@@ -29,18 +28,16 @@ export function createMutation(db: Database) {
     // Access was decided before this runs, from the `write` policies of ComplianceEntry.done,
     // painScore and effortScore, for the patient of the exercise's program.
     recordCompliance: async (_: unknown, args: unknown, context: TherapyContext) => {
-      const parsed = complianceReport.safeParse(args);
-      if (!parsed.success) throw badInput(parsed.error.issues.map((issue) => issue.message).join("; "));
-      const { exerciseId, performedOn, done, painScore = null, effortScore = null } = parsed.data;
+      const { exerciseId, performedOn, done, painScore = null, effortScore = null } = parseArguments(complianceReport, args);
       // A report is of an exercise done: never of a day still to come (in the Netherlands and Belgium).
-      if (performedOn > context.today) throw badInput("performedOn must not be after today");
+      if (performedOn > context.today) throw badUserInput("performedOn must not be after today", "performedOn");
       const { loaders } = context;
 
       const exercise = await loaders.exercise.load(exerciseId);
       const program = exercise ? await loaders.program.load(exercise.programId) : undefined;
-      if (!exercise || !program) throw badInput("No exercise with that id.");
+      if (!exercise || !program) throw badUserInput("No exercise with that id.", "exerciseId");
       // Nor of a day before the program began: it would sit at the head of the therapist's oldest-first list.
-      if (performedOn < program.startedOn) throw badInput("performedOn must not be before the program started");
+      if (performedOn < program.startedOn) throw badUserInput("performedOn must not be before the program started", "performedOn");
 
       // One report per exercise per day: a second report replaces the first, scores included.
       const [entry] = await db
