@@ -376,6 +376,12 @@ describe("mobility subgraph", () => {
       expect(leaky.errors).toBeUndefined();
     });
 
+    it("answers a range from the earliest days a Date holds, not a fault", async () => {
+      const { result, page: all } = await page('(first: 100, startedFrom: "0001-01-01", startedBefore: "1892-04-30")', evaContext(), "workTrips");
+      expect(result.errors).toBeUndefined();
+      expect(all!.nodes).toEqual([]);
+    });
+
     it("gives an employer one range of days of work trips (a month's report), days read in Amsterdam time", async () => {
       const { page: day } = await page('(first: 10, startedFrom: "2026-11-19", startedBefore: "2026-11-20")', evaContext(), "workTrips");
       expect(day!.nodes).toEqual([{ id: "anna-trip-2026-11-19-pm" }, { id: "anna-trip-2026-11-19-am" }]);

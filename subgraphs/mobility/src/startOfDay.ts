@@ -1,4 +1,8 @@
-/** The offset of Europe/Amsterdam (the Netherlands' and Belgium's clock) at an instant, as `GMT+1` or `GMT+2`. */
+/**
+ * The offset of Europe/Amsterdam (the Netherlands' and Belgium's clock) at an instant, as `GMT+1` or
+ * `GMT+2`; before 1940 in seconds too (`GMT+0:19:32`, Amsterdam time; `GMT+0:17:30`, the local
+ * mean time the zone gives days before 1892).
+ */
 const amsterdamOffset = new Intl.DateTimeFormat("en-US", { timeZone: "Europe/Amsterdam", timeZoneName: "shortOffset" });
 
 /**
@@ -10,8 +14,8 @@ const amsterdamOffset = new Intl.DateTimeFormat("en-US", { timeZone: "Europe/Ams
 export function startOfDayInAmsterdam(day: string): Date {
   const utcMidnight = new Date(`${day}T00:00:00Z`);
   const name = amsterdamOffset.formatToParts(utcMidnight).find((part) => part.type === "timeZoneName")?.value ?? "GMT";
-  const match = /^GMT(?:([+-])(\d{1,2})(?::(\d{2}))?)?$/.exec(name);
+  const match = /^GMT(?:([+-])(\d{1,2})(?::(\d{2}))?(?::(\d{2}))?)?$/.exec(name);
   if (!match) throw new Error(`Unexpected time zone offset "${name}" for Europe/Amsterdam.`);
-  const minutes = match[1] ? (match[1] === "-" ? -1 : 1) * (Number(match[2]) * 60 + Number(match[3] ?? 0)) : 0;
-  return new Date(utcMidnight.getTime() - minutes * 60_000);
+  const seconds = match[1] ? (match[1] === "-" ? -1 : 1) * (Number(match[2]) * 3600 + Number(match[3] ?? 0) * 60 + Number(match[4] ?? 0)) : 0;
+  return new Date(utcMidnight.getTime() - seconds * 1000);
 }
