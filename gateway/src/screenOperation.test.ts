@@ -98,6 +98,16 @@ describe("the cost of pages", () => {
     expect(code(pages.replace("(first: $n)", ""))).toBe("QUERY_TOO_COSTLY");
   });
 
+  it("reads a variable the request leaves out as its declared default, as graphql-js will", () => {
+    // Found probing as an attacker: `$n: Int = 100`, sent without variables, was measured as 20.
+    const defaulted = (size: number) => pages.replace("query($n: Int)", `query($n: Int = ${size})`);
+    expect(code(defaulted(100))).toBe("QUERY_TOO_COSTLY");
+    expect(code(defaulted(100), {})).toBe("QUERY_TOO_COSTLY");
+    expect(code(defaulted(1))).toBeUndefined();
+    // A value sent wins over the default, as in execution.
+    expect(code(defaulted(100), { n: 1 })).toBeUndefined();
+  });
+
   it("gives a page's size to its lists through fragments too, each page its own", () => {
     const spread = `query($n: Int, $m: Int) { me { careRelationships { therapist { practice { therapists { person { small: trips(first: $n) { ...T } large: trips(first: $m) { ...T } } } } } } } } fragment T on TripConnection { nodes { id startPlace endPlace distanceKm mode purpose costCents } edges { cursor } }`;
     expect(code(spread, { n: 1, m: 1 })).toBeUndefined();
