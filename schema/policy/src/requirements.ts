@@ -234,7 +234,11 @@ const hasSupportCase = (kinds: string[] | null): Requirement => async ({ policy,
   const me = personIn(policy, "support");
   const person = me && (await subject());
   if (!me || !person) return false;
-  const open = (await policy.lookups.openCasesOf.load(person)).find((candidate) => kinds === null || kinds.includes(candidate.kind));
+  const cases = await policy.lookups.openCasesOf.load(person);
+  // A restriction of processing (GDPR Art. 18) stops staff's reads as it stops every controller's
+  // and processor's: while one is open, no other case opens the person's data to them.
+  if (kinds === null && cases.some((candidate) => candidate.kind === "RESTRICTION")) return false;
+  const open = cases.find((candidate) => kinds === null || kinds.includes(candidate.kind));
   if (!open) return false;
   if (!field.personal) return true;
   if (!SUPPORT_CATEGORIES.has(field.personal.category) || field.personal.controller !== "PLATFORM") return false;
@@ -345,7 +349,7 @@ export const builtInRequirements: Record<string, RequirementDefinition> = {
   },
   "support-case": {
     description:
-      "the caller is support staff and the person has an open support case or data-subject request; identity and contact data of records the platform controls only; every read is recorded",
+      "the caller is support staff and the person has an open support case or data-subject request, and no restriction of processing open (GDPR Art. 18: it stops staff as it stops every controller and processor); identity and contact data of records the platform controls only; every read is recorded",
     evaluate: hasSupportCase(null),
     recordsAccess: true,
   },

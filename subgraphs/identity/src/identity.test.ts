@@ -121,6 +121,22 @@ describe("identity subgraph", () => {
     expect(await write(anna, "anna")).toEqual({ data: { updateContactDetails: { phone: "+31611112222" } } });
   });
 
+  it("gives staff none of the person's data while a restriction of processing is open, whatever other case is open beside it", async () => {
+    // Found probing as an auditor: anna's RESTRICTION request was itself the open case that let sam read her contact data.
+    const read = `{ _entities(representations: [{ __typename: "Person", id: "bram" }]) { ... on Person { phone email } } }`;
+    const supportOnly = { ...facts, openCases: { bram: [{ id: "case-bram-login", kind: "SUPPORT" }] } };
+    expect((await run(read, sam, supportOnly)).data).toEqual({ _entities: [{ phone: "+31687654321", email: "bram@example.nl" }] });
+    for (const openCases of [[{ id: "case-bram-restriction", kind: "RESTRICTION" }], [{ id: "case-bram-login", kind: "SUPPORT" }, { id: "case-bram-restriction", kind: "RESTRICTION" }]]) {
+      const restricted = await run(read, sam, { ...facts, openCases: { bram: openCases } });
+      expect(restricted.data).toEqual({ _entities: [{ phone: null, email: null }] });
+      expect(restricted.errors?.map((error) => error.extensions)).toEqual([
+        { code: "UNAUTHORIZED_FIELD_OR_TYPE", field: "Person.phone", policy: "read: self | therapist-of | support-case" },
+        { code: "UNAUTHORIZED_FIELD_OR_TYPE", field: "Person.email", policy: "read: self | therapist-of | support-case" },
+      ]);
+      expect(JSON.stringify(restricted.errors)).not.toMatch(/bram@example|\+3168/);
+    }
+  });
+
   it("lets staff correct contact details only under the person's open rectification request, and records the write", async () => {
     const recorded: NonNullable<StaticPolicyFacts["recorded"]> = [];
     const rectification = { ...facts, openCases: { bram: [{ id: "dsr-bram-phone", kind: "RECTIFICATION" }] }, recorded };
