@@ -397,6 +397,29 @@ describe("support cases and data-subject requests", () => {
     expect(again.errors?.[0]?.extensions?.code).toBe("UNAUTHORIZED_FIELD_OR_TYPE");
   });
 
+  it("keeps a person's cases to 10 open at once and 20 opened in a day, refusing the next with TOO_MANY_REQUESTS", async () => {
+    // Found probing as an attacker: 122 open cases made one 1.5-KB query of `supportCases` a 7.7-MB answer.
+    const pia = { subject: "pia", role: "subject", personId: "case-fixture" } as const;
+    const open = () => run(`mutation { openSupportCase(personId: "case-fixture", kind: SUPPORT, topic: "Vraag") { id } }`, pia);
+    const close = (id: string) => run(`mutation { closeSupportCase(caseId: "${id}") { closedAt } }`, pia);
+    try {
+      const opened: string[] = [];
+      for (let i = 0; i < 10; i++) opened.push(((await open()).data?.openSupportCase as { id: string }).id);
+      const eleventh = await open();
+      expect(eleventh.data).toEqual({ openSupportCase: null });
+      expect(eleventh.errors?.[0]?.extensions).toEqual({ code: "TOO_MANY_REQUESTS" });
+      // Closing them makes room, up to 20 opened in the day.
+      for (const id of opened) expect((await close(id)).errors).toBeUndefined();
+      for (let i = 0; i < 10; i++) expect((await open()).errors).toBeUndefined();
+      const rows = await database.db.select().from(tables.supportCases).where(eq(tables.supportCases.personId, "case-fixture"));
+      await close(rows.find((row) => row.closedAt === null)!.id);
+      expect((await open()).errors?.[0]?.extensions).toEqual({ code: "TOO_MANY_REQUESTS" });
+      expect(await database.db.select().from(tables.supportCases).where(eq(tables.supportCases.personId, "case-fixture"))).toHaveLength(20);
+    } finally {
+      await database.db.delete(tables.supportCases).where(eq(tables.supportCases.personId, "case-fixture"));
+    }
+  });
+
   it("lets only the person lift a restriction of processing, and tells staff of a closed case what it tells of none", async () => {
     const opened = await run(`mutation { openSupportCase(personId: "anna", kind: RESTRICTION, topic: "Beperk de verwerking") { id } }`);
     const caseId = (opened.data?.openSupportCase as { id: string }).id;

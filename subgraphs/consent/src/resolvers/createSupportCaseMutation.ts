@@ -1,6 +1,6 @@
 import type { Database } from "@grondslag/db";
 import { parseArguments } from "@grondslag/server";
-import { and, eq, isNull } from "drizzle-orm";
+import { and, count, eq, gt, isNull, or, sql } from "drizzle-orm";
 import { GraphQLError } from "graphql";
 import { z } from "zod";
 import type { ConsentContext } from "../context.ts";
@@ -8,6 +8,13 @@ import { caseKind, supportCases } from "../db/tables.ts";
 import type { MutationResolvers } from "../generated/resolvers.ts";
 
 const DATA_SUBJECT_REQUEST_DAYS = 30;
+/**
+ * A person's cases open at once, and opened in a day, at most: each is a row kept for a year and
+ * read whole in `Person.supportCases`, and each data-subject request sets the platform a 30-day
+ * deadline. Found probing as an attacker: 122 open cases made one 1.5-KB query a 7.7-MB answer.
+ */
+export const MAX_OPEN_CASES = 10;
+export const MAX_CASES_PER_DAY = 20;
 
 const openArgs = z.object({
   personId: z.string().trim().min(1, "personId must not be empty").max(200, "personId is too long"),
@@ -28,7 +35,22 @@ export function createSupportCaseMutation(db: Database) {
     openSupportCase: async (_: unknown, args: unknown, { loaders, now }: ConsentContext) => {
       const { personId, kind, topic } = parseArguments(openArgs, args);
       const dueAt = kind === "support" ? null : new Date(now.getTime() + DATA_SUBJECT_REQUEST_DAYS * 86_400_000);
-      const [created] = await db.insert(supportCases).values({ id: crypto.randomUUID(), personId, kind, topic, openedAt: now, dueAt }).returning();
+      const created = await db.transaction(async (tx) => {
+        // One at a time per person, so two requests at once cannot both find room for one more.
+        await tx.execute(sql`select pg_advisory_xact_lock(hashtext(${`support-case:${personId}`}))`);
+        const dayAgo = new Date(now.getTime() - 86_400_000);
+        const [counted] = await tx
+          .select({ open: count(sql`case when ${supportCases.closedAt} is null then 1 end`), today: count(sql`case when ${gt(supportCases.openedAt, dayAgo)} then 1 end`) })
+          .from(supportCases)
+          .where(and(eq(supportCases.personId, personId), or(isNull(supportCases.closedAt), gt(supportCases.openedAt, dayAgo))));
+        if ((counted?.open ?? 0) >= MAX_OPEN_CASES || (counted?.today ?? 0) >= MAX_CASES_PER_DAY) {
+          throw new GraphQLError(`At most ${MAX_OPEN_CASES} cases may be open at once, and ${MAX_CASES_PER_DAY} opened in a day: add to an open one, or try again later.`, {
+            extensions: { code: "TOO_MANY_REQUESTS" },
+          });
+        }
+        const [row] = await tx.insert(supportCases).values({ id: crypto.randomUUID(), personId, kind, topic, openedAt: now, dueAt }).returning();
+        return row;
+      });
       loaders.supportCasesOfPerson.clear(personId);
       return created!;
     },
