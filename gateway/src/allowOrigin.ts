@@ -4,11 +4,11 @@ import type { Refusal } from "./Refusal.ts";
 export interface CorsOptions {
   /** Origins browsers may call the graph from, exactly as sent (`https://app.example.nl`). */
   allowedOrigins?: string[];
-  /** Also allow any http://localhost and http://127.0.0.1 port (development). Default false. */
+  /** Also allow localhost, 127.0.0.1 and [::1] at any port, over http or https (development). Default false. */
   allowLocalhost?: boolean;
 }
 
-const LOCALHOST = /^http:\/\/(localhost|127\.0\.0\.1|\[::1\])(:\d+)?$/;
+const LOCALHOST = /^https?:\/\/(localhost|127\.0\.0\.1|\[::1\])(:\d+)?$/;
 
 /**
  * CORS for the allow-list: a preflight from an allowed origin gets 204 with what the graph
@@ -34,8 +34,12 @@ export function allowOrigin(req: IncomingMessage, res: ServerResponse, options: 
     return false;
   }
   res.setHeader("access-control-allow-methods", "POST, OPTIONS");
-  // Apollo Client sends its name and version when it is given them (`name`, `version`).
-  res.setHeader("access-control-allow-headers", "authorization, content-type, apollo-require-preflight, x-apollo-operation-name, apollographql-client-name, apollographql-client-version");
+  // Apollo Client sends its name and version when it is given them (`name`, `version`); browser
+  // tracing (OpenTelemetry, Sentry) adds W3C trace context, which the graph ignores but must let through.
+  res.setHeader(
+    "access-control-allow-headers",
+    "authorization, content-type, apollo-require-preflight, x-apollo-operation-name, apollographql-client-name, apollographql-client-version, traceparent, tracestate, baggage, sentry-trace",
+  );
   res.setHeader("access-control-max-age", "600");
   res.statusCode = 204;
   res.end();

@@ -27,11 +27,14 @@ const publicJwk = z.string().refine((value) => {
   }
 }, "must be a public JWK as JSON (with kty, without d)");
 
+/** Where PGlite's data and the development keys live when DATA_DIR is not set. */
+export const DEFAULT_DATA_DIR = `${repositoryRoot}.data`;
+
 const envSchema = z.object({
   /** PostgreSQL URL. Unset: embedded PGlite, kept in DATA_DIR/pglite. */
   DATABASE_URL: z.string().url().optional(),
   /** Where PGlite's data and the development keys live. Default: `.data` in the repository. */
-  DATA_DIR: z.string().default(`${repositoryRoot}.data`),
+  DATA_DIR: z.string().default(DEFAULT_DATA_DIR),
   /** The gateway's port. Default 4000; the subgraphs take 4001 to 4005. */
   GATEWAY_PORT: port.default(4000),
   /** The first subgraph's port; the five take it and the four after it. 0: free ports (tests). */

@@ -8,6 +8,7 @@ import { edgeOptions } from "./edgeOptions.ts";
 import { loadEnv } from "./env.ts";
 import { loadOtpKey, loadPartnerConfig } from "./loadPartnerConfig.ts";
 import { lockDataDir } from "./lockDataDir.ts";
+import { tokenCommand } from "./tokenCommand.ts";
 
 // `pnpm start`: the five subgraphs (4001-4005) and the gateway (4000) in one process, sharing
 // one store: PGlite in DATA_DIR unless DATABASE_URL names a PostgreSQL server.
@@ -28,7 +29,7 @@ Grondslag is running on ${store}.
 
   GraphQL:  ${gatewayUrl}   (POST, with a bearer token)
 ${env.GRONDSLAG_ENV === "production" ? "" : `  Explorer: ${gatewayUrl}   (open it in a browser; paste a token)\n`}  Health:   ${gatewayUrl.replace(/\/graphql$/, "/health")}
-  Token:    TOKEN=$(npx -y pnpm@10 --silent token anna)
+  Token:    TOKEN=$(${tokenCommand(env.DATA_DIR)} anna)
   Try:      curl -s ${gatewayUrl} -H "authorization: Bearer $TOKEN" -H 'content-type: application/json' \\
               -d '{"query":"{ me { givenName trips(first: 5) { nodes { purpose distanceKm } pageInfo { hasNextPage endCursor } } consents { purpose { id } state } } }"}'
 

@@ -309,7 +309,8 @@ describe("the gateway's edge", () => {
       headers: expect.stringContaining("authorization"),
     });
     // What Apollo Client sends when it is named, allowed too.
-    for (const header of ["apollographql-client-name", "apollographql-client-version", "apollo-require-preflight", "x-apollo-operation-name"]) {
+    // And browser tracing's W3C trace context (OpenTelemetry, Sentry), which was blocked.
+    for (const header of ["apollographql-client-name", "apollographql-client-version", "apollo-require-preflight", "x-apollo-operation-name", "traceparent", "tracestate", "baggage", "sentry-trace"]) {
       expect(allowed.headers.get("access-control-allow-headers")?.split(", ")).toContain(header);
     }
     // An answer to an allowed origin lets its script read `Retry-After` and the request id.
@@ -317,7 +318,9 @@ describe("the gateway's edge", () => {
     expect(answered.headers.get("access-control-expose-headers")?.split(", ")).toEqual(["retry-after", "x-request-id"]);
     expect((await preflight(gatewayUrl, "https://evil.example")).status).toBe(403);
     expect((await preflight(gatewayUrl, "http://localhost:5173")).status).toBe(403); // production: no localhost
-    expect((await preflight(graph.gatewayUrl, "http://localhost:5173")).status).toBe(204); // development
+    // Development: local dev servers over http or https, by any of the machine's own names; nothing else.
+    for (const origin of ["http://localhost:5173", "https://localhost:3000", "http://127.0.0.1:8080", "https://[::1]:5173"]) expect((await preflight(graph.gatewayUrl, origin)).status, origin).toBe(204);
+    for (const origin of ["https://localhost.evil.example", "http://localhost.example:80", "https://evil.example"]) expect((await preflight(graph.gatewayUrl, origin)).status, origin).toBe(403);
 
     // A form post (text/plain, no preflight) is what CSRF prevention refuses.
     const form = await fetch(graph.gatewayUrl, { method: "POST", headers: { "content-type": "text/plain", authorization: `Bearer ${anna}` }, body: JSON.stringify({ query: SIMPLE }) });
