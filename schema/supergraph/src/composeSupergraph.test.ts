@@ -3,7 +3,7 @@ import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { parse, print } from "graphql";
+import { buildSchema, Kind, parse, print } from "graphql";
 import { describe, expect, it } from "vitest";
 import { partnerPackages } from "@grondslag/partners";
 import { checkPartnerGrants } from "./checkPartnerGrants.ts";
@@ -22,6 +22,16 @@ describe("the committed supergraph", () => {
     );
     expect(composeSupergraph(sources)).toContain("website: String");
     expect(isSupergraphCurrent(loadSupergraphSdl(), sources)).toBe(false);
+  });
+
+  it("describes each shared entity once, as the subgraph that owns it does", () => {
+    // Found probing as a frontend team: the API described Person as therapy sees it ("only the care they receive").
+    const api = buildSchema(loadSupergraphSdl(), { assumeValidSDL: true });
+    expect(api.getType("Person")?.description).toMatch(/^A person known to the platform/);
+    const describing = loadSubgraphSources().filter((source) =>
+      source.typeDefs.definitions.some((definition) => definition.kind === Kind.OBJECT_TYPE_DEFINITION && definition.name.value === "Person" && definition.description),
+    );
+    expect(describing.map((source) => source.name)).toEqual(["identity"]);
   });
 
   it("names all five subgraphs", () => {

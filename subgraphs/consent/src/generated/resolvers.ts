@@ -261,7 +261,9 @@ export type Mutation = {
   /**
    * Opens a support case or a data-subject request of the person. Only the person opens one, so
    * staff cannot open their own way into anyone's data; while it is open, support staff read the
-   * person's identity and contact data, each read recorded. A data-subject request is due in 30 days.
+   * person's identity and contact data, each read recorded (none while a restriction of processing
+   * is open). A data-subject request is due in 30 days. At most 10 of a person's cases are open at
+   * once and 20 opened in a day; past either, TOO_MANY_REQUESTS.
    */
   openSupportCase?: Maybe<SupportCase>;
   /**

@@ -155,6 +155,12 @@ export type OrganisationKind =
   | 'PLATFORM'
   | 'PRACTICE';
 
+/**
+ * A person known to the platform: patient, traveller, employee, therapist or staff. Identity owns
+ * it; therapy adds the care they receive (controlled by the treating practice), mobility their
+ * cards and trips, billing their invoices, consent their consents, support cases and the logs of
+ * who read and received their data. Each field says who may read it.
+ */
 export type Person = {
   __typename?: 'Person';
   /** A therapist treats without the home address, so it is not theirs to read. */

@@ -192,10 +192,6 @@ export type PageInfo = {
   startCursor?: Maybe<Scalars['String']['output']>;
 };
 
-/**
- * A person as therapy sees them: only the care they receive. The treating therapist's practice
- * is the controller of this data; the platform processes it on the practice's behalf.
- */
 export type Person = {
   __typename?: 'Person';
   /**
