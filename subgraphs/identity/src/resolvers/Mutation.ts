@@ -10,7 +10,9 @@ import type { MutationResolvers } from "../generated/resolvers.ts";
 const contactDetails = z.object({
   personId: z.string().min(1),
   // The account's address: corrected, never removed (sign-in codes may go to it).
-  email: z.email("email must be an email address").optional(),
+  // At most 254 characters, the most an address can be used at (RFC 5321's path limit): a longer
+  // one was stored, and second-factor codes would be mailed to it.
+  email: z.email("email must be an email address").max(254, "email must be at most 254 characters").optional(),
   // `null` removes the number: a phone is optional contact data the person may take back.
   phone: z.string().regex(/^\+[1-9]\d{7,14}$/, "phone must be in international format, e.g. +31612345678, or null to remove it").nullable().optional(),
 });
