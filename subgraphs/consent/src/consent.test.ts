@@ -322,6 +322,25 @@ describe("consent subgraph", () => {
     }
   });
 
+  it("lets a consent be given at most 10 times a day for one purpose, and withdrawn whenever", async () => {
+    // Found probing as an attacker: give and withdraw in a loop grew a person's consents (each kept as proof) without end.
+    const ria = { subject: "ria", role: "subject", personId: "give-fixture" } as const;
+    const give = () => run(`mutation { giveConsent(personId: "give-fixture", purposeId: "saved-places") { state } }`, ria);
+    const withdraw = () => run(`mutation { withdrawConsent(personId: "give-fixture", purposeId: "saved-places") { state } }`, ria);
+    try {
+      for (let i = 0; i < 10; i++) {
+        expect((await give()).data).toEqual({ giveConsent: { state: "GIVEN" } });
+        expect((await withdraw()).data).toEqual({ withdrawConsent: { state: "WITHDRAWN" } });
+      }
+      const eleventh = await give();
+      expect(eleventh.data).toEqual({ giveConsent: null });
+      expect(eleventh.errors?.[0]?.extensions).toEqual({ code: "TOO_MANY_REQUESTS" });
+      expect(await database.db.select().from(tables.consentRecords).where(eq(tables.consentRecords.personId, "give-fixture"))).toHaveLength(10);
+    } finally {
+      await database.db.delete(tables.consentRecords).where(eq(tables.consentRecords.personId, "give-fixture"));
+    }
+  });
+
   it("answers BAD_USER_INPUT for an unknown or malformed purpose", async () => {
     for (const mutation of ["giveConsent", "withdrawConsent"]) {
       const unknown = await run(`mutation { ${mutation}(personId: "anna", purposeId: "no-such-purpose") { id } }`);

@@ -1,6 +1,7 @@
 import type { Database } from "@grondslag/db";
 import { and, eq, inArray, sql } from "drizzle-orm";
 import { badUserInput, parseArguments } from "@grondslag/server";
+import { GraphQLError } from "graphql";
 import { z } from "zod";
 import type { ConsentContext } from "../context.ts";
 import { consentRecords, purposes, type ConsentRecordRow } from "../db/tables.ts";
@@ -36,6 +37,9 @@ async function lockConsents(tx: Transaction, personId: string, purposeId: string
     .orderBy(consentRecords.givenAt, consentRecords.id);
 }
 
+/** Gives of one person's consent for one purpose in 24 hours, at most (`giveConsent`). */
+export const MAX_GIVES_PER_DAY = 10;
+
 export function createMutation(db: Database) {
   // Access was decided before these run, from the `write` policy of ConsentRecord.state for args.personId.
   return {
@@ -44,8 +48,15 @@ export function createMutation(db: Database) {
       const record = await db.transaction(async (tx) => {
         const [purpose] = await tx.select().from(purposes).where(eq(purposes.id, purposeId));
         if (!purpose) throw badUserInput("unknown purpose", "purposeId");
-        const active = (await lockConsents(tx, personId, purposeId)).filter((row) => getConsentState(row, now) === "given");
+        const all = await lockConsents(tx, personId, purposeId);
+        const active = all.filter((row) => getConsentState(row, now) === "given");
         if (active.length > 0) return active[active.length - 1]!;
+        // Each give is a record kept as proof for years: giving and withdrawing in a loop would grow
+        // the person's consents without end. Withdrawing is never limited (GDPR Art. 7(3)).
+        const dayAgo = now.getTime() - 86_400_000;
+        if (all.filter((row) => row.givenAt.getTime() > dayAgo).length >= MAX_GIVES_PER_DAY) {
+          throw new GraphQLError(`A consent for one purpose can be given at most ${MAX_GIVES_PER_DAY} times in a day: try again tomorrow.`, { extensions: { code: "TOO_MANY_REQUESTS" } });
+        }
         const [created] = await tx
           .insert(consentRecords)
           .values({
