@@ -255,7 +255,9 @@ export type Mutation = {
    * Gives consent for a purpose under its current privacy notice; answers the active consent
    * unchanged when there already is one. `method` is how the person gave it, as their proof of
    * consent records it: IN_APP (the default) or WEB. PAPER and GUARDIAN are refused: those are
-   * recorded by the platform from the signed form, not given through the graph.
+   * recorded by the platform from the signed form, not given through the graph. A consent for one
+   * purpose is given at most 10 times in 24 hours (each is kept as proof); past that,
+   * TOO_MANY_REQUESTS. Withdrawing is never limited.
    */
   giveConsent?: Maybe<ConsentRecord>;
   /**
