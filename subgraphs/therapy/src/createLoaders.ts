@@ -1,6 +1,6 @@
 import { byKey, groupByKey, loadPages, selectPage, type Database, type Page, type PagedList, type PageKey } from "@grondslag/db";
 import DataLoader from "dataloader";
-import { eq, inArray } from "drizzle-orm";
+import { and, eq, gte, inArray, lt } from "drizzle-orm";
 import {
   careRelationships,
   complianceEntries,
@@ -17,8 +17,15 @@ import {
 } from "./db/tables.ts";
 import { SettledLoader } from "@grondslag/policy";
 
+/** Days of compliance reports: from `from` up to, not including, `before` (YYYY-MM-DD, checked by the Date scalar). */
+export interface DayRange {
+  from?: string;
+  before?: string;
+}
+
 /** One set per request: each loader turns the N look-ups of a request into one query. */
 export function createLoaders(db: Database) {
+  const complianceLoaders = new Map<string, DataLoader<PageKey, Page<ComplianceEntryRow>, string>>();
   const exercise = new SettledLoader<string, ExerciseRow | undefined>(async (ids) =>
     byKey(ids, await db.select().from(exercises).where(inArray(exercises.id, [...ids])), (row) => row.id),
   );
@@ -131,20 +138,34 @@ export function createLoaders(db: Database) {
       for (const row of rows) exercise.prime(row.id, row);
       return groupByKey(programIds, rows, (row) => row.programId);
     }),
-    // A page of each program's reports, and the exercises they report on, primed so that
-    // `ComplianceEntry.exercise` costs no query: two queries a page, however many programs.
-    complianceOfProgram: new DataLoader<PageKey, Page<ComplianceEntryRow>, string>(
-      (keys) =>
-        loadPages(keys, async (ids, limit, after) => {
-          const entries = await selectPage(db, COMPLIANCE, ids, limit, after);
-          const exerciseIds = [...new Set(entries.map(({ row }) => row.exerciseId))];
-          if (exerciseIds.length > 0) {
-            for (const row of await db.select().from(exercises).where(inArray(exercises.id, exerciseIds))) exercise.prime(row.id, row);
-          }
-          return entries;
-        }),
-      { cacheKeyFn: (key) => JSON.stringify([key.parentId, key.first, key.after]) },
-    ),
+    // A page of each program's reports (within a range of days, when one is asked), and the
+    // exercises they report on, primed so that `ComplianceEntry.exercise` costs no query: two
+    // queries a page, however many programs. One loader per range: the range is part of the
+    // list's filter, so a cursor belongs to its range.
+    complianceOfProgram: (range: DayRange = {}): DataLoader<PageKey, Page<ComplianceEntryRow>, string> => {
+      const key = `${range.from ?? ""}|${range.before ?? ""}`;
+      let loader = complianceLoaders.get(key);
+      if (!loader) {
+        const filter = and(range.from ? gte(complianceEntries.performedOn, range.from) : undefined, range.before ? lt(complianceEntries.performedOn, range.before) : undefined);
+        const list = filter ? { ...COMPLIANCE, filter } : COMPLIANCE;
+        loader = new DataLoader<PageKey, Page<ComplianceEntryRow>, string>(
+          (keys) =>
+            loadPages(keys, async (ids, limit, after) => {
+              const entries = await selectPage(db, list, ids, limit, after);
+              const exerciseIds = [...new Set(entries.map(({ row }) => row.exerciseId))];
+              if (exerciseIds.length > 0) {
+                for (const row of await db.select().from(exercises).where(inArray(exercises.id, exerciseIds))) exercise.prime(row.id, row);
+              }
+              return entries;
+            }),
+          { cacheKeyFn: (pageKey) => JSON.stringify([pageKey.parentId, pageKey.first, pageKey.after]) },
+        );
+        complianceLoaders.set(key, loader);
+      }
+      return loader;
+    },
+    /** After a report is written: every range's pages read again. */
+    forgetCompliance: () => complianceLoaders.clear(),
   };
 }
 

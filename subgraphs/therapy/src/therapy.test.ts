@@ -156,6 +156,33 @@ describe("therapy subgraph", () => {
     }
   });
 
+  it("gives a range of days of reports (today's, the last week's), a cursor belonging to its range", async () => {
+    // Found probing as a frontend team: "recent compliance" and "today's reports" meant paging through the whole history.
+    type Page = { nodes: { id: string; performedOn: string }[]; pageInfo: { hasNextPage: boolean; endCursor: string | null } };
+    const knee = async (args: string) => {
+      const result = await run(entities("Person", ["anna"], `{ carePrograms { id compliance${args} { nodes { id performedOn } pageInfo { hasNextPage endCursor } } } }`), anna);
+      const programs = (result.data?._entities as { carePrograms: { id: string; compliance: Page | null }[] }[] | undefined)?.[0]?.carePrograms;
+      return { result, page: programs?.find((program) => program.id === "anna-knee")?.compliance };
+    };
+    const { page: all } = await knee("(first: 100)");
+    const days = [...new Set(all!.nodes.map((entry) => entry.performedOn))];
+    const [from, before] = [days.at(-3)!, days.at(-1)!];
+    const { result, page: range } = await knee(`(first: 100, performedFrom: "${from}", performedBefore: "${before}")`);
+    expect(result.errors).toBeUndefined();
+    expect(range!.nodes).toEqual(all!.nodes.filter((entry) => entry.performedOn >= from && entry.performedOn < before));
+    expect(range!.nodes.length).toBeGreaterThan(0);
+    // Paged within the range, and a cursor from outside it ends the list.
+    const { page: first } = await knee(`(first: 2, performedFrom: "${from}", performedBefore: "${before}")`);
+    const { page: next } = await knee(`(first: 100, after: "${first!.pageInfo.endCursor}", performedFrom: "${from}", performedBefore: "${before}")`);
+    expect([...first!.nodes, ...next!.nodes]).toEqual(range!.nodes);
+    const outside = all!.nodes.findIndex((entry) => entry.performedOn < from);
+    const { page: strayed } = await knee(`(first: 100, after: "${Buffer.from(`grondslag:v1:${all!.nodes[outside]!.id}`).toString("base64url")}", performedFrom: "${from}", performedBefore: "${before}")`);
+    expect(strayed!.nodes).toEqual([]);
+    // The wrong way round names the argument.
+    const { result: reversed } = await knee(`(performedFrom: "${before}", performedBefore: "${from}")`);
+    expect(reversed.errors?.map((error) => error.extensions)).toContainEqual(expect.objectContaining({ code: "BAD_USER_INPUT", argument: "performedBefore" }));
+  });
+
   it("pages anna's reports four at a time, so that pages end mid-day, in exactly day, exercise position, id order", async () => {
     // The order from the tables themselves: the exercises' ids do not sort in their position order (leg-raise < squat).
     const expected = (

@@ -123,7 +123,12 @@ export type Exercise = {
 export type ExerciseProgram = {
   __typename?: 'ExerciseProgram';
   careRelationship?: Maybe<CareRelationship>;
-  /** What the patient reported, by day and then by exercise order, a page at a time (at most 100). */
+  /**
+   * What the patient reported, by day and then by exercise order, a page at a time (at most 100).
+   * `performedFrom` and `performedBefore` keep the days from the first up to, not including, the
+   * second (today's reports: today and tomorrow; the last week's: seven days back and tomorrow); a
+   * cursor belongs to its range. A range the wrong way round is BAD_USER_INPUT naming `performedBefore`.
+   */
   compliance?: Maybe<ComplianceEntryConnection>;
   endsOn?: Maybe<Scalars['Date']['output']>;
   /** In the order the patient performs them. */
@@ -140,6 +145,8 @@ export type ExerciseProgram = {
 export type ExerciseProgramComplianceArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
   first?: InputMaybe<Scalars['Int']['input']>;
+  performedBefore?: InputMaybe<Scalars['Date']['input']>;
+  performedFrom?: InputMaybe<Scalars['Date']['input']>;
 };
 
 export type LawfulBasis =

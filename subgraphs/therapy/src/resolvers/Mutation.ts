@@ -46,7 +46,7 @@ export function createMutation(db: Database) {
         .onConflictDoUpdate({ target: [complianceEntries.exerciseId, complianceEntries.performedOn], set: { done, painScore, effortScore } })
         .returning();
       // Any page of this request may now be stale; pages are cached by program, size and cursor.
-      loaders.complianceOfProgram.clearAll();
+      loaders.forgetCompliance();
       return entry;
     },
   } satisfies MutationResolvers;
