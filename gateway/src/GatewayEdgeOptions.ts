@@ -21,6 +21,13 @@ export interface GatewayEdgeOptions {
   refusalRateLimit?: RateLimit;
   /** Deadline for each request to a subgraph, in ms. Default 10,000. */
   subgraphTimeoutMs?: number;
+  /**
+   * The operations each partner may run with a capability, by role (`partner:twilio`): the sha256
+   * of each of its declarations' text (`operationHash`). A capability binding any other operation
+   * is refused (UNDECLARED_OPERATION), even one the platform's key signed. Unset (a gateway tested
+   * alone): any operation a capability binds.
+   */
+  partnerOperations?: Readonly<Record<string, readonly string[]>>;
   /** Registered operations; in production the only ones that run. */
   persistedOperations?: PersistedQueryManifest;
   /** Introspection. Default: on in development, off in production. */

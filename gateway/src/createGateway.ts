@@ -133,7 +133,7 @@ export function createGateway(options: GatewayOptions): Gateway {
     includeStacktraceInErrorResponses: false,
     introspection: options.introspection ?? !production,
     // Apollo's landing pages load from its CDN; the explorer is served here (serveExplorer.ts).
-    plugins: [operationResolved(countRefusal), input.plugin, capabilityScope(countRefusal), ApolloServerPluginLandingPageDisabled(), createRequestObserver(metrics)],
+    plugins: [operationResolved(countRefusal), input.plugin, capabilityScope(countRefusal, options.partnerOperations), ApolloServerPluginLandingPageDisabled(), createRequestObserver(metrics)],
     // The process owns shutdown (stack/src/main.ts); Apollo's own signal handler would race it.
     stopOnTerminationSignals: false,
   });
@@ -262,7 +262,7 @@ function operationResolved(countRefusal: (code: string) => void): ApolloServerPl
  * cannot run another operation, nor the same one for bram. (Its person is checked again in the
  * subgraphs, by the `partner:<name>` requirement, against each record's subject.)
  */
-function capabilityScope(countRefusal: (code: string) => void): ApolloServerPlugin<GatewayContext> {
+function capabilityScope(countRefusal: (code: string) => void, declared: GatewayEdgeOptions["partnerOperations"]): ApolloServerPlugin<GatewayContext> {
   return {
     async requestDidStart() {
       return {
@@ -271,7 +271,10 @@ function capabilityScope(countRefusal: (code: string) => void): ApolloServerPlug
           if (!capability) return;
           // A declaration is one operation: a document holding more could pick another by operationName.
           const operations = document.definitions.filter((definition) => definition.kind === Kind.OPERATION_DEFINITION).length;
-          const reason = operations === 1 ? checkCapability(capability, source, request.variables) : "other-operation";
+          const outside = operations === 1 ? checkCapability(capability, source, request.variables) : "other-operation";
+          // A capability the platform signed for an operation none of the partner's declarations is
+          // (a fault, or a key misused) opens nothing: grants are per declared field, not per operation.
+          const reason = outside ?? (declared && !(declared[contextValue.caller.role] ?? []).includes(capability.operation) ? "undeclared-operation" : undefined);
           if (reason === undefined) return;
           countRefusal("CAPABILITY_REFUSED");
           throw capabilityRefused(new CapabilityRefusedError(reason));
@@ -291,7 +294,7 @@ function capabilityRefused(error: CapabilityRefusedError): GraphQLError {
     extensions: {
       code: "UNAUTHORIZED_FIELD_OR_TYPE",
       policy: "partner capability: one operation, its variables, one person, about a minute",
-      reason: error.reason === "expired" ? "CAPABILITY_EXPIRED" : error.reason === "other-operation" ? "OTHER_OPERATION" : "OTHER_VARIABLES",
+      reason: ({ expired: "CAPABILITY_EXPIRED", "other-operation": "OTHER_OPERATION", "other-variables": "OTHER_VARIABLES", "undeclared-operation": "UNDECLARED_OPERATION" } as const)[error.reason],
       http: { status: 403 },
     },
   });

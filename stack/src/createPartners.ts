@@ -1,5 +1,5 @@
 import { randomUUID } from "node:crypto";
-import type { Caller } from "@grondslag/auth";
+import { operationHash, type Caller } from "@grondslag/auth";
 import type { DatabaseHandle } from "@grondslag/db";
 import { createGraphClient, createPartnerRunner, migratePartnerOutbox, toGraphQLError, type AnyPartnerAdapter, type PartnerPackage } from "@grondslag/integration-common";
 import type { Logger, PlatformServices, RouteHandler } from "@grondslag/server";
@@ -27,6 +27,8 @@ export interface Partners {
    * them beside the frontends' persisted operations, or the platform's own sends would be refused.
    */
   operations: { name: string; type: "query" | "mutation"; body: string }[];
+  /** The operations each partner role may run with a capability: its declarations' hashes (the gateway's `partnerOperations`). */
+  capabilityOperations: Record<string, string[]>;
 }
 
 const RECORD_STATUS = /* GraphQL */ `
@@ -118,10 +120,16 @@ export function createPartners(options: {
     operationOf(RECORD_STATUS),
   ];
 
+  const capabilityOperations: Record<string, string[]> = {};
+  for (const partnerPackage of options.packages) {
+    for (const declaration of partnerPackage.declarations) (capabilityOperations[`partner:${declaration.partner}`] ??= []).push(operationHash(declaration.fieldSet));
+  }
+
   return {
     send,
     routes,
     operations,
+    capabilityOperations,
     migrate: async () => {
       if (database) await migratePartnerOutbox(database);
     },

@@ -115,6 +115,7 @@ export async function createStack(options: StackOptions): Promise<Stack> {
       }
       gateway = createGateway({
         ...registerPlatformOperations(options.edge ?? {}, partners.operations),
+        partnerOperations: partners.capabilityOperations,
         supergraphSdl,
         subgraphUrls,
         verifyToken: options.auth.verifyToken,

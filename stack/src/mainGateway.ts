@@ -50,6 +50,7 @@ async function start(): Promise<void> {
 
   const gateway = createGateway({
     ...registerPlatformOperations(edgeOptions(env), partners.operations),
+    partnerOperations: partners.capabilityOperations,
     supergraphSdl,
     subgraphUrls,
     verifyToken: auth.verifyToken,

@@ -1,19 +1,16 @@
 import { createServer, request, type Server } from "node:http";
-import { createLocalJWKSet, createTokenVerifier } from "@grondslag/auth";
-import { createGateway, loadPersistedQueryManifest, sha256, type Gateway, type GatewayEdgeOptions } from "@grondslag/gateway";
-import { createLogger } from "@grondslag/server";
-import { createForwarding } from "@grondslag/stack";
-import { loadSupergraphSdl } from "@grondslag/supergraph";
+import { loadPersistedQueryManifest, sha256, type GatewayEdgeOptions } from "@grondslag/gateway";
 import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startTestStack, TEST_AUDIENCE, TEST_ISSUER, type TestStack } from "./startTestStack.ts";
+import { startGateway as startGatewayOver } from "./startGateway.ts";
+import { startTestStack, type TestStack } from "./startTestStack.ts";
 
 // Issue 9: nothing bounded what a signed-in caller may ask. Each hostile shape must be refused
 // in milliseconds with its own code, and must not slow down everyone else's simple queries.
 
 let graph: TestStack;
 let anna: string;
-const gateways: Gateway[] = [];
+const gateways: { stop: () => Promise<void> }[] = [];
 const hangingSubgraph: Server = createServer(() => {}); // accepts, never answers
 
 beforeAll(async () => {
@@ -28,18 +25,11 @@ afterAll(async () => {
   await graph?.stop();
 });
 
-/** Another gateway over the test stack's subgraphs, with its own edge settings. */
+/** Another gateway over the test stack's subgraphs, with its own edge settings (stopped after the suite). */
 async function startGateway(edge: GatewayEdgeOptions, subgraphUrls = graph.subgraphUrls): Promise<string> {
-  const gateway = createGateway({
-    ...edge,
-    supergraphSdl: loadSupergraphSdl(),
-    subgraphUrls,
-    verifyToken: createTokenVerifier({ keys: createLocalJWKSet({ keys: [graph.issuerKey.publicJwk] }), issuer: TEST_ISSUER, audience: TEST_AUDIENCE }),
-    signForwardedCaller: createForwarding(graph.gatewayKey).sign,
-    log: createLogger({ level: "silent" }),
-  });
+  const gateway = await startGatewayOver(graph, edge, subgraphUrls);
   gateways.push(gateway);
-  return `http://127.0.0.1:${await gateway.listen(0)}/graphql`;
+  return gateway.url;
 }
 
 interface Answer {

@@ -14,7 +14,7 @@ export function capabilityFor(document: string, variables: Record<string, string
   return { operation: operationHash(document), variables: { ...variables }, personId };
 }
 
-export type CapabilityRefusal = "expired" | "other-operation" | "other-variables";
+export type CapabilityRefusal = "expired" | "other-operation" | "other-variables" | "undeclared-operation";
 
 /**
  * A partner capability used outside its scope. Its message names the reason only: not the
@@ -26,7 +26,9 @@ export class CapabilityRefusedError extends Error {
     super(
       reason === "expired"
         ? "This partner capability has expired: obtain a new one for the request."
-        : "This partner capability does not cover this request: it allows one operation with the variables it was issued for.",
+        : reason === "undeclared-operation"
+          ? "This partner capability binds an operation the partner has not declared: capabilities are issued for declared field sets only."
+          : "This partner capability does not cover this request: it allows one operation with the variables it was issued for.",
     );
   }
 }
