@@ -145,6 +145,8 @@ function holds(name: string, input: OracleInput): boolean {
       if (!open || !personal) return open;
       return ["IDENTITY", "CONTACT"].includes(personal.category) && personal.controller === "PLATFORM";
     }
+    case "administers-organisation":
+      return is("employer-admin") && input.type === "Organisation" && (demoFacts.administers[me ?? ""] ?? []).includes(input.recordId ?? "");
     case "auditor":
     case "researcher":
       return caller.role === name;

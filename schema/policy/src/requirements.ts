@@ -187,6 +187,17 @@ const administeredBy = oncePerFacts((memberships: readonly MembershipFact[]): Re
   new Set(memberships.filter((membership) => membership.role === "employer_admin").map((membership) => membership.organisationId)),
 );
 
+/**
+ * The caller administers the organisation that is the record itself: an Organisation's own lists
+ * (its members), whose items are each still read under their own policy (`employer-of`).
+ */
+const administersOrganisation: Requirement = ({ policy, parent }) => {
+  const me = personIn(policy, "employer-admin");
+  const organisation = (parent as { id?: unknown } | null | undefined)?.id;
+  if (!me || typeof organisation !== "string") return false;
+  return after(getFact(policy.lookups.membershipsOf, me), (mine) => administeredBy(mine).has(organisation));
+};
+
 const isEmployerOf: Requirement = (input) => {
   const me = personIn(input.policy, "employer-admin");
   return !!me && withSubject(input, me, employsThroughAdmin);
@@ -334,6 +345,11 @@ export const builtInRequirements: Record<string, RequirementDefinition> = {
     reads: (field) => (field.personal?.controller === "EMPLOYER" ? "subject-and-controllers" : "subject"),
     declaration: ["controller", "basis", "purpose"],
     role: "employer-admin",
+  },
+  "administers-organisation": {
+    description:
+      "the caller is an employer admin of this organisation (the record is the organisation itself): for its own lists, such as its members, each of whose items is still read under its own policy",
+    evaluate: administersOrganisation,
   },
   "platform-staff": {
     description: "the caller is the platform's support staff; for operational data that is not personal only (a role alone never opens a personal field)",

@@ -5,6 +5,7 @@ import type { SecondFactorStatus as SecondFactorStatusMapper, SecondFactorChalle
 import type { IdentityContext } from '../context.ts';
 export type Maybe<T> = T | null | undefined;
 export type InputMaybe<T> = T | null | undefined;
+export type Omit<T, K extends keyof T> = Pick<T, Exclude<keyof T, K>>;
 export type RequireFields<T, K extends keyof T> = Omit<T, K> & { [P in K]-?: NonNullable<T[P]> };
 /** All built-in and custom scalars, mapped to their actual values */
 export type Scalars = {
@@ -87,6 +88,21 @@ export type Membership = {
   startedOn?: Maybe<Scalars['Date']['output']>;
 };
 
+export type MembershipConnection = {
+  __typename?: 'MembershipConnection';
+  edges: Array<MembershipEdge>;
+  /** The memberships of `edges`, without their cursors. */
+  nodes: Array<Membership>;
+  pageInfo: PageInfo;
+};
+
+export type MembershipEdge = {
+  __typename?: 'MembershipEdge';
+  /** Opaque: pass it as `after` for the memberships that follow this one. */
+  cursor: Scalars['String']['output'];
+  node: Membership;
+};
+
 export type MembershipRole =
   | 'EMPLOYEE'
   | 'EMPLOYER_ADMIN'
@@ -147,13 +163,43 @@ export type Organisation = {
   country?: Maybe<Scalars['String']['output']>;
   id: Scalars['ID']['output'];
   kind?: Maybe<OrganisationKind>;
+  /**
+   * The organisation's current employees, as its memberships, in the platform's id order, a page
+   * at a time (at most 100): what an employer's portal starts its reports from. Only the
+   * organisation's own employer admins read it (`administers-organisation`), and each membership
+   * still under its own policy (`employer-of`). An employee whose processing is restricted (GDPR
+   * Art. 18) is not in the list at all, so its pages and cursors tell nothing of them.
+   */
+  members?: Maybe<MembershipConnection>;
   name?: Maybe<Scalars['String']['output']>;
+};
+
+
+export type OrganisationMembersArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  first?: InputMaybe<Scalars['Int']['input']>;
 };
 
 export type OrganisationKind =
   | 'EMPLOYER'
   | 'PLATFORM'
   | 'PRACTICE';
+
+/** Where a page starts and ends (Relay's PageInfo); the same in every subgraph. Lists page forward only (`first`, `after`). */
+export type PageInfo = {
+  __typename?: 'PageInfo';
+  /** Pass it as `after` for the next page; null on an empty page. */
+  endCursor?: Maybe<Scalars['String']['output']>;
+  hasNextPage: Scalars['Boolean']['output'];
+  /**
+   * True when the page was asked for `after` a cursor and holds items (the cursor's own item comes
+   * before them); false on a first page and on an empty one, whatever cursor was sent, so it tells
+   * nothing of a cursor that is not of this list.
+   */
+  hasPreviousPage: Scalars['Boolean']['output'];
+  /** The first item's cursor; null on an empty page. */
+  startCursor?: Maybe<Scalars['String']['output']>;
+};
 
 /**
  * A person known to the platform: patient, traveller, employee, therapist or staff. Identity owns
@@ -386,20 +432,23 @@ export type ResolversTypes = {
   LawfulBasis: LawfulBasis;
   Membership: ResolverTypeWrapper<MembershipRowMapper>;
   ID: ResolverTypeWrapper<Scalars['ID']['output']>;
+  MembershipConnection: ResolverTypeWrapper<Omit<MembershipConnection, 'edges' | 'nodes'> & { edges: Array<ResolversTypes['MembershipEdge']>, nodes: Array<ResolversTypes['Membership']> }>;
+  MembershipEdge: ResolverTypeWrapper<Omit<MembershipEdge, 'node'> & { node: ResolversTypes['Membership'] }>;
   MembershipRole: MembershipRole;
   Mutation: ResolverTypeWrapper<Record<PropertyKey, never>>;
   Organisation: ResolverTypeWrapper<OrganisationRowMapper>;
+  Int: ResolverTypeWrapper<Scalars['Int']['output']>;
   OrganisationKind: OrganisationKind;
+  PageInfo: ResolverTypeWrapper<PageInfo>;
+  Boolean: ResolverTypeWrapper<Scalars['Boolean']['output']>;
   Person: ResolverTypeWrapper<{ id: string }>;
   PostalAddress: ResolverTypeWrapper<PostalAddress>;
   Query: ResolverTypeWrapper<Record<PropertyKey, never>>;
   RetentionEvent: RetentionEvent;
   SecondFactorChallenge: ResolverTypeWrapper<SecondFactorChallengeMapper>;
-  Int: ResolverTypeWrapper<Scalars['Int']['output']>;
   SecondFactorChannel: SecondFactorChannel;
   SecondFactorSession: ResolverTypeWrapper<SecondFactorSession>;
   SecondFactorStatus: ResolverTypeWrapper<SecondFactorStatusMapper>;
-  Boolean: ResolverTypeWrapper<Scalars['Boolean']['output']>;
   String: ResolverTypeWrapper<Scalars['String']['output']>;
 };
 
@@ -409,16 +458,19 @@ export type ResolversParentTypes = {
   DateTime: Scalars['DateTime']['output'];
   Membership: MembershipRowMapper;
   ID: Scalars['ID']['output'];
+  MembershipConnection: Omit<MembershipConnection, 'edges' | 'nodes'> & { edges: Array<ResolversParentTypes['MembershipEdge']>, nodes: Array<ResolversParentTypes['Membership']> };
+  MembershipEdge: Omit<MembershipEdge, 'node'> & { node: ResolversParentTypes['Membership'] };
   Mutation: Record<PropertyKey, never>;
   Organisation: OrganisationRowMapper;
+  Int: Scalars['Int']['output'];
+  PageInfo: PageInfo;
+  Boolean: Scalars['Boolean']['output'];
   Person: { id: string };
   PostalAddress: PostalAddress;
   Query: Record<PropertyKey, never>;
   SecondFactorChallenge: SecondFactorChallengeMapper;
-  Int: Scalars['Int']['output'];
   SecondFactorSession: SecondFactorSession;
   SecondFactorStatus: SecondFactorStatusMapper;
-  Boolean: Scalars['Boolean']['output'];
   String: Scalars['String']['output'];
 };
 
@@ -468,6 +520,17 @@ export type MembershipResolvers<ContextType = IdentityContext, ParentType extend
   startedOn?: Resolver<Maybe<ResolversTypes['Date']>, ParentType, ContextType>;
 };
 
+export type MembershipConnectionResolvers<ContextType = IdentityContext, ParentType extends ResolversParentTypes['MembershipConnection'] = ResolversParentTypes['MembershipConnection']> = {
+  edges?: Resolver<Array<ResolversTypes['MembershipEdge']>, ParentType, ContextType>;
+  nodes?: Resolver<Array<ResolversTypes['Membership']>, ParentType, ContextType>;
+  pageInfo?: Resolver<ResolversTypes['PageInfo'], ParentType, ContextType>;
+};
+
+export type MembershipEdgeResolvers<ContextType = IdentityContext, ParentType extends ResolversParentTypes['MembershipEdge'] = ResolversParentTypes['MembershipEdge']> = {
+  cursor?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  node?: Resolver<ResolversTypes['Membership'], ParentType, ContextType>;
+};
+
 export type MutationResolvers<ContextType = IdentityContext, ParentType extends ResolversParentTypes['Mutation'] = ResolversParentTypes['Mutation']> = {
   completeSecondFactorLogin?: Resolver<Maybe<ResolversTypes['SecondFactorSession']>, ParentType, ContextType, RequireFields<MutationCompleteSecondFactorLoginArgs, 'challengeId' | 'code'>>;
   confirmPhoneEnrolment?: Resolver<Maybe<ResolversTypes['SecondFactorStatus']>, ParentType, ContextType, RequireFields<MutationConfirmPhoneEnrolmentArgs, 'challengeId' | 'code'>>;
@@ -481,7 +544,15 @@ export type OrganisationResolvers<ContextType = IdentityContext, ParentType exte
   country?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   kind?: Resolver<Maybe<ResolversTypes['OrganisationKind']>, ParentType, ContextType>;
+  members?: Resolver<Maybe<ResolversTypes['MembershipConnection']>, ParentType, ContextType, RequireFields<OrganisationMembersArgs, 'first'>>;
   name?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+};
+
+export type PageInfoResolvers<ContextType = IdentityContext, ParentType extends ResolversParentTypes['PageInfo'] = ResolversParentTypes['PageInfo']> = {
+  endCursor?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  hasNextPage?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  hasPreviousPage?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  startCursor?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
 };
 
 export type PersonResolvers<ContextType = IdentityContext, ParentType extends ResolversParentTypes['Person'] = ResolversParentTypes['Person'], FederationReferenceType extends FederationReferenceTypes['Person'] = FederationReferenceTypes['Person']> = {
@@ -538,8 +609,11 @@ export type Resolvers<ContextType = IdentityContext> = {
   Date?: GraphQLScalarType;
   DateTime?: GraphQLScalarType;
   Membership?: MembershipResolvers<ContextType>;
+  MembershipConnection?: MembershipConnectionResolvers<ContextType>;
+  MembershipEdge?: MembershipEdgeResolvers<ContextType>;
   Mutation?: MutationResolvers<ContextType>;
   Organisation?: OrganisationResolvers<ContextType>;
+  PageInfo?: PageInfoResolvers<ContextType>;
   Person?: PersonResolvers<ContextType>;
   PostalAddress?: PostalAddressResolvers<ContextType>;
   Query?: QueryResolvers<ContextType>;
