@@ -10,7 +10,7 @@ import type { Resolvers } from "./generated/resolvers.ts";
 import { CareRelationship } from "./resolvers/CareRelationship.ts";
 import { ComplianceEntry } from "./resolvers/ComplianceEntry.ts";
 import { ExerciseProgram } from "./resolvers/ExerciseProgram.ts";
-import { createMutation, patientOfExercise } from "./resolvers/Mutation.ts";
+import { createMutation, patientOfExercise, patientOfRelationship } from "./resolvers/Mutation.ts";
 import { Person } from "./resolvers/Person.ts";
 import { Practice } from "./resolvers/Practice.ts";
 import { Therapist } from "./resolvers/Therapist.ts";
@@ -44,6 +44,7 @@ export function createSubgraph({ database, log, partnerFields }: SubgraphDeps): 
       ComplianceEntry: (entry: ComplianceEntryRow) => entry.patientId,
       "Mutation.recordCompliance": (_: unknown, args: { exerciseId: string }, context: TherapyContext) =>
         patientOfExercise(args.exerciseId, context),
+      "Mutation.createExerciseProgram": (_: unknown, args: { careRelationshipId: string }, context: TherapyContext) => patientOfRelationship(args.careRelationshipId, context),
     },
     // Which practice controls each record: the practice of the care relationship it hangs off.
     // A Person here is the set of practices that treat them; its lists then show each caller
@@ -56,6 +57,7 @@ export function createSubgraph({ database, log, partnerFields }: SubgraphDeps): 
       Exercise: (exercise: ExerciseRow, _: unknown, context: TherapyContext) => practiceOfProgram(exercise.programId, context),
       ComplianceEntry: (entry: ComplianceEntryRow, _: unknown, context: TherapyContext) => practiceOfExercise(entry.exerciseId, context),
       "Mutation.recordCompliance": (_: unknown, args: { exerciseId: string }, context: TherapyContext) => practiceOfExercise(args.exerciseId, context),
+      "Mutation.createExerciseProgram": (_: unknown, args: { careRelationshipId: string }, context: TherapyContext) => practiceOfRelationship(args.careRelationshipId, context),
     },
     log,
   });

@@ -5,7 +5,7 @@ import { getTestDatabase, resetDatabase, type TestDatabase } from "@grondslag/te
 import { and, eq } from "drizzle-orm";
 import { graphql } from "graphql";
 import { beforeAll, describe, expect, it } from "vitest";
-import { careRelationships, complianceEntries, exercises } from "./db/tables.ts";
+import { careRelationships, complianceEntries, exercisePrograms, exercises } from "./db/tables.ts";
 import { createSubgraph } from "./index.ts";
 
 let database: TestDatabase;
@@ -509,5 +509,68 @@ describe("therapy subgraph", () => {
         },
       ],
     });
+  });
+});
+
+describe("writing an exercise program", () => {
+  // Found probing as a frontend team: nothing let a therapist write a program.
+  const create = (caller: Caller, relationship: string, rest = `exercises: [{ name: "Brug", instructions: "Heupen heffen", sets: 3, repetitions: 12 }, { name: "Plank", instructions: "", sets: 2, repetitions: 1 }]`, facts = demoFacts()) =>
+    run(
+      `mutation { createExerciseProgram(careRelationshipId: "${relationship}", title: "Rugtraining", goal: "Zonder pijn tillen", startedOn: "2026-11-22", ${rest}) { id title goal startedOn endsOn exercises { position name sets repetitions } } }`,
+      caller,
+      "2026-11-22",
+      facts,
+    );
+  const programsOf = (relationship: string) => database.db.select().from(exercisePrograms).where(eq(exercisePrograms.careRelationshipId, relationship));
+  const forget = async (id: string) => {
+    await database.db.delete(exercises).where(eq(exercises.programId, id));
+    await database.db.delete(exercisePrograms).where(eq(exercisePrograms.id, id));
+  };
+
+  it("lets tom write one for anna, under his care relationship with her, and anna read it", async () => {
+    const before = (await programsOf("tom-anna")).length;
+    const created = await create(tom, "tom-anna");
+    expect(created.errors).toBeUndefined();
+    const program = created.data?.createExerciseProgram as { id: string };
+    try {
+      expect(created.data).toEqual({
+        createExerciseProgram: {
+          id: program.id, title: "Rugtraining", goal: "Zonder pijn tillen", startedOn: "2026-11-22", endsOn: null,
+          exercises: [{ position: 1, name: "Brug", sets: 3, repetitions: 12 }, { position: 2, name: "Plank", sets: 2, repetitions: 1 }],
+        },
+      });
+      expect(await programsOf("tom-anna")).toHaveLength(before + 1);
+      const read = await run(entities("Person", ["anna"], `{ carePrograms { id title } }`), anna);
+      expect((read.data?._entities as { carePrograms: { id: string; title: string }[] }[])[0]!.carePrograms).toContainEqual({ id: program.id, title: "Rugtraining" });
+    } finally {
+      await forget(program.id);
+    }
+  });
+
+  it("refuses everyone else alike, and stores nothing: another practice's therapist, the patient, a patient whose consent is withdrawn, a relationship that does not exist", async () => {
+    const withdrawn = { ...demoFacts(), consents: { anna: ["gps-tracking"] } };
+    for (const [caller, relationship, facts] of [[noor, "tom-anna", demoFacts()], [anna, "tom-anna", demoFacts()], [tom, "tom-anna", withdrawn], [tom, "tom-bram", demoFacts()], [tom, "no-such-relationship", demoFacts()]] as const) {
+      const before = (await programsOf(relationship)).length;
+      const refused = await create(caller, relationship, undefined, facts);
+      expect(refused.data, `${caller.subject} on ${relationship}`).toEqual({ createExerciseProgram: null });
+      expect(refused.errors?.[0]?.extensions).toMatchObject({ code: "UNAUTHORIZED_FIELD_OR_TYPE", field: "ExerciseProgram.title", policy: "write: care-team" });
+      expect(JSON.stringify(refused.errors)).not.toMatch(/anna|bram|Rugtraining/);
+      expect(await programsOf(relationship)).toHaveLength(before);
+    }
+  });
+
+  it("refuses what is not a program with BAD_USER_INPUT naming the argument, and stores nothing", async () => {
+    const before = (await programsOf("tom-anna")).length;
+    for (const [rest, argument] of [
+      ["exercises: []", "exercises"],
+      [`exercises: [{ name: "", instructions: "", sets: 3, repetitions: 12 }]`, "exercises"],
+      [`exercises: [{ name: "Brug", instructions: "", sets: 0, repetitions: 12 }]`, "exercises"],
+      [`exercises: [{ name: "Brug", instructions: "", sets: 3, repetitions: 101 }]`, "exercises"],
+      [`endsOn: "2026-11-01", exercises: [{ name: "Brug", instructions: "", sets: 3, repetitions: 12 }]`, "endsOn"],
+    ] as const) {
+      const refused = await create(tom, "tom-anna", rest);
+      expect(refused.errors?.[0]?.extensions, rest).toEqual({ code: "BAD_USER_INPUT", argument });
+    }
+    expect(await programsOf("tom-anna")).toHaveLength(before);
   });
 });

@@ -119,6 +119,18 @@ export type Exercise = {
   sets?: Maybe<Scalars['Int']['output']>;
 };
 
+/** One exercise of a new program (`createExerciseProgram`). */
+export type ExerciseInput = {
+  /** How to do it, in the therapist's words: at most 2,000 characters. */
+  instructions: Scalars['String']['input'];
+  /** 1 to 200 characters. */
+  name: Scalars['String']['input'];
+  /** 1 to 100. */
+  repetitions: Scalars['Int']['input'];
+  /** 1 to 20. */
+  sets: Scalars['Int']['input'];
+};
+
 /** Exercises a therapist prescribes to a patient within a care relationship. */
 export type ExerciseProgram = {
   __typename?: 'ExerciseProgram';
@@ -166,12 +178,31 @@ export type LawfulBasis =
 export type Mutation = {
   __typename?: 'Mutation';
   /**
+   * Writes a new exercise program for the patient of an active care relationship: by a therapist of
+   * the relationship's practice who treats the patient there, while the patient's health-data
+   * consent holds (`care-team`; a program is health data stored under that consent). The exercises
+   * are numbered in the order given (1 to 30 of them). Days are calendar days; `endsOn`, when given,
+   * is not before `startedOn`. A relationship of someone else's practice, of a patient whose consent
+   * is withdrawn, or one that does not exist is refused alike; an ended one is BAD_USER_INPUT.
+   */
+  createExerciseProgram?: Maybe<ExerciseProgram>;
+  /**
    * The patient's report of one exercise on one day. A second report for the same exercise and
    * day replaces the first. Scores are 0 to 10; a score left out is recorded as not reported. A
    * day after today (in Amsterdam) is refused, as is one before the program began: a report is of
    * an exercise done.
    */
   recordCompliance?: Maybe<ComplianceEntry>;
+};
+
+
+export type MutationCreateExerciseProgramArgs = {
+  careRelationshipId: Scalars['ID']['input'];
+  endsOn?: InputMaybe<Scalars['Date']['input']>;
+  exercises: Array<ExerciseInput>;
+  goal?: InputMaybe<Scalars['String']['input']>;
+  startedOn: Scalars['Date']['input'];
+  title: Scalars['String']['input'];
 };
 
 
@@ -381,6 +412,7 @@ export type ResolversTypes = {
   Date: ResolverTypeWrapper<Scalars['Date']['output']>;
   DateTime: ResolverTypeWrapper<Scalars['DateTime']['output']>;
   Exercise: ResolverTypeWrapper<ExerciseRowMapper>;
+  ExerciseInput: ExerciseInput;
   ExerciseProgram: ResolverTypeWrapper<ExerciseProgramRowMapper>;
   LawfulBasis: LawfulBasis;
   Mutation: ResolverTypeWrapper<Record<PropertyKey, never>>;
@@ -404,6 +436,7 @@ export type ResolversParentTypes = {
   Date: Scalars['Date']['output'];
   DateTime: Scalars['DateTime']['output'];
   Exercise: ExerciseRowMapper;
+  ExerciseInput: ExerciseInput;
   ExerciseProgram: ExerciseProgramRowMapper;
   Mutation: Record<PropertyKey, never>;
   PageInfo: PageInfo;
@@ -499,6 +532,7 @@ export type ExerciseProgramResolvers<ContextType = TherapyContext, ParentType ex
 };
 
 export type MutationResolvers<ContextType = TherapyContext, ParentType extends ResolversParentTypes['Mutation'] = ResolversParentTypes['Mutation']> = {
+  createExerciseProgram?: Resolver<Maybe<ResolversTypes['ExerciseProgram']>, ParentType, ContextType, RequireFields<MutationCreateExerciseProgramArgs, 'careRelationshipId' | 'exercises' | 'startedOn' | 'title'>>;
   recordCompliance?: Resolver<Maybe<ResolversTypes['ComplianceEntry']>, ParentType, ContextType, RequireFields<MutationRecordComplianceArgs, 'done' | 'exerciseId' | 'performedOn'>>;
 };
 

@@ -2,7 +2,7 @@ import type { Database } from "@grondslag/db";
 import { badUserInput, parseArguments } from "@grondslag/server";
 import { z } from "zod";
 import type { TherapyContext } from "../context.ts";
-import { complianceEntries } from "../db/tables.ts";
+import { complianceEntries, exercisePrograms, exercises } from "../db/tables.ts";
 import type { MutationResolvers } from "../generated/resolvers.ts";
 
 const score = (name: string) =>
@@ -16,6 +16,28 @@ const complianceReport = z.object({
   effortScore: score("effortScore"),
 });
 
+
+const text = (name: string, max: number) => z.string().trim().min(1, `${name} must not be empty`).max(max, `${name} must be at most ${max} characters`);
+const count = (name: string, max: number) => z.number().int(`${name} must be a whole number`).min(1, `${name} must be 1 to ${max}`).max(max, `${name} must be 1 to ${max}`);
+
+const newProgram = z
+  .object({
+    careRelationshipId: z.string().min(1, "careRelationshipId must not be empty"),
+    title: text("title", 200),
+    goal: z.string().trim().max(2000, "goal must be at most 2000 characters").nullish(),
+    startedOn: z.iso.date("startedOn must be a calendar day, YYYY-MM-DD"),
+    endsOn: z.iso.date("endsOn must be a calendar day, YYYY-MM-DD").nullish(),
+    exercises: z
+      .array(z.object({ name: text("name", 200), instructions: z.string().trim().max(2000, "instructions must be at most 2000 characters"), sets: count("sets", 20), repetitions: count("repetitions", 100) }))
+      .min(1, "exercises must hold 1 to 30 exercises")
+      .max(30, "exercises must hold 1 to 30 exercises"),
+  })
+  .refine((program) => !program.endsOn || program.endsOn >= program.startedOn, { message: "endsOn must not be before startedOn", path: ["endsOn"] });
+
+/** The patient of a care relationship; null when there is no such relationship. */
+export async function patientOfRelationship(relationshipId: string, { loaders }: TherapyContext): Promise<string | null> {
+  return (await loaders.careRelationship.load(relationshipId))?.patientId ?? null;
+}
 
 /** The patient of the program an exercise belongs to; null when there is no such exercise. */
 export async function patientOfExercise(exerciseId: string, { loaders }: TherapyContext): Promise<string | null> {
@@ -48,6 +70,23 @@ export function createMutation(db: Database) {
       // Any page of this request may now be stale; pages are cached by program, size and cursor.
       loaders.forgetCompliance();
       return entry;
+    },
+
+    // Access was decided before this runs, from the `write` policies of the program's and its
+    // exercises' fields (`care-team`), for the patient and practice of the care relationship.
+    createExerciseProgram: async (_: unknown, args: unknown, context: TherapyContext) => {
+      const { careRelationshipId, title, goal = null, startedOn, endsOn = null, exercises: given } = parseArguments(newProgram, args);
+      const relationship = await context.loaders.careRelationship.load(careRelationshipId);
+      if (!relationship) throw badUserInput("No care relationship with that id.", "careRelationshipId");
+      if (relationship.endedOn !== null && relationship.endedOn <= context.today) throw badUserInput("The care relationship has ended: a new program needs an active one.", "careRelationshipId");
+      const id = crypto.randomUUID();
+      const program = await db.transaction(async (tx) => {
+        const [row] = await tx.insert(exercisePrograms).values({ id, careRelationshipId, patientId: relationship.patientId, title, goal, startedOn, endsOn }).returning();
+        await tx.insert(exercises).values(given.map((exercise, index) => ({ id: crypto.randomUUID(), programId: id, position: index + 1, ...exercise })));
+        return row!;
+      });
+      context.loaders.programsOfPatient.clear(relationship.patientId);
+      return program;
     },
   } satisfies MutationResolvers;
 }
