@@ -8,6 +8,9 @@ import { mobilityCards, trips, type MobilityCardRow, type TripRow } from "./db/t
 export function createLoaders(db: Database) {
   const workTripLoaders = new Map<string, DataLoader<PageKey, Page<TripRow>, string>>();
   return {
+    trip: new DataLoader<string, TripRow | undefined>(async (ids) =>
+      byKey(ids, await db.select().from(trips).where(inArray(trips.id, [...ids])), (row) => row.id),
+    ),
     card: new DataLoader<string, MobilityCardRow | undefined>(async (ids) =>
       byKey(ids, await db.select().from(mobilityCards).where(inArray(mobilityCards.id, [...ids])), (row) => row.id),
     ),

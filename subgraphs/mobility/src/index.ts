@@ -9,6 +9,7 @@ import { mobilityCards, trips, type MobilityCardRow, type TripRow } from "./db/t
 import type { Resolvers } from "./generated/resolvers.ts";
 import { MobilityCard } from "./resolvers/MobilityCard.ts";
 import { Person } from "./resolvers/Person.ts";
+import { createMutation, travellerOfTrip } from "./resolvers/Mutation.ts";
 import { Trip } from "./resolvers/Trip.ts";
 
 export const name = "mobility";
@@ -19,12 +20,13 @@ export function createSubgraph({ database, log, partnerFields }: SubgraphDeps): 
   const { schema, prepareRootCalls } = createPolicySchema({
     typeDefs,
     partnerFields,
-    resolvers: { ...scalarResolvers, Person, MobilityCard, Trip } satisfies Resolvers,
+    resolvers: { ...scalarResolvers, Mutation: createMutation(database.db), Person, MobilityCard, Trip } satisfies Resolvers,
     // Whom each record is about, for rules such as `self` and `employer-of`.
     subjects: {
       Person: (person: { id: string }) => person.id,
       MobilityCard: (card: MobilityCardRow) => card.personId,
       Trip: (trip: TripRow) => trip.personId,
+      "Mutation.confirmTrip": (_: unknown, args: { tripId: string }, context: MobilityContext) => travellerOfTrip(args.tripId, context),
     },
     // The platform controls cards and trips; the reimbursement report (`workTrips`) is also the
     // record of each current employer that orders it.
@@ -33,6 +35,7 @@ export function createSubgraph({ database, log, partnerFields }: SubgraphDeps): 
       Person: (person: { id: string }, _: unknown, { policy }: MobilityContext) => after(getFact(policy.lookups.membershipsOf, person.id), platformAndEmployers),
       MobilityCard: () => [PLATFORM_CONTROLLER],
       Trip: () => [PLATFORM_CONTROLLER],
+      "Mutation.confirmTrip": () => [PLATFORM_CONTROLLER],
     },
     conditions,
     log,

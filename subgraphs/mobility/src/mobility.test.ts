@@ -1,8 +1,10 @@
 import { createStaticPolicyLookups, type StaticPolicyFacts } from "@grondslag/policy";
 import { createLogger } from "@grondslag/server";
 import { getTestDatabase, resetDatabase, type TestDatabase } from "@grondslag/testing";
+import { eq } from "drizzle-orm";
 import { graphql } from "graphql";
 import { beforeAll, describe, expect, it } from "vitest";
+import { trips } from "./db/tables.ts";
 import { createSubgraph } from "./index.ts";
 
 let database: TestDatabase;
@@ -426,5 +428,44 @@ describe("mobility subgraph", () => {
     const [person] = await persons(["anna"], "mobilityCards { id } trips(first: 100) { nodes { id } }");
     expect(person?.mobilityCards).toEqual([{ id: "anna-card" }]);
     expect((person?.trips as { nodes: unknown[] }).nodes).toHaveLength(36);
+  });
+});
+
+describe("confirming a trip", () => {
+  // Found probing as a frontend team: a GPS trip "awaits confirmation", and nothing confirmed it.
+  const confirm = (caller: Caller | Context, purpose: string, tripId = "anna-trip-2026-11-20-evening") =>
+    run(`mutation { confirmTrip(tripId: "${tripId}", purpose: ${purpose}) { id purpose confirmedAt } }`, caller);
+  const rowOf = async (tripId: string) => (await database.db.select().from(trips).where(eq(trips.id, tripId)))[0];
+
+  it("lets only the traveller confirm her trip, once, with what it was for; a retry is answered as it stands", async () => {
+    const before = await rowOf("anna-trip-2026-11-20-evening");
+    expect(before?.confirmedAt).toBeNull();
+    try {
+      for (const [caller, name] of [[bram, "bram"], [eva, "eva"]] as const) {
+        const refused = await confirm(caller, "COMMUTE");
+        expect(refused.data, name).toEqual({ confirmTrip: null });
+        expect(refused.errors?.[0]?.extensions).toMatchObject({ code: "UNAUTHORIZED_FIELD_OR_TYPE", policy: "write: self" });
+        expect(JSON.stringify(refused.errors)).not.toMatch(/Galgenwaard|Oudegracht/);
+      }
+      expect((await rowOf("anna-trip-2026-11-20-evening"))?.confirmedAt).toBeNull();
+
+      const confirmed = await confirm(anna, "COMMUTE");
+      expect(confirmed.errors).toBeUndefined();
+      const { confirmedAt } = confirmed.data?.confirmTrip as { confirmedAt: string };
+      expect(confirmed.data).toEqual({ confirmTrip: { id: "anna-trip-2026-11-20-evening", purpose: "COMMUTE", confirmedAt: expect.any(String) } });
+      // The same again: as it stands. Another purpose: refused, naming it; nothing changes.
+      expect((await confirm(anna, "COMMUTE")).data).toEqual({ confirmTrip: { id: "anna-trip-2026-11-20-evening", purpose: "COMMUTE", confirmedAt } });
+      const changed = await confirm(anna, "PRIVATE");
+      expect(changed.errors?.[0]?.extensions).toEqual({ code: "BAD_USER_INPUT", argument: "purpose" });
+      expect(await rowOf("anna-trip-2026-11-20-evening")).toMatchObject({ purpose: "commute", confirmedAt: new Date(confirmedAt) });
+    } finally {
+      await database.db.update(trips).set({ purpose: before!.purpose, confirmedAt: null }).where(eq(trips.id, "anna-trip-2026-11-20-evening"));
+    }
+  });
+
+  it("answers a trip that does not exist as someone else's: refused", async () => {
+    const missing = await confirm(anna, "COMMUTE", "no-such-trip");
+    expect(missing.data).toEqual({ confirmTrip: null });
+    expect(missing.errors?.[0]?.extensions).toMatchObject({ code: "UNAUTHORIZED_FIELD_OR_TYPE", policy: "write: self" });
   });
 });

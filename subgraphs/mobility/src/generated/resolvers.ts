@@ -90,6 +90,24 @@ export type MobilityCard = {
   status?: Maybe<CardStatus>;
 };
 
+export type Mutation = {
+  __typename?: 'Mutation';
+  /**
+   * The traveller confirms a trip the app recorded (a GPS trip awaiting confirmation), saying what
+   * it was for: its purpose decides whether the employer sees it (business and commute only).
+   * Confirming a confirmed trip again with the same purpose answers it as it stands (a retry is
+   * safe); a confirmed trip's purpose is not changed afterwards (an employer may have reimbursed
+   * it): BAD_USER_INPUT naming `purpose`. Only the traveller confirms (`self`).
+   */
+  confirmTrip?: Maybe<Trip>;
+};
+
+
+export type MutationConfirmTripArgs = {
+  purpose: TripPurpose;
+  tripId: Scalars['ID']['input'];
+};
+
 /** Where a page starts and ends (Relay's PageInfo); the same in every subgraph. Lists page forward only (`first`, `after`). */
 export type PageInfo = {
   __typename?: 'PageInfo';
@@ -342,6 +360,7 @@ export type ResolversTypes = {
   LawfulBasis: LawfulBasis;
   MobilityCard: ResolverTypeWrapper<MobilityCardRowMapper>;
   ID: ResolverTypeWrapper<Scalars['ID']['output']>;
+  Mutation: ResolverTypeWrapper<Record<PropertyKey, never>>;
   PageInfo: ResolverTypeWrapper<PageInfo>;
   Boolean: ResolverTypeWrapper<Scalars['Boolean']['output']>;
   Person: ResolverTypeWrapper<{ id: string }>;
@@ -364,6 +383,7 @@ export type ResolversParentTypes = {
   DateTime: Scalars['DateTime']['output'];
   MobilityCard: MobilityCardRowMapper;
   ID: Scalars['ID']['output'];
+  Mutation: Record<PropertyKey, never>;
   PageInfo: PageInfo;
   Boolean: Scalars['Boolean']['output'];
   Person: { id: string };
@@ -422,6 +442,10 @@ export type MobilityCardResolvers<ContextType = MobilityContext, ParentType exte
   status?: Resolver<Maybe<ResolversTypes['CardStatus']>, ParentType, ContextType>;
 };
 
+export type MutationResolvers<ContextType = MobilityContext, ParentType extends ResolversParentTypes['Mutation'] = ResolversParentTypes['Mutation']> = {
+  confirmTrip?: Resolver<Maybe<ResolversTypes['Trip']>, ParentType, ContextType, RequireFields<MutationConfirmTripArgs, 'purpose' | 'tripId'>>;
+};
+
 export type PageInfoResolvers<ContextType = MobilityContext, ParentType extends ResolversParentTypes['PageInfo'] = ResolversParentTypes['PageInfo']> = {
   endCursor?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   hasNextPage?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
@@ -469,6 +493,7 @@ export type Resolvers<ContextType = MobilityContext> = {
   Date?: GraphQLScalarType;
   DateTime?: GraphQLScalarType;
   MobilityCard?: MobilityCardResolvers<ContextType>;
+  Mutation?: MutationResolvers<ContextType>;
   PageInfo?: PageInfoResolvers<ContextType>;
   Person?: PersonResolvers<ContextType>;
   Trip?: TripResolvers<ContextType>;
