@@ -246,9 +246,9 @@ const hasSupportCase = (kinds: string[] | null): Requirement => async ({ policy,
   const person = me && (await subject());
   if (!me || !person) return false;
   const cases = await policy.lookups.openCasesOf.load(person);
-  // A restriction of processing (GDPR Art. 18) stops staff's reads as it stops every controller's
-  // and processor's: while one is open, no other case opens the person's data to them.
-  if (kinds === null && cases.some((candidate) => candidate.kind === "RESTRICTION")) return false;
+  // A restriction of processing (GDPR Art. 18) stops staff as it stops every controller and
+  // processor, reads and writes alike: while one is open, no other case opens the person's data.
+  if (cases.some((candidate) => candidate.kind === "RESTRICTION")) return false;
   const open = cases.find((candidate) => kinds === null || kinds.includes(candidate.kind));
   if (!open) return false;
   if (!field.personal) return true;
@@ -268,8 +268,11 @@ const closesOpenCase: Requirement = async ({ policy, subject, field, args, mode 
   const person = me && (await subject());
   const caseId = (args as { caseId?: unknown }).caseId;
   if (!me || !person || typeof caseId !== "string") return false;
-  const closing = (await policy.lookups.openCasesOf.load(person)).find((candidate) => candidate.id === caseId);
-  if (!closing || closing.kind === "RESTRICTION") return false;
+  const open = await policy.lookups.openCasesOf.load(person);
+  // Not while a restriction is open (it stops staff's writes too), and never the restriction itself.
+  if (open.some((candidate) => candidate.kind === "RESTRICTION")) return false;
+  const closing = open.find((candidate) => candidate.id === caseId);
+  if (!closing) return false;
   if (!field.personal || !SUPPORT_CATEGORIES.has(field.personal.category) || field.personal.controller !== "PLATFORM") return false;
   await policy.lookups.recordStaffAccess.load({ instructionId: null, caseId: closing.id, readerId: me, personId: person, field: field.coordinate, access: mode });
   return true;
@@ -371,13 +374,13 @@ export const builtInRequirements: Record<string, RequirementDefinition> = {
   },
   "rectification-request": {
     description:
-      "the caller is support staff and the person has an open rectification request (GDPR Art. 16); identity and contact data of records the platform controls only; every write is recorded",
+      "the caller is support staff and the person has an open rectification request (GDPR Art. 16), and no restriction of processing open; identity and contact data of records the platform controls only; every write is recorded",
     evaluate: hasSupportCase(["RECTIFICATION"]),
     recordsAccess: true,
   },
   "closes-open-case": {
     description:
-      "the caller is support staff closing one of the person's open cases (the mutation's caseId) that is not a restriction of processing, which the person alone lifts (GDPR Art. 18(3)); contact data of records the platform controls only; every write is recorded",
+      "the caller is support staff closing one of the person's open cases (the mutation's caseId), while no restriction of processing is open (the person alone lifts one, GDPR Art. 18(3), and it stops staff's writes too); contact data of records the platform controls only; every write is recorded",
     evaluate: closesOpenCase,
     recordsAccess: true,
   },

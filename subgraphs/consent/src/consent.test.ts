@@ -439,6 +439,23 @@ describe("support cases and data-subject requests", () => {
     }
   });
 
+  it("lets staff close none of a person's cases while a restriction of processing is open", async () => {
+    // Found re-probing as an auditor: with a RESTRICTION open, sam still closed the person's SUPPORT case.
+    const restriction = ((await run(`mutation { openSupportCase(personId: "anna", kind: RESTRICTION, topic: "Beperk de verwerking") { id } }`)).data?.openSupportCase as { id: string }).id;
+    const support = ((await run(`mutation { openSupportCase(personId: "anna", kind: SUPPORT, topic: "Inloggen lukt niet") { id } }`)).data?.openSupportCase as { id: string }).id;
+    try {
+      const refused = await run(`mutation { closeSupportCase(caseId: "${support}") { closedAt } }`, sam);
+      expect(refused.data).toEqual({ closeSupportCase: null });
+      expect(refused.errors?.[0]?.extensions).toMatchObject({ code: "UNAUTHORIZED_FIELD_OR_TYPE", field: "SupportCase.closedAt" });
+      // Told as of a case that does not exist: which cases are open stays the person's.
+      const missing = await run(`mutation { closeSupportCase(caseId: "no-such-case") { closedAt } }`, sam);
+      expect(refused.errors?.[0]?.message).toBe(missing.errors?.[0]?.message);
+      expect((await database.db.select().from(tables.supportCases).where(eq(tables.supportCases.id, support)))[0]?.closedAt).toBeNull();
+    } finally {
+      for (const id of [support, restriction]) await run(`mutation { closeSupportCase(caseId: "${id}") { closedAt } }`);
+    }
+  });
+
   it("lets only the person lift a restriction of processing, and tells staff of a closed case what it tells of none", async () => {
     const opened = await run(`mutation { openSupportCase(personId: "anna", kind: RESTRICTION, topic: "Beperk de verwerking") { id } }`);
     const caseId = (opened.data?.openSupportCase as { id: string }).id;

@@ -140,6 +140,20 @@ describe("identity subgraph", () => {
     }
   });
 
+  it("lets staff correct nothing while a restriction of processing is open, rectification request or not", async () => {
+    // Found re-probing as an auditor: the restriction stopped staff's reads, but sam still rewrote bram's email under his rectification request.
+    const recorded: NonNullable<StaticPolicyFacts["recorded"]> = [];
+    const restricted = { ...facts, openCases: { bram: [{ id: "dsr-bram-phone", kind: "RECTIFICATION" }, { id: "dsr-bram-stop", kind: "RESTRICTION" }] }, recorded };
+    const context = subgraph.createContext(sam);
+    context.policy.lookups = createStaticPolicyLookups(restricted);
+    const result = await graphql({ schema: subgraph.schema, source: `mutation { updateContactDetails(personId: "bram", phone: "+31687654399") { id } }`, contextValue: context });
+    expect(result.data).toEqual({ updateContactDetails: null });
+    expect(result.errors?.[0]?.extensions).toMatchObject({ code: "UNAUTHORIZED_FIELD_OR_TYPE", policy: "write: self | rectification-request" });
+    expect(recorded).toEqual([]);
+    const bram = { subject: "bram", role: "subject", personId: "bram" } as const;
+    expect((await run(`{ _entities(representations: [{ __typename: "Person", id: "bram" }]) { ... on Person { phone } } }`, bram)).data).toEqual({ _entities: [{ phone: "+31687654321" }] });
+  });
+
   it("lets staff correct contact details only under the person's open rectification request, and records the write", async () => {
     const recorded: NonNullable<StaticPolicyFacts["recorded"]> = [];
     const rectification = { ...facts, openCases: { bram: [{ id: "dsr-bram-phone", kind: "RECTIFICATION" }] }, recorded };
