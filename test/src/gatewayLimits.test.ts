@@ -1,4 +1,5 @@
 import { createServer, request, type Server } from "node:http";
+import { connect } from "node:net";
 import { loadPersistedQueryManifest, sha256, type GatewayEdgeOptions } from "@grondslag/gateway";
 import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -187,7 +188,7 @@ describe("the gateway's edge", () => {
    * more, when `send` is the whole), and never ends it: what the server answers, and whether it
    * closed the connection within 10 s.
    */
-  async function sendUnendingBody(declared: number, send: number) {
+  async function sendUnendingBody(declared: number, send: number, path = "/graphql", method = "POST") {
     const url = new URL(graph.gatewayUrl);
     return await new Promise<{ status: number; code: unknown; sent: number; closedByServer: boolean }>((resolve) => {
       let sent = 0;
@@ -202,7 +203,7 @@ describe("the gateway's edge", () => {
         }
         resolve({ status, code, sent, closedByServer });
       };
-      const req = request({ host: url.hostname, port: url.port, path: url.pathname, method: "POST", headers: { "content-type": "application/json", "content-length": String(declared), authorization: `Bearer ${anna}` } });
+      const req = request({ host: url.hostname, port: url.port, path, method, headers: { "content-type": "application/json", "content-length": String(declared), authorization: `Bearer ${anna}` } });
       const giveUp = setTimeout(() => {
         req.destroy();
         finish(false);
@@ -217,6 +218,7 @@ describe("the gateway's edge", () => {
         clearTimeout(giveUp);
         finish(true);
       });
+      req.flushHeaders();
       const chunk = Buffer.alloc(64 * 1024, 0x20);
       const pump = () => {
         if (req.destroyed || sent + chunk.length > send) return;
@@ -237,6 +239,45 @@ describe("the gateway's edge", () => {
     const flooding = await sendUnendingBody(64 * 1024 * 1024, 64 * 1024 * 1024);
     expect(flooding.closedByServer).toBe(true);
     expect(flooding.sent).toBeLessThan(64 * 1024 * 1024);
+  });
+
+  it("closes the connection after answering a request whose body it does not read, on any path, rather than reading the body to its end", async () => {
+    // Found re-probing as an attacker: POST /nope with 256 MiB was read to its end (then 404, keep-alive), as were bodies sent to /health, with a 405 or behind a 431.
+    const declared = 64 * 1024 * 1024;
+    const flood = (path: string, method: string) =>
+      new Promise<{ sent: number }>((resolve) => {
+        const url = new URL(graph.gatewayUrl);
+        // A raw connection: only the server can end it, and the client never stops to read.
+        const socket = connect(Number(url.port), url.hostname);
+        let sent = 0;
+        let done = false;
+        const finish = () => {
+          if (done) return;
+          done = true;
+          clearTimeout(giveUp);
+          socket.destroy();
+          resolve({ sent });
+        };
+        const giveUp = setTimeout(finish, 10_000);
+        socket.on("error", () => {});
+        socket.on("close", finish);
+        socket.write(`${method} ${path} HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\nContent-Length: ${declared}\r\n\r\n`);
+        const chunk = Buffer.alloc(64 * 1024, 0x20);
+        const pump = () => {
+          if (done || sent + chunk.length > declared) return;
+          sent += chunk.length;
+          if (socket.write(chunk)) setImmediate(pump);
+          else socket.once("drain", pump);
+        };
+        pump();
+      });
+    for (const [path, method, status] of [["/nope", "POST", 404], ["/health", "POST", 200], ["/graphql", "GET", 405]] as const) {
+      // A client that has sent none of its body yet is answered as ever.
+      expect((await sendUnendingBody(declared, 0, path, method)).status, path).toBe(status);
+      // One that keeps sending is cut off long before its declared 64 MiB (it may miss the answer in the reset: it was told to stop).
+      const { sent } = await flood(path, method);
+      expect({ path, cutOff: sent < declared }).toEqual({ path, cutOff: true });
+    }
   });
 
   it("counts bodies too large against the client's address, as any refusal before authentication", async () => {

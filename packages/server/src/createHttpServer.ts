@@ -90,7 +90,7 @@ export function createHttpServer<TContext extends BaseContext>(
   };
   /** A body over the limit (`readBody`): refused; the connection closes after the answer when the body was not read to its end. */
   const refuseTooLarge = (req: IncomingMessage, res: ServerResponse, body: TooLarge) => {
-    if (!body.whole) res.setHeader("connection", "close");
+    if (body.whole) keepAlive(res);
     refuseRequest(req, res, tooLarge);
   };
   const server = createServer({ ...(options.maxHeaderBytes ? { maxHeaderSize: options.maxHeaderBytes } : {}) }, (req, res) => {
@@ -98,6 +98,11 @@ export function createHttpServer<TContext extends BaseContext>(
     const requestId = acceptRequestId(req.headers[REQUEST_ID_HEADER]) ?? randomUUID();
     req.headers[REQUEST_ID_HEADER] = requestId;
     res.setHeader(REQUEST_ID_HEADER, requestId);
+    // A request with a body is answered on a connection that closes after the answer unless its
+    // body is read to its end (`readBody`, which lifts this): a refusal before the body is read
+    // (431, 403, 405) or a path that takes none (404, /health) would otherwise have Node read the
+    // whole body, however large, to keep the connection for the next request.
+    if (hasBody(req)) res.setHeader("connection", "close");
     handle(req, res).catch((error: unknown) => {
       options.log.error({ err: error, requestId }, "request failed before reaching GraphQL");
       if (!res.headersSent) sendJson(res, 500, { errors: [{ message: "Internal server error" }] });
@@ -157,6 +162,7 @@ export function createHttpServer<TContext extends BaseContext>(
         refuseTooLarge(req, res, raw);
         return;
       }
+      keepAlive(res);
       const answer = await route(req.headers, raw);
       res.statusCode = answer.status;
       res.setHeader("content-type", "text/plain; charset=utf-8");
@@ -177,6 +183,7 @@ export function createHttpServer<TContext extends BaseContext>(
       refuseTooLarge(req, res, raw);
       return;
     }
+    keepAlive(res);
     let body: unknown = raw;
     if (raw.length > 0 && (headers.get("content-type") ?? "").includes("application/json")) {
       try {
@@ -225,6 +232,16 @@ function acceptRequestId(value: string | string[] | undefined): string | undefin
 export function requestIdOf(req: IncomingMessage): string {
   const value = req.headers[REQUEST_ID_HEADER];
   return typeof value === "string" ? value : "unknown";
+}
+
+/** Whether the request says it has a body (a length above 0, or chunks). */
+function hasBody(req: IncomingMessage): boolean {
+  return req.headers["transfer-encoding"] !== undefined || Number(req.headers["content-length"] ?? 0) > 0;
+}
+
+/** Its body read to the end: the connection may serve the next request (see the request handler). */
+function keepAlive(res: ServerResponse): void {
+  res.removeHeader("connection");
 }
 
 /** A body over the limit: `whole` when it was read to its end (else the connection must close). */
