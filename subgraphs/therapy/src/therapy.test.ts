@@ -571,6 +571,16 @@ describe("writing an exercise program", () => {
       const refused = await create(tom, "tom-anna", rest);
       expect(refused.errors?.[0]?.extensions, rest).toEqual({ code: "BAD_USER_INPUT", argument });
     }
+    // A start outside the relationship (found re-probing: the year 1 was stored) or far ahead.
+    for (const startedOn of ["0001-01-01", "2026-10-04", "2028-01-01"]) {
+      const refused = await run(
+        `mutation { createExerciseProgram(careRelationshipId: "tom-anna", title: "Rugtraining", startedOn: "${startedOn}", exercises: [{ name: "Brug", instructions: "", sets: 3, repetitions: 12 }]) { id } }`,
+        tom,
+        "2026-11-22",
+        demoFacts(),
+      );
+      expect(refused.errors?.[0]?.extensions, startedOn).toEqual({ code: "BAD_USER_INPUT", argument: "startedOn" });
+    }
     expect(await programsOf("tom-anna")).toHaveLength(before);
   });
 });

@@ -181,8 +181,8 @@ export type Mutation = {
    * Writes a new exercise program for the patient of an active care relationship: by a therapist of
    * the relationship's practice who treats the patient there, while the patient's health-data
    * consent holds (`care-team`; a program is health data stored under that consent). The exercises
-   * are numbered in the order given (1 to 30 of them). Days are calendar days; `endsOn`, when given,
-   * is not before `startedOn`. A relationship of someone else's practice, of a patient whose consent
+   * are numbered in the order given (1 to 30 of them). Days are calendar days: `startedOn` not before
+   * the relationship began nor more than a year from today, `endsOn` not before `startedOn`. A relationship of someone else's practice, of a patient whose consent
    * is withdrawn, or one that does not exist is refused alike; an ended one is BAD_USER_INPUT.
    */
   createExerciseProgram?: Maybe<ExerciseProgram>;

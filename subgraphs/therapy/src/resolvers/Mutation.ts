@@ -34,6 +34,9 @@ const newProgram = z
   })
   .refine((program) => !program.endsOn || program.endsOn >= program.startedOn, { message: "endsOn must not be before startedOn", path: ["endsOn"] });
 
+/** The calendar day `days` after `day` (YYYY-MM-DD). */
+const addDays = (day: string, days: number) => new Date(Date.parse(`${day}T00:00:00Z`) + days * 86_400_000).toISOString().slice(0, 10);
+
 /** The patient of a care relationship; null when there is no such relationship. */
 export async function patientOfRelationship(relationshipId: string, { loaders }: TherapyContext): Promise<string | null> {
   return (await loaders.careRelationship.load(relationshipId))?.patientId ?? null;
@@ -79,6 +82,12 @@ export function createMutation(db: Database) {
       const relationship = await context.loaders.careRelationship.load(careRelationshipId);
       if (!relationship) throw badUserInput("No care relationship with that id.", "careRelationshipId");
       if (relationship.endedOn !== null && relationship.endedOn <= context.today) throw badUserInput("The care relationship has ended: a new program needs an active one.", "careRelationshipId");
+      if (relationship.startedOn > context.today) throw badUserInput("The care relationship has not begun: a new program needs an active one.", "careRelationshipId");
+      // A program starts within its relationship, and not more than a year ahead: a start in the
+      // year 1 headed the patient's oldest-first lists and let reports be dated back to it.
+      if (startedOn < relationship.startedOn) throw badUserInput("startedOn must not be before the care relationship began.", "startedOn");
+      if (startedOn > addDays(context.today, 366)) throw badUserInput("startedOn must be within a year from today.", "startedOn");
+      if (endsOn && relationship.endedOn !== null && endsOn > relationship.endedOn) throw badUserInput("endsOn must not be after the care relationship ends.", "endsOn");
       const id = crypto.randomUUID();
       const program = await db.transaction(async (tx) => {
         const [row] = await tx.insert(exercisePrograms).values({ id, careRelationshipId, patientId: relationship.patientId, title, goal, startedOn, endsOn }).returning();
