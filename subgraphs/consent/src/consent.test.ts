@@ -434,6 +434,11 @@ describe("support cases and data-subject requests", () => {
       await close(rows.find((row) => row.closedAt === null)!.id);
       expect((await open()).errors?.[0]?.extensions).toEqual({ code: "TOO_MANY_REQUESTS" });
       expect(await database.db.select().from(tables.supportCases).where(eq(tables.supportCases.personId, "case-fixture"))).toHaveLength(20);
+      // A restriction is never held back (found re-probing: a person at the limits could not stop processing), and asked again is the open one.
+      const restriction = await run(`mutation { openSupportCase(personId: "case-fixture", kind: RESTRICTION, topic: "Stop") { id } }`, pia);
+      expect(restriction.errors).toBeUndefined();
+      const again = await run(`mutation { openSupportCase(personId: "case-fixture", kind: RESTRICTION, topic: "Stop!") { id } }`, pia);
+      expect(again.data).toEqual(restriction.data);
     } finally {
       await database.db.delete(tables.supportCases).where(eq(tables.supportCases.personId, "case-fixture"));
     }

@@ -265,7 +265,8 @@ export type Mutation = {
    * staff cannot open their own way into anyone's data; while it is open, support staff read the
    * person's identity and contact data, each read recorded (none while a restriction of processing
    * is open). A data-subject request is due in 30 days. At most 10 of a person's cases are open at
-   * once and 20 opened in a day; past either, TOO_MANY_REQUESTS.
+   * once and 20 opened in a day; past either, TOO_MANY_REQUESTS. A restriction of processing is
+   * never held back: asked for while one is open, the open one is answered.
    */
   openSupportCase?: Maybe<SupportCase>;
   /**

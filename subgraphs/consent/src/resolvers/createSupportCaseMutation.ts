@@ -38,13 +38,21 @@ export function createSupportCaseMutation(db: Database) {
       const created = await db.transaction(async (tx) => {
         // One at a time per person, so two requests at once cannot both find room for one more.
         await tx.execute(sql`select pg_advisory_xact_lock(hashtext(${`support-case:${personId}`}))`);
+        // A restriction of processing is never held back by the limits (it is how a person stops
+        // everyone reading their data, GDPR Art. 18); asked again while one is open, it is that one.
+        if (kind === "restriction") {
+          const [open] = await tx.select().from(supportCases).where(and(eq(supportCases.personId, personId), eq(supportCases.kind, "restriction"), isNull(supportCases.closedAt))).limit(1);
+          if (open) return open;
+          const [row] = await tx.insert(supportCases).values({ id: crypto.randomUUID(), personId, kind, topic, openedAt: now, dueAt }).returning();
+          return row;
+        }
         const dayAgo = new Date(now.getTime() - 86_400_000);
         const [counted] = await tx
           .select({ open: count(sql`case when ${supportCases.closedAt} is null then 1 end`), today: count(sql`case when ${gt(supportCases.openedAt, dayAgo)} then 1 end`) })
           .from(supportCases)
           .where(and(eq(supportCases.personId, personId), or(isNull(supportCases.closedAt), gt(supportCases.openedAt, dayAgo))));
         if ((counted?.open ?? 0) >= MAX_OPEN_CASES || (counted?.today ?? 0) >= MAX_CASES_PER_DAY) {
-          throw new GraphQLError(`At most ${MAX_OPEN_CASES} cases may be open at once, and ${MAX_CASES_PER_DAY} opened in a day: add to an open one, or try again later.`, {
+          throw new GraphQLError(`At most ${MAX_OPEN_CASES} cases may be open at once, and ${MAX_CASES_PER_DAY} opened in a day: close one, or try again tomorrow. A restriction of processing can always be asked for.`, {
             extensions: { code: "TOO_MANY_REQUESTS" },
           });
         }
