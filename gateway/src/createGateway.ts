@@ -24,7 +24,7 @@ import {
   type Readiness,
   type RouteHandler,
 } from "@grondslag/server";
-import { GraphQLError, Kind, type GraphQLSchema } from "graphql";
+import { GraphQLError, Kind, type GraphQLFormattedError, type GraphQLSchema } from "graphql";
 import { allowOrigin } from "./allowOrigin.ts";
 import { createPersistedOperations } from "./createPersistedOperations.ts";
 import { createRateLimiter } from "./createRateLimiter.ts";
@@ -136,6 +136,7 @@ export function createGateway(options: GatewayOptions): Gateway {
     plugins: [operationResolved(countRefusal), input.plugin, capabilityScope(countRefusal, options.partnerOperations), ApolloServerPluginLandingPageDisabled(), createRequestObserver(metrics)],
     // The process owns shutdown (stack/src/main.ts); Apollo's own signal handler would race it.
     stopOnTerminationSignals: false,
+    formatError: withoutVariableValues,
   });
 
   /** Counts a refusal against the client's IP; past its rate, the answer becomes 429. */
@@ -298,6 +299,24 @@ function capabilityRefused(error: CapabilityRefusedError): GraphQLError {
       http: { status: 403 },
     },
   });
+}
+
+/**
+ * graphql-js's own refusal of a variable quotes the value sent (`Variable "$x" got invalid value {
+ * instructions: "…" }`), personal data among it: answered without the value, naming the variable
+ * (`extensions.variable`) and where in it the fault is. The gateway's own input checks, which run
+ * first for what they know, already answer without values.
+ */
+const VARIABLE_REFUSAL = /^Variable "\$([A-Za-z_][A-Za-z0-9_]*)" got invalid value[\s\S]*?(?: at "([^"]{1,200})")?;/;
+function withoutVariableValues(formatted: GraphQLFormattedError): GraphQLFormattedError {
+  const match = VARIABLE_REFUSAL.exec(formatted.message);
+  if (!match) return formatted;
+  const [, variable, place] = match;
+  return {
+    ...formatted,
+    message: `Variable "$${variable}" got an invalid value${place ? ` at "${place}"` : ""}; the value is not repeated here.`,
+    extensions: { ...formatted.extensions, variable },
+  };
 }
 
 function rateLimited(waitSeconds: number): Refusal {

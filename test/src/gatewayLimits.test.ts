@@ -289,6 +289,16 @@ describe("the gateway's edge", () => {
     expect(Number(answers[2]!.headers.get("retry-after"))).toBeGreaterThan(0);
   });
 
+  it("refuses a variable graphql-js cannot take without repeating its value, naming the variable", async () => {
+    // Found re-probing as an auditor: `Variable "$x" got invalid value { …, notes: "more private notes" }` came back whole.
+    const query = `mutation ($x: [ExerciseInput!]!) { createExerciseProgram(careRelationshipId: "tom-anna", title: "T", startedOn: "2026-11-22", exercises: $x) { id } }`;
+    const answer = await post(graph.gatewayUrl, { query, variables: { x: [{ name: "Knie", instructions: "een private diagnose XYZ", sets: 3, repetitions: 1, notes: "meer private notities" }] } });
+    expect(answer.status).toBe(400);
+    expect(answer.body.errors?.[0]?.extensions).toMatchObject({ code: "BAD_USER_INPUT", variable: "x" });
+    expect(answer.body.errors?.[0]?.message).toMatch(/^Variable "\$x" got an invalid value/);
+    expect(JSON.stringify(answer.body)).not.toMatch(/diagnose|notities|Knie/);
+  });
+
   it("answers a path it does not serve with 404 and a code", async () => {
     const response = await fetch(new URL("/nope", graph.gatewayUrl));
     expect({ status: response.status, code: ((await response.json()) as Answer["body"]).errors?.[0]?.extensions?.code }).toEqual({ status: 404, code: "NOT_FOUND" });
