@@ -35,9 +35,11 @@ beforeAll(async () => {
   // Bad input in the resolver: an IBAN is not a phone number.
   const notPhone = await post(UPDATE_CONTACT, anna, { personId: "anna", email: EMAIL, phone: IBAN });
   expect(notPhone.body.errors?.[0]?.extensions?.code).toBe("BAD_USER_INPUT");
-  // Bad input in variable coercion: graphql-js puts the value itself in the error's message.
+  // Bad input in variable coercion: graphql-js puts the value itself in the error's message; the
+  // gateway answers without it (56665e5), and the log must not hold it either.
   const notAnId = await post(`query PersonById($id: ID!) { person(id: $id) { id } }`, anna, { id: { iban: IBAN, email: EMAIL, phone: PHONE } });
-  expect(notAnId.body.errors?.[0]?.message).toContain(IBAN);
+  expect(notAnId.body.errors?.[0]?.extensions).toMatchObject({ code: "BAD_USER_INPUT", variable: "id" });
+  expect(JSON.stringify(notAnId.body)).not.toContain(IBAN);
   // Refused by a limit, before planning.
   const deep = await post(TOO_DEEP, anna, { email: EMAIL });
   expect(deep.body.errors?.[0]?.extensions?.code).toBe("QUERY_TOO_DEEP");
