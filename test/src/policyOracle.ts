@@ -141,7 +141,7 @@ function holds(name: string, input: OracleInput): boolean {
     case "support-case":
     case "rectification-request": {
       const kinds = demoFacts.openCases[subject ?? ""] ?? [];
-      const open = is("support") && !kinds.includes("RESTRICTION") && (name === "support-case" ? kinds.length > 0 : kinds.includes("RECTIFICATION"));
+      const open = is("support") && basisHolds() && (name === "support-case" ? kinds.length > 0 : kinds.includes("RECTIFICATION"));
       if (!open || !personal) return open;
       return ["IDENTITY", "CONTACT"].includes(personal.category) && personal.controller === "PLATFORM";
     }

@@ -241,14 +241,15 @@ const isProcessorOnInstruction: Requirement = async (input) => {
   return true;
 };
 
-const hasSupportCase = (kinds: string[] | null): Requirement => async ({ policy, subject, field, mode }) => {
+const hasSupportCase = (kinds: string[] | null): Requirement => async (input) => {
+  const { policy, subject, field, mode } = input;
   const me = personIn(policy, "support");
   const person = me && (await subject());
   if (!me || !person) return false;
   const cases = await policy.lookups.openCasesOf.load(person);
-  // A restriction of processing (GDPR Art. 18) stops staff as it stops every controller and
-  // processor, reads and writes alike: while one is open, no other case opens the person's data.
-  if (cases.some((candidate) => candidate.kind === "RESTRICTION")) return false;
+  // The record's basis, as for every controller and processor (`basisHoldsWith`): a restriction of
+  // processing (GDPR Art. 18) stops staff's reads and writes alike, whatever other case is open.
+  if (!(await basisHoldsWith(input, person, cases))) return false;
   const open = cases.find((candidate) => kinds === null || kinds.includes(candidate.kind));
   if (!open) return false;
   if (!field.personal) return true;
@@ -263,14 +264,16 @@ const hasSupportCase = (kinds: string[] | null): Requirement => async ({ policy,
  * 18(3)): closing it would open the person's data to the staff member again. A closed case, or
  * one that does not exist, is refused alike. Recorded as a write under the case.
  */
-const closesOpenCase: Requirement = async ({ policy, subject, field, args, mode }) => {
+const closesOpenCase: Requirement = async (input) => {
+  const { policy, subject, field, args, mode } = input;
   const me = personIn(policy, "support");
   const person = me && (await subject());
   const caseId = (args as { caseId?: unknown }).caseId;
   if (!me || !person || typeof caseId !== "string") return false;
   const open = await policy.lookups.openCasesOf.load(person);
-  // Not while a restriction is open (it stops staff's writes too), and never the restriction itself.
-  if (open.some((candidate) => candidate.kind === "RESTRICTION")) return false;
+  // Not while the record's basis fails (`basisHoldsWith`): a restriction stops staff's writes too,
+  // and so is never itself closed by them.
+  if (!(await basisHoldsWith(input, person, open))) return false;
   const closing = open.find((candidate) => candidate.id === caseId);
   if (!closing) return false;
   if (!field.personal || !SUPPORT_CATEGORIES.has(field.personal.category) || field.personal.controller !== "PLATFORM") return false;
