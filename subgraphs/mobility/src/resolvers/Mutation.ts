@@ -16,10 +16,9 @@ export function createMutation(db: Database) {
   return {
     // Access was decided before this runs, from the `write` policies of Trip.confirmedAt and Trip.purpose (`self`).
     // `tripId` and `purpose` come checked: an ID's form by the input checks (gateway and subgraph),
-    // the purpose by its enum; a purpose outside it cannot reach this.
+    // the purpose by its enum, so every purpose that reaches this has its stored value.
     confirmTrip: async (_: unknown, { tripId, purpose }: { tripId: string; purpose: keyof typeof PURPOSES }, { loaders }: MobilityContext): Promise<TripRow> => {
       const stored = PURPOSES[purpose];
-      if (!stored) throw badUserInput("purpose must be BUSINESS, COMMUTE or PRIVATE", "purpose");
       const [confirmed] = await db
         .update(trips)
         .set({ confirmedAt: new Date(), purpose: stored })
